@@ -1,0 +1,48 @@
+#!/usr/bin/env node
+// Bundles every src/entries/<name>.ts into dist/<name>/ (ESM, minified, code-split so that
+// heavy clients load only on the path that needs them), then regenerates the files that are
+// derived from the step definitions (action.yml, action READMEs, README reference).
+import { chmodSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { build } from 'esbuild';
+import { generate } from './generate.mjs';
+
+const root = new URL('..', import.meta.url).pathname;
+const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+const all = readdirSync(join(root, 'src/entries'))
+  .filter((f) => f.endsWith('.ts'))
+  .map((f) => f.slice(0, -3))
+  .sort();
+// `node scripts/build.mjs smoke-test cli` rebuilds just those bundles (quicker while developing).
+const only = process.argv.slice(2);
+const entries = only.length ? all.filter((e) => only.includes(e)) : all;
+
+// Bundled CommonJS dependencies call require(); ESM output has none, so give it one.
+const banner =
+  "import{createRequire as __scCreateRequire}from'node:module';const require=__scCreateRequire(import.meta.url);";
+
+if (!only.length) rmSync(join(root, 'dist'), { recursive: true, force: true });
+for (const name of entries) {
+  const outdir = join(root, 'dist', name);
+  rmSync(outdir, { recursive: true, force: true });
+  await build({
+    entryPoints: { index: join(root, 'src/entries', `${name}.ts`) },
+    outdir,
+    bundle: true,
+    splitting: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    minify: true,
+    legalComments: 'none',
+    chunkNames: 'chunks/[name]-[hash]',
+    banner: { js: name === 'cli' ? `#!/usr/bin/env node\n${banner}` : banner },
+    define: { __STAGECRAFT_VERSION__: JSON.stringify(pkg.version) },
+    logLevel: 'warning',
+  });
+  mkdirSync(outdir, { recursive: true });
+  writeFileSync(join(outdir, 'package.json'), `${JSON.stringify({ type: 'module' })}\n`);
+  if (name === 'cli') chmodSync(join(outdir, 'index.js'), 0o755);
+}
+console.log(`built ${entries.length} bundles: ${entries.join(', ')}`);
+await generate(root);

@@ -1,0 +1,130 @@
+// Writes the files derived from the step definitions in src/steps, so they never drift:
+// actions/<step>/action.yml, actions/<step>/README.md, and the reference section of README.md.
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { build } from 'esbuild';
+import YAML from 'yaml';
+
+const BRANDING = { color: 'purple', icon: 'truck' };
+
+export async function loadSteps(root) {
+  const dir = mkdtempSync(join(tmpdir(), 'stagecraft-gen-'));
+  try {
+    const outfile = join(dir, 'steps.mjs');
+    await build({
+      entryPoints: [join(root, 'src/steps/index.ts')],
+      outfile,
+      bundle: true,
+      format: 'esm',
+      platform: 'node',
+      packages: 'external',
+      logLevel: 'warning',
+    });
+    // Resolve bare imports from the project, not the temp dir.
+    writeFileSync(outfile, readFileSync(outfile, 'utf8'));
+    const nodePath = join(root, 'node_modules');
+    const src = readFileSync(outfile, 'utf8').replace(
+      /from\s*"([^".][^"]*)"/g,
+      (_, spec) => `from "${pathToFileURL(resolveBare(nodePath, spec)).href}"`,
+    );
+    writeFileSync(outfile, src);
+    return (await import(pathToFileURL(outfile).href)).steps;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function resolveBare(nodePath, spec) {
+  if (spec.startsWith('node:')) return spec;
+  return import.meta
+    .resolve(spec, pathToFileURL(join(nodePath, '..', 'package.json')).href)
+    .replace('file://', '');
+}
+
+const cell = (t) => String(t).replace(/\|/g, '\\|').replace(/\r?\n/g, '<br>');
+
+export function actionYaml(step) {
+  const inputs = {};
+  for (const [name, def] of Object.entries(step.inputs)) {
+    const dflt = def.githubDefault ?? def.default;
+    inputs[name] = {
+      description: def.description,
+      required: Boolean(def.required),
+      ...(dflt !== undefined ? { default: dflt } : {}),
+    };
+  }
+  const outputs = Object.fromEntries(Object.entries(step.outputs).map(([n, d]) => [n, { description: d }]));
+  const doc = {
+    name: `stagecraft ${step.name}`,
+    description: step.description,
+    author: 'stagecraft',
+    branding: BRANDING,
+    inputs,
+    outputs,
+    runs: { using: 'node24', main: `../../dist/${step.name}/index.js` },
+  };
+  return `# Generated from src/steps/${step.name}.ts by \`npm run build\`: edit the step, not this file.\n${YAML.stringify(doc, { lineWidth: 0 })}`;
+}
+
+export function referenceTables(step) {
+  const inputRows = Object.entries(step.inputs).map(([name, def]) => {
+    const dflt = def.githubDefault ?? def.default;
+    return `| \`${name}\` | ${def.required ? 'yes' : ''} | ${dflt !== undefined ? `\`${cell(dflt)}\`` : ''} | ${cell(def.description)}${def.secret ? ' (masked)' : ''} |`;
+  });
+  const outputRows = Object.entries(step.outputs).map(([name, d]) => `| \`${name}\` | ${cell(d)} |`);
+  return [
+    '| input | required | default | meaning |',
+    '| --- | --- | --- | --- |',
+    ...inputRows,
+    '',
+    '| output | meaning |',
+    '| --- | --- |',
+    ...outputRows,
+  ].join('\n');
+}
+
+function actionReadme(step) {
+  const example = step.example ? `\n## Example\n\n\`\`\`yaml\n${step.example.trim()}\n\`\`\`\n` : '';
+  return `<!-- Generated from src/steps/${step.name}.ts by \`npm run build\`. -->
+# ${step.title} — \`stagecraft/actions/${step.name}\`
+
+${step.description}
+${example}
+## Inputs and outputs
+
+${referenceTables(step)}
+
+The same step runs on GitLab as the \`${step.name}\` component and anywhere as
+\`stagecraft ${step.name} --<input> <value>\`.
+`;
+}
+
+export async function generate(root) {
+  const steps = await loadSteps(root);
+  for (const step of steps) {
+    const dir = join(root, 'actions', step.name);
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'action.yml'), actionYaml(step));
+    writeFileSync(join(dir, 'README.md'), actionReadme(step));
+  }
+  const readmePath = join(root, 'README.md');
+  if (existsSync(readmePath)) {
+    const readme = readFileSync(readmePath, 'utf8');
+    const start = '<!-- reference:start -->';
+    const end = '<!-- reference:end -->';
+    const body = steps
+      .map(
+        (s) =>
+          `### ${s.name}\n\n${s.description} Full page: [actions/${s.name}](actions/${s.name}/README.md).\n\n${referenceTables(s)}\n`,
+      )
+      .join('\n');
+    const a = readme.indexOf(start);
+    const b = readme.indexOf(end);
+    if (a >= 0 && b > a) {
+      writeFileSync(readmePath, `${readme.slice(0, a + start.length)}\n${body}\n${readme.slice(b)}`);
+    }
+  }
+  console.log(`generated action.yml and README for ${steps.map((s) => s.name).join(', ')}`);
+}
