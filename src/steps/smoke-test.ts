@@ -10,9 +10,10 @@ const HEADER = /^([!#$%&'*+.^_`|~0-9A-Za-z-]+):\s*(.*)$/;
 /** `Name: value` lines into a header object; the values are secrets (tokens, cookies). */
 export function parseHeaders(raw: string): Record<string, string> {
   const headers: Record<string, string> = {};
-  for (const line of splitLines(raw)) {
+  for (const [index, line] of splitLines(raw).entries()) {
     const match = HEADER.exec(line);
-    if (!match) throw new Error(`"${line.split(':')[0]}" is not a "Name: value" header line`);
+    // The line may hold a token, so the message names its position, not its text.
+    if (!match) throw new Error(`header line ${index + 1} is not a "Name: value" line`);
     headers[match[1] as string] = match[2] as string;
   }
   return headers;
