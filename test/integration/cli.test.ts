@@ -15,7 +15,14 @@ afterAll(() => app.close());
 
 describe('stagecraft CLI', () => {
   it('runs a step from flags and prints outputs as name=value lines', async () => {
-    const run = await runCli(['smoke-test', '--url', app.url, '--checks=GET /v 200 json:version=42', '--headers', 'X-Api-Key: k3y-v4lue']);
+    const run = await runCli([
+      'smoke-test',
+      '--url',
+      app.url,
+      '--checks=GET /v 200 json:version=42',
+      '--headers',
+      'X-Api-Key: k3y-v4lue',
+    ]);
     expect(run.code).toBe(0);
     const outputs = parseOutputs(run.stdout);
     expect(outputs.passed).toBe('true');

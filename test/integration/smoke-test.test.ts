@@ -15,14 +15,21 @@ beforeAll(async () => {
     if (url.pathname === '/health') return json(res, 200, { Status: 'Success' });
     if (url.pathname === '/version') return json(res, 200, { version: '1a2b3c4', build: { number: 7 } });
     if (url.pathname === '/api/mirror') {
-      res.end(String(url.searchParams.get('word') ?? '').toUpperCase().split('').reverse().join(''));
+      res.end(
+        String(url.searchParams.get('word') ?? '')
+          .toUpperCase()
+          .split('')
+          .reverse()
+          .join(''),
+      );
       return;
     }
     if (url.pathname === '/slow') {
       setTimeout(() => json(res, 200, { ok: true }), 400);
       return;
     }
-    if (url.pathname === '/flap') return ++flaps % 3 === 0 ? json(res, 200, { ok: true }) : json(res, 503, { ok: false });
+    if (url.pathname === '/flap')
+      return ++flaps % 3 === 0 ? json(res, 200, { ok: true }) : json(res, 503, { ok: false });
     if (url.pathname === '/private') {
       return req.headers.authorization === 'Bearer s3cr3t-token' ? json(res, 200, {}) : json(res, 401, {});
     }
@@ -69,9 +76,15 @@ describe('smoke-test action', () => {
     expect(run.outputs.passed).toBe('false');
     expect(run.errors).toHaveLength(1);
     expect(run.errors[0]).toContain('GET /version 200 json:version=ffffff0');
-    expect(run.errors[0]).toContain('json version is \\"1a2b3c4\\", expected \\"ffffff0\\"'.replace(/\\"/g, '"'));
+    expect(run.errors[0]).toContain(
+      'json version is \\"1a2b3c4\\", expected \\"ffffff0\\"'.replace(/\\"/g, '"'),
+    );
     expect(run.errors[0]).toContain('body: {"version":"1a2b3c4"');
-    expect(JSON.parse(run.outputs.report as string)[0]).toMatchObject({ ok: false, status: 200, attempts: 3 });
+    expect(JSON.parse(run.outputs.report as string)[0]).toMatchObject({
+      ok: false,
+      status: 200,
+      attempts: 3,
+    });
   });
 
   it('retries a flapping endpoint until it recovers', async () => {
@@ -120,7 +133,12 @@ describe('smoke-test action', () => {
 
   it('sends headers and never prints their values', async () => {
     const run = await runAction('smoke-test', {
-      inputs: { ...fast, url: app.url, checks: 'GET /private 200', headers: 'Authorization: Bearer s3cr3t-token' },
+      inputs: {
+        ...fast,
+        url: app.url,
+        checks: 'GET /private 200',
+        headers: 'Authorization: Bearer s3cr3t-token',
+      },
     });
     expect(run.code).toBe(0);
     expect(run.masks).toContain('Bearer s3cr3t-token');
@@ -151,6 +169,8 @@ describe('smoke-test action', () => {
 
   it('requires url', async () => {
     const run = await runAction('smoke-test', { inputs: {} });
-    expect(run.errors).toEqual([expect.stringContaining('Input "url" has an invalid value "": it is required')]);
+    expect(run.errors).toEqual([
+      expect.stringContaining('Input "url" has an invalid value "": it is required'),
+    ]);
   });
 });
