@@ -26,6 +26,8 @@ export interface InputDef<T = unknown> {
 type Common = {
   description: string;
   default?: string;
+  /** action.yml default when it differs from the CLI's, e.g. `${{ github.token }}`. */
+  githubDefault?: string;
   required?: boolean;
   secret?: boolean;
   secretParts?: (raw: string) => string[];
