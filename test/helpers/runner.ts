@@ -6,7 +6,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import YAML from 'yaml';
 
 export const ROOT = resolve(import.meta.dirname ?? __dirname, '../..');
@@ -35,7 +35,11 @@ interface ActionMeta {
 }
 
 export function readActionMeta(step: string): ActionMeta {
-  return YAML.parse(readFileSync(join(ROOT, 'actions', step, 'action.yml'), 'utf8')) as ActionMeta;
+  return readActionMetaAt(join(ROOT, 'actions', step));
+}
+
+export function readActionMetaAt(dir: string): ActionMeta {
+  return YAML.parse(readFileSync(join(dir, 'action.yml'), 'utf8')) as ActionMeta;
 }
 
 /** Parses the GITHUB_OUTPUT file format: `name=value` or `name<<DELIM … DELIM`. */
@@ -63,10 +67,18 @@ export interface RunOptions {
   event?: Record<string, unknown>;
   eventName?: string;
   timeoutMs?: number;
+  /** Working directory (GITHUB_WORKSPACE); defaults to the test's cwd. */
+  cwd?: string;
 }
 
 export async function runAction(step: string, options: RunOptions = {}): Promise<ActionRun> {
-  const meta = readActionMeta(step);
+  return runActionAt(join(ROOT, 'actions', step), options);
+}
+
+/** Runs the JavaScript action whose action.yml is in `actionDir`. */
+export async function runActionAt(actionDir: string, options: RunOptions = {}): Promise<ActionRun> {
+  const meta = readActionMetaAt(actionDir);
+  const step = basename(actionDir);
   const dir = mkdtempSync(join(tmpdir(), `runner-${step}-`));
   const temp = join(dir, 'temp');
   mkdirSync(temp);
@@ -94,7 +106,7 @@ export async function runAction(step: string, options: RunOptions = {}): Promise
     GITHUB_RUN_ID: '4242',
     GITHUB_SHA: 'a1b2c3d4e5f60718293a4b5c6d7e8f9012345678',
     GITHUB_REF: 'refs/heads/main',
-    GITHUB_WORKSPACE: process.cwd(),
+    GITHUB_WORKSPACE: options.cwd ?? process.cwd(),
     RUNNER_TEMP: temp,
   };
   // The runner sets every declared input, with the action.yml default when the workflow gave none.
@@ -107,8 +119,8 @@ export async function runAction(step: string, options: RunOptions = {}): Promise
   }
   Object.assign(env, options.env);
 
-  const main = resolve(join(ROOT, 'actions', step), meta.runs.main);
-  const child = spawn(nodeBinary(), [main], { env, cwd: process.cwd() });
+  const main = resolve(actionDir, meta.runs.main);
+  const child = spawn(nodeBinary(), [main], { env, cwd: options.cwd ?? process.cwd() });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d) => (stdout += d));
