@@ -17,7 +17,7 @@ import { join, relative } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
 const work = mkdtempSync(join(tmpdir(), 'stagecraft-check-dist-'));
-const copied = ['src', 'scripts', 'package.json', 'README.md', 'actions', 'tsconfig.json'];
+const copied = ['src', 'scripts', 'package.json', 'README.md', 'actions', 'tsconfig.json', 'action.yml'];
 for (const item of copied)
   if (existsSync(join(root, item))) cpSync(join(root, item), join(work, item), { recursive: true });
 symlinkSync(join(root, 'node_modules'), join(work, 'node_modules'));

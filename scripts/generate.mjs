@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 import YAML from 'yaml';
+import { generatePromote } from './generate-promote.mjs';
 
 const BRANDING = { color: 'purple', icon: 'truck' };
 
@@ -109,6 +110,7 @@ export async function generate(root) {
     writeFileSync(join(dir, 'action.yml'), actionYaml(step));
     writeFileSync(join(dir, 'README.md'), actionReadme(step));
   }
+  generatePromote(root, steps);
   const readmePath = join(root, 'README.md');
   if (existsSync(readmePath)) {
     const readme = readFileSync(readmePath, 'utf8');
