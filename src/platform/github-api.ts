@@ -1,26 +1,59 @@
 /**
- * The GitHub REST client every step uses: Octokit with retry (5xx, resets) and throttling
- * (429, secondary rate limits, Retry-After) plugins, GITHUB_API_URL for GHES, token masked.
+ * The GitHub REST client every step uses: Octokit with throttling (secondary rate limits,
+ * primary limit resets) and our own retry (5xx, 429 honouring Retry-After, connection resets),
+ * GITHUB_API_URL for GHES. The token is never logged; callers mask it with rt.setSecret.
+ *
+ * @octokit/plugin-retry is not used: it ignores Retry-After and waits 1s/4s/9s on every 4xx
+ * it does not know, so a 429 with `Retry-After: 1` would wait longer than asked.
  */
-import { retry } from '@octokit/plugin-retry';
 import { throttling } from '@octokit/plugin-throttling';
 import { Octokit } from '@octokit/rest';
+import { jittered, retryAfterMs, sleep } from '../core/retry.js';
 
-const RetryingOctokit = Octokit.plugin(retry, throttling);
-export type GitHubClient = InstanceType<typeof RetryingOctokit>;
+const ThrottledOctokit = Octokit.plugin(throttling);
+export type GitHubClient = InstanceType<typeof ThrottledOctokit>;
 
 export interface GitHubClientOptions {
   token: string;
   apiUrl?: string;
-  /** Called with each warning about rate limits, for the log. */
+  /** Called with each warning about rate limits and retries, for the log. */
   warn?: (message: string) => void;
   /** Retries after a rate limit; keeps tests fast when lowered. */
   maxRateLimitRetries?: number;
+  /** Retries of a 5xx / 429 / connection error (default 3). */
+  retries?: number;
+  /** First backoff delay when the server gives no Retry-After (default 1000 ms, doubled each time). */
+  retryBaseMs?: number;
+  /** Longest Retry-After we are willing to wait (default 60 s). */
+  maxRetryAfterMs?: number;
+}
+
+interface HttpishError {
+  status?: number;
+  response?: { headers?: Record<string, string | number | undefined> };
+  code?: string;
+}
+
+/** A failure worth another attempt: 5xx, 429 that is not a primary/secondary limit (throttling owns those), resets. */
+export function retryableError(err: unknown): boolean {
+  const e = err as HttpishError;
+  if (typeof e?.status === 'number' && e.status > 0) {
+    if (e.status === 429) return e.response?.headers?.['x-ratelimit-remaining'] !== '0';
+    return e.status >= 500 || e.status === 408;
+  }
+  // No HTTP status: the request never got an answer (ECONNRESET, socket hang up, fetch failed).
+  return (
+    err instanceof Error &&
+    /fetch failed|ECONNRESET|socket hang up|ETIMEDOUT|EPIPE/i.test(String(err.message) + String(e.code ?? ''))
+  );
 }
 
 export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
   const maxRetries = options.maxRateLimitRetries ?? 3;
-  return new RetryingOctokit({
+  const retries = options.retries ?? 3;
+  const baseMs = options.retryBaseMs ?? 1000;
+  const maxAfter = options.maxRetryAfterMs ?? 60_000;
+  const client = new ThrottledOctokit({
     auth: options.token,
     baseUrl: (options.apiUrl ?? 'https://api.github.com').replace(/\/+$/, ''),
     userAgent: 'stagecraft',
@@ -46,4 +79,39 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
       },
     },
   });
+  client.hook.wrap('request', async (request, req) => {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await request(req);
+      } catch (err) {
+        if (attempt >= retries || !retryableError(err)) throw err;
+        const header = (err as HttpishError).response?.headers?.['retry-after'];
+        const asked = retryAfterMs(header === undefined ? undefined : String(header));
+        const wait = Math.min(asked ?? jittered(baseMs * 2 ** attempt), maxAfter);
+        const status = (err as HttpishError).status;
+        options.warn?.(
+          `GitHub ${req.method} ${req.url} answered ${status ?? (err as Error).message}; retry ${attempt + 1}/${retries} in ${wait}ms`,
+        );
+        await sleep(wait);
+      }
+    }
+  });
+  return client;
+}
+
+/** `owner/name` into its parts, with a clear error for anything else. */
+export function splitRepository(repository: string | undefined): { owner: string; repo: string } {
+  const match = /^([\w.-]+)\/([\w.-]+)$/.exec(repository ?? '');
+  if (!match) {
+    throw new Error(
+      `no GitHub repository to talk to (got ${JSON.stringify(repository ?? '')}; expected owner/name)`,
+    );
+  }
+  return { owner: match[1] as string, repo: match[2] as string };
+}
+
+/** The HTTP status of an Octokit error, if it has one. */
+export function httpStatus(err: unknown): number | undefined {
+  const status = (err as HttpishError)?.status;
+  return typeof status === 'number' ? status : undefined;
 }

@@ -1,0 +1,319 @@
+/**
+ * A fake GitHub REST API on 127.0.0.1 for tests: commit statuses, check runs (read), issue
+ * comments, pull requests and commit→PR associations, deployments and their statuses.
+ * Every request is first validated against GitHub's OpenAPI description (./openapi.ts); a wrong
+ * route or body is answered with a 4xx AND recorded in `violations`, which tests assert empty.
+ * Faults (5xx, 429 with Retry-After, secondary rate limit 403) are injected per route.
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { type Matched, validateRequest } from './openapi.js';
+import { Store } from './store.js';
+
+export interface Fault {
+  /** operationId (`issues/create-comment`) or method (`POST`); every request when omitted. */
+  route?: string;
+  kind: '500' | '502' | '503' | '429' | 'secondary';
+  /** Seconds, sent as Retry-After. */
+  retryAfter?: number;
+  /** How many matching requests fail (default 1). */
+  times?: number;
+}
+
+export interface SeenRequest {
+  method: string;
+  path: string;
+  operationId?: string;
+  status: number;
+  body?: unknown;
+  authorization?: string;
+}
+
+export interface FakeGitHubOptions {
+  repository?: string;
+  /** When set, requests must carry this token (`token X` or `Bearer X`). */
+  token?: string;
+  /** Delay before each answer, so concurrent clients interleave as they do against GitHub. */
+  latencyMs?: number;
+  login?: string;
+}
+
+export interface FakeGitHub {
+  url: string;
+  store: Store;
+  requests: SeenRequest[];
+  violations: string[];
+  fail(fault: Fault): void;
+  /** Requests of one operation (e.g. `repos/create-commit-status`). */
+  calls(operationId: string): SeenRequest[];
+  close(): Promise<void>;
+}
+
+type Handler = (
+  m: Matched,
+  body: Record<string, unknown>,
+  url: URL,
+) => [number, unknown, Record<string, string>?];
+
+function page<T>(items: T[], url: URL, base: string): [T[], Record<string, string>] {
+  const perPage = Math.min(Number(url.searchParams.get('per_page') ?? 30), 100);
+  const n = Number(url.searchParams.get('page') ?? 1);
+  const slice = items.slice((n - 1) * perPage, n * perPage);
+  const headers: Record<string, string> = {};
+  if (n * perPage < items.length) {
+    const next = new URL(url.pathname + url.search, base);
+    next.searchParams.set('page', String(n + 1));
+    next.searchParams.set('per_page', String(perPage));
+    headers.link = `<${next.href}>; rel="next"`;
+  }
+  return [slice, headers];
+}
+
+export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<FakeGitHub> {
+  const store = new Store();
+  const repository = options.repository ?? 'octo/app';
+  const user = { login: options.login ?? 'github-actions[bot]', id: 41898282, type: 'Bot' };
+  const requests: SeenRequest[] = [];
+  const violations: string[] = [];
+  const faults: Array<Fault & { left: number }> = [];
+  let base = '';
+
+  const notFound: [number, unknown] = [404, { message: 'Not Found' }];
+  const pull = (n: string | undefined) => store.pulls.find((p) => p.number === Number(n));
+
+  const handlers: Record<string, Handler> = {
+    'repos/create-commit-status': (m, b) => {
+      const s = store.addStatus(
+        m.params.sha as string,
+        (b.context as string) ?? 'default',
+        b.state as string,
+        {
+          description: (b.description as string) ?? null,
+          target_url: (b.target_url as string) ?? null,
+        },
+      );
+      return [201, { ...s, url: `${base}/repos/${repository}/statuses/${s.sha}`, creator: user }];
+    },
+    'repos/get-combined-status-for-ref': (m, _b, url) => {
+      const { state, statuses } = store.combined(m.params.ref as string);
+      const [items, headers] = page(statuses, url, base);
+      return [200, { state, sha: m.params.ref, total_count: statuses.length, statuses: items }, headers];
+    },
+    'repos/list-commit-statuses-for-ref': (m, _b, url) => {
+      const all = store.statuses.filter((s) => s.sha === m.params.ref).reverse();
+      const [items, headers] = page(all, url, base);
+      return [200, items, headers];
+    },
+    'checks/list-for-ref': (m, _b, url) => {
+      let runs = store.checkRuns.filter((r) => r.head_sha === m.params.ref);
+      const name = url.searchParams.get('check_name');
+      if (name) runs = runs.filter((r) => r.name === name);
+      if (url.searchParams.get('filter') !== 'all') {
+        const latest = new Map(runs.map((r) => [r.name, r] as const));
+        runs = [...latest.values()];
+      }
+      const [items, headers] = page(runs, url, base);
+      return [200, { total_count: runs.length, check_runs: items }, headers];
+    },
+    'repos/list-pull-requests-associated-with-commit': (m, _b, url) => {
+      const numbers = store.commitPulls.get(m.params.commit_sha as string) ?? [];
+      const [items, headers] = page(numbers.map((n) => pull(String(n))).filter(Boolean), url, base);
+      return [200, items, headers];
+    },
+    'pulls/get': (m) => {
+      const p = pull(m.params.pull_number);
+      return p ? [200, p] : notFound;
+    },
+    'issues/list-comments': (m, _b, url) => {
+      if (!pull(m.params.issue_number)) return notFound;
+      const [items, headers] = page(store.commentsOf(Number(m.params.issue_number)), url, base);
+      return [200, items, headers];
+    },
+    'issues/create-comment': (m, b) => {
+      if (!pull(m.params.issue_number)) return notFound;
+      const now = store.now();
+      const c = {
+        id: store.id(),
+        issue: Number(m.params.issue_number),
+        body: b.body as string,
+        user,
+        created_at: now,
+        updated_at: now,
+      };
+      store.comments.push(c);
+      return [201, c];
+    },
+    'issues/update-comment': (m, b) => {
+      const c = store.comments.find((x) => x.id === Number(m.params.comment_id));
+      if (!c) return notFound;
+      c.body = b.body as string;
+      c.updated_at = store.now();
+      return [200, c];
+    },
+    'issues/delete-comment': (m) => {
+      const i = store.comments.findIndex((x) => x.id === Number(m.params.comment_id));
+      if (i < 0) return notFound;
+      store.comments.splice(i, 1);
+      return [204, undefined];
+    },
+    'repos/create-deployment': (_m, b) => {
+      const ref = b.ref as string;
+      const d = {
+        id: store.id(),
+        ref,
+        sha: /^[0-9a-f]{40}$/.test(ref) ? ref : 'f'.repeat(40),
+        task: (b.task as string) ?? 'deploy',
+        environment: (b.environment as string) ?? 'production',
+        description: (b.description as string) ?? null,
+        payload: b.payload ?? {},
+        production_environment: (b.production_environment as boolean) ?? b.environment === 'production',
+        transient_environment: (b.transient_environment as boolean) ?? false,
+        auto_merge: (b.auto_merge as boolean) ?? true,
+        required_contexts: b.required_contexts as string[] | undefined,
+        created_at: store.now(),
+      };
+      store.deployments.push(d);
+      return [201, { ...d, url: `${base}/repos/${repository}/deployments/${d.id}`, creator: user }];
+    },
+    'repos/list-deployments': (_m, _b, url) => {
+      const env = url.searchParams.get('environment');
+      const list = store.deployments.filter((d) => !env || d.environment === env).reverse();
+      const [items, headers] = page(list, url, base);
+      return [200, items, headers];
+    },
+    'repos/create-deployment-status': (m, b) => {
+      const id = Number(m.params.deployment_id);
+      if (!store.deployments.some((d) => d.id === id)) return notFound;
+      const s = {
+        id: store.id(),
+        deployment_id: id,
+        state: b.state as string,
+        environment_url: (b.environment_url as string) ?? '',
+        log_url: (b.log_url as string) ?? (b.target_url as string) ?? '',
+        description: (b.description as string) ?? '',
+        created_at: store.now(),
+      };
+      store.deploymentStatuses.push(s);
+      return [201, s];
+    },
+    'repos/list-deployment-statuses': (m, _b, url) => {
+      const list = store.deploymentStatuses
+        .filter((s) => s.deployment_id === Number(m.params.deployment_id))
+        .reverse();
+      const [items, headers] = page(list, url, base);
+      return [200, items, headers];
+    },
+  };
+
+  function answer(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {
+    res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers });
+    res.end(body === undefined ? '' : JSON.stringify(body));
+  }
+
+  function injected(method: string, operationId: string | undefined) {
+    const fault = faults.find(
+      (f) => f.left > 0 && (!f.route || f.route === operationId || f.route === method),
+    );
+    if (!fault) return undefined;
+    fault.left--;
+    const headers: Record<string, string> =
+      fault.retryAfter !== undefined ? { 'retry-after': String(fault.retryAfter) } : {};
+    if (fault.kind === 'secondary') {
+      return [
+        403,
+        {
+          message:
+            'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.',
+        },
+        headers,
+      ] as const;
+    }
+    return [
+      Number(fault.kind),
+      { message: fault.kind === '429' ? 'Too Many Requests' : 'Server Error' },
+      headers,
+    ] as const;
+  }
+
+  async function handle(req: IncomingMessage, res: ServerResponse, text: string) {
+    const method = req.method ?? 'GET';
+    const url = new URL(req.url ?? '/', base);
+    const seen: SeenRequest = {
+      method,
+      path: url.pathname + url.search,
+      status: 0,
+      ...(req.headers.authorization ? { authorization: req.headers.authorization } : {}),
+    };
+    requests.push(seen);
+    let body: unknown;
+    if (text) {
+      try {
+        body = JSON.parse(text);
+        seen.body = body;
+      } catch {
+        violations.push(`${method} ${url.pathname}: body is not JSON`);
+        seen.status = 400;
+        return answer(res, 400, { message: 'Problems parsing JSON' });
+      }
+    }
+    const { match, violations: found } = validateRequest(method, url, body);
+    if (match) seen.operationId = match.operationId;
+    if (found.length) {
+      violations.push(...found);
+      seen.status = match ? 422 : 404;
+      return answer(res, seen.status, { message: match ? 'Validation Failed' : 'Not Found', errors: found });
+    }
+    const m = match as Matched;
+    if (options.latencyMs) await new Promise((r) => setTimeout(r, options.latencyMs));
+    const token = /^(?:token|bearer)\s+(.+)$/i.exec(req.headers.authorization ?? '')?.[1];
+    if (options.token && token !== options.token) {
+      seen.status = 401;
+      return answer(res, 401, { message: 'Bad credentials' });
+    }
+    const fault = injected(method, m.operationId);
+    if (fault) {
+      seen.status = fault[0];
+      return answer(res, fault[0], fault[1], fault[2]);
+    }
+    if (m.params.owner !== undefined && `${m.params.owner}/${m.params.repo}` !== repository) {
+      seen.status = 404;
+      return answer(res, 404, { message: 'Not Found' });
+    }
+    const handler = handlers[m.operationId];
+    if (!handler) {
+      violations.push(`${method} ${m.template}: valid for GitHub but not implemented by the fake`);
+      seen.status = 404;
+      return answer(res, 404, { message: 'Not implemented by the fake' });
+    }
+    const [status, out, headers] = handler(m, (body ?? {}) as Record<string, unknown>, url);
+    seen.status = status;
+    answer(res, status, out, headers);
+  }
+
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      handle(req, res, Buffer.concat(chunks).toString('utf8')).catch((err) =>
+        answer(res, 500, { message: String(err) }),
+      );
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  // Load the 13 MB description now, not inside the first request's latency.
+  validateRequest('GET', new URL('/zen', base), undefined);
+  return {
+    url: base,
+    store,
+    requests,
+    violations,
+    fail: (fault) => faults.push({ ...fault, left: fault.times ?? 1 }),
+    calls: (operationId) => requests.filter((r) => r.operationId === operationId),
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
