@@ -28,7 +28,8 @@ export async function loadSteps(root) {
     const nodePath = join(root, 'node_modules');
     const src = readFileSync(outfile, 'utf8').replace(
       /from\s*"([^".][^"]*)"/g,
-      (_, spec) => `from "${pathToFileURL(resolveBare(nodePath, spec)).href}"`,
+      // node: built-ins stay as they are; other bare specifiers resolve from the project.
+      (_, spec) => `from "${spec.startsWith('node:') ? spec : pathToFileURL(resolveBare(nodePath, spec)).href}"`,
     );
     writeFileSync(outfile, src);
     return (await import(pathToFileURL(outfile).href)).steps;

@@ -1,5 +1,7 @@
 /** Every step of the pack, in pipeline order; the CLI and the generated docs read this list. */
+import { deployEnv } from './deploy-env.js';
+import { rollback } from './rollback.js';
 import { smokeTest } from './smoke-test.js';
 import type { Step } from './step.js';
 
-export const steps: Step[] = [smokeTest];
+export const steps: Step[] = [deployEnv, smokeTest, rollback];

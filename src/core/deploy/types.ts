@@ -10,6 +10,18 @@ export interface DeployContext {
   log: Log;
   tempDir: string;
   dryRun: boolean;
+  /** Who/what runs the deploy, for commit messages and records (optional: benches and tests omit it). */
+  origin?: DeployOrigin;
+  /** Environment for child processes (git, terraform): the runner's env; core never reads process.env. */
+  env?: Record<string, string | undefined>;
+}
+
+export interface DeployOrigin {
+  actor?: string;
+  runUrl?: string;
+  sha?: string;
+  ref?: string;
+  repository?: string;
 }
 
 export interface DeployResult {

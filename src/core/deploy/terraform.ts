@@ -1,0 +1,180 @@
+/**
+ * terraform strategy: `init`, `plan -out` with the image as `-var <name>=<image>`, then `apply`
+ * of exactly that plan (or stop after the plan with `apply: false`). Terraform runs with an argv
+ * array and TF_IN_AUTOMATION; the plan text goes into the job summary.
+ */
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { StepError } from '../errors.js';
+import { excerpt } from '../markdown.js';
+import type { DeployContext, DeployResult, RollbackResult } from './types.js';
+
+export interface TerraformOptions {
+  workingDirectory: string;
+  varName: string;
+  varFile?: string;
+  apply: boolean;
+  /** Path of the terraform binary (default `terraform` on PATH). */
+  binary?: string;
+}
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+function terraform(options: TerraformOptions, ctx: DeployContext, args: string[]): Promise<Run> {
+  const env: Record<string, string> = {};
+  for (const [k, v] of Object.entries(ctx.env ?? {})) if (v !== undefined) env[k] = v;
+  env.TF_IN_AUTOMATION = '1';
+  env.TF_INPUT = '0';
+  return new Promise((done, reject) => {
+    execFile(
+      options.binary ?? 'terraform',
+      args,
+      { cwd: resolve(options.workingDirectory), env, maxBuffer: 64 * 1024 * 1024 },
+      (err, stdout, stderr) => {
+        if (err && (err as NodeJS.ErrnoException).code === 'ENOENT') {
+          return reject(new StepError('terraform is not installed (not found on PATH)'));
+        }
+        if (err && typeof (err as NodeJS.ErrnoException).code === 'string') return reject(err);
+        done({ code: err ? Number(err.code ?? 1) : 0, stdout, stderr });
+      },
+    );
+  });
+}
+
+async function must(options: TerraformOptions, ctx: DeployContext, args: string[]): Promise<string> {
+  const run = await terraform(options, ctx, args);
+  if (run.code !== 0) {
+    throw new StepError(
+      `terraform ${args[0]} failed in ${options.workingDirectory} (exit ${run.code}): ${excerpt(run.stderr || run.stdout, 2000)}`,
+    );
+  }
+  return run.stdout;
+}
+
+/** The image before this deploy: an output named like the variable, when the module has one. */
+async function currentImage(options: TerraformOptions, ctx: DeployContext): Promise<string | undefined> {
+  const run = await terraform(options, ctx, ['output', '-no-color', '-json']);
+  if (run.code !== 0) return undefined;
+  try {
+    const outputs = JSON.parse(run.stdout) as Record<string, { value?: unknown }>;
+    const value = outputs[options.varName]?.value;
+    return typeof value === 'string' && value ? value : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function checkDirectory(options: TerraformOptions) {
+  if (!existsSync(resolve(options.workingDirectory))) {
+    throw new StepError(`working-directory ${options.workingDirectory} does not exist`);
+  }
+  if (options.varFile && !existsSync(resolve(options.workingDirectory, options.varFile))) {
+    throw new StepError(
+      `var-file ${options.varFile} does not exist (relative to ${options.workingDirectory})`,
+    );
+  }
+}
+
+interface Applied {
+  changed: boolean;
+  plan: string;
+  applied: boolean;
+}
+
+async function planAndApply(options: TerraformOptions, image: string, ctx: DeployContext): Promise<Applied> {
+  await ctx.log.group('terraform init', async () => {
+    ctx.log.info(await must(options, ctx, ['init', '-input=false', '-no-color']));
+  });
+  const planFile = join(mkdtempSync(join(ctx.tempDir, 'tf-')), 'stagecraft.tfplan');
+  const args = [
+    'plan',
+    '-input=false',
+    '-no-color',
+    '-detailed-exitcode',
+    `-out=${planFile}`,
+    '-var',
+    `${options.varName}=${image}`,
+  ];
+  if (options.varFile) args.push(`-var-file=${options.varFile}`);
+  const plan = await terraform(options, ctx, args);
+  // -detailed-exitcode: 0 no changes, 2 changes, 1 error.
+  if (plan.code === 1 || (plan.code !== 0 && plan.code !== 2)) {
+    throw new StepError(
+      `terraform plan failed in ${options.workingDirectory}: ${excerpt(plan.stderr || plan.stdout, 2000)}`,
+    );
+  }
+  ctx.log.info(plan.stdout);
+  const changed = plan.code === 2;
+  if (!changed || !options.apply || ctx.dryRun) return { changed, plan: plan.stdout, applied: false };
+  await ctx.log.group('terraform apply', async () => {
+    ctx.log.info(await must(options, ctx, ['apply', '-input=false', '-no-color', '-auto-approve', planFile]));
+  });
+  return { changed, plan: plan.stdout, applied: true };
+}
+
+/** The plan's resource lines and its "Plan:" total, short enough for a summary. */
+function planSummary(plan: string): string[] {
+  const lines = plan.split('\n');
+  const start = lines.findIndex((l) => /Terraform will perform|No changes\./.test(l));
+  const body = (start >= 0 ? lines.slice(start) : lines).join('\n').trim();
+  const cut = body.length > 6000 ? `${body.slice(0, 6000)}\n… (plan truncated; see the log)` : body;
+  return ['<details><summary>terraform plan</summary>', '', '```', cut, '```', '', '</details>'];
+}
+
+export async function deployTerraform(
+  options: TerraformOptions & { image: string },
+  ctx: DeployContext,
+): Promise<DeployResult> {
+  checkDirectory(options);
+  const previous = await currentImage(options, ctx);
+  const run = await planAndApply(options, options.image, ctx);
+  const state = run.applied
+    ? 'applied'
+    : !run.changed
+      ? 'no changes'
+      : options.apply && !ctx.dryRun
+        ? ''
+        : 'planned only (not applied)';
+  ctx.log.info(`terraform: ${state}`);
+  return {
+    image: options.image,
+    ...(previous ? { previousImage: previous } : {}),
+    changed: run.applied,
+    extraOutputs: {},
+    summary: [
+      `Terraform in \`${options.workingDirectory}\`: ${state}, \`-var ${options.varName}=${options.image}\`.`,
+      '',
+      ...planSummary(run.plan),
+    ],
+  };
+}
+
+/** Terraform keeps no history of variable values, so a rollback needs `to`. */
+export async function rollbackTerraform(
+  options: TerraformOptions & { to?: string },
+  ctx: DeployContext,
+): Promise<RollbackResult> {
+  if (!options.to) {
+    throw new StepError(
+      'terraform keeps no history of deployed images: give `to` (the image to return to); nothing changed',
+    );
+  }
+  checkDirectory(options);
+  const from = (await currentImage(options, ctx)) ?? '';
+  const run = await planAndApply(options, options.to, ctx);
+  return {
+    from,
+    to: options.to,
+    revision: '',
+    summary: [
+      `Terraform ${run.applied ? 'applied' : 'planned'} \`-var ${options.varName}=${options.to}\`.`,
+      '',
+      ...planSummary(run.plan),
+    ],
+  };
+}

@@ -1,0 +1,4 @@
+import { runAction } from '../platform/github.js';
+import { deployEnv } from '../steps/deploy-env.js';
+
+await runAction(deployEnv);

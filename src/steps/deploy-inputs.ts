@@ -1,0 +1,190 @@
+/**
+ * The target inputs deploy-env and rollback share: strategy plus every strategy's own inputs
+ * (gitops, kubernetes, terraform, ecs). Declared once so both steps, their action.yml files, the
+ * GitLab components and the CLI help stay identical.
+ */
+import { posix } from 'node:path';
+import { type ImageRef, parseImageRef } from '../core/image-ref.js';
+import { bool, choice, duration, type Inputs, int, list, parsed, text } from '../platform/inputs.js';
+
+export const STRATEGIES = ['gitops', 'kubernetes', 'terraform', 'ecs'] as const;
+export type Strategy = (typeof STRATEGIES)[number];
+
+/** Per-strategy default of `rollout-timeout` (the input has no single default). */
+export const DEFAULT_ROLLOUT_TIMEOUT_MS: Record<'kubernetes' | 'ecs', number> = {
+  kubernetes: 5 * 60_000,
+  ecs: 30 * 60_000,
+};
+
+export interface ParsedImage {
+  /** As the user wrote it (trimmed). */
+  text: string;
+  ref: ImageRef;
+}
+
+export function parseImage(raw: string): ParsedImage {
+  return { text: raw.trim(), ref: parseImageRef(raw) };
+}
+
+/** `image.tag` → ['image', 'tag']; a segment is letters, digits, `_` or `-` (numbers index lists). */
+export function parseKeyPath(raw: string): string[] {
+  const parts = raw.trim().split('.');
+  for (const part of parts) {
+    if (!/^[A-Za-z0-9_-]+$/.test(part)) {
+      throw new Error(`"${part}" is not a key segment (letters, digits, _ and - between dots)`);
+    }
+  }
+  return parts;
+}
+
+/**
+ * A repository-relative file path. Absolute paths, `..` that leaves the repository and `.git/`
+ * are rejected here, before anything is cloned; symlinks are checked once the clone exists.
+ */
+export function parseRepoPath(raw: string): string {
+  const path = raw.trim();
+  if (path.startsWith('/') || /^[A-Za-z]:[\\/]/.test(path) || path.includes('\\')) {
+    throw new Error('must be a path relative to the repository root');
+  }
+  const normal = posix.normalize(path);
+  if (normal === '..' || normal.startsWith('../')) throw new Error('resolves outside the repository');
+  if (normal === '.git' || normal.startsWith('.git/')) throw new Error('points into .git');
+  if (normal === '.' || normal.endsWith('/')) throw new Error('must name a file');
+  return normal;
+}
+
+/** Branch names go to git as argv: no option look-alikes, nothing git itself would refuse. */
+export function parseBranch(raw: string): string {
+  const name = raw.trim();
+  if (!/^[A-Za-z0-9_][A-Za-z0-9._/-]*$/.test(name) || name.includes('..') || name.endsWith('.lock')) {
+    throw new Error('not a valid branch name');
+  }
+  return name;
+}
+
+function parseUrl(raw: string): string {
+  const url = new URL(raw.trim());
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error('only http and https URLs');
+  return url.href;
+}
+
+export const strategyInput = choice({
+  description: 'How to deploy: `gitops`, `kubernetes`, `terraform` or `ecs`',
+  required: true,
+  options: STRATEGIES,
+});
+
+/** Inputs of every strategy; each says which strategy reads it. */
+export const targetInputs = {
+  // gitops
+  repository: text({
+    description:
+      'gitops: the repository holding the deployment config (git URL or path); default this repository',
+  }),
+  branch: parsed(
+    {
+      description: "gitops: branch to commit to; default the repository's default branch",
+      accepted: 'a branch name',
+    },
+    parseBranch,
+  ),
+  file: parsed(
+    {
+      description: 'gitops: YAML file to change, relative to the repository; `{environment}` is replaced',
+      default: 'deploy/{environment}/values.yaml',
+      accepted: 'a path inside the repository (no absolute path, no `..` out of it)',
+    },
+    parseRepoPath,
+  ),
+  key: parsed(
+    {
+      description: 'gitops: dot path of the key to set, e.g. `image.tag` (numbers index lists)',
+      default: 'image.tag',
+      accepted: 'a dot path like image.tag',
+    },
+    parseKeyPath,
+  ),
+  value: choice({
+    description: 'gitops: what to write: `tag`, `digest` (`sha256:…`) or `ref` (the full image reference)',
+    default: 'tag',
+    options: ['tag', 'digest', 'ref'] as const,
+  }),
+  'commit-message': text({
+    description: 'gitops: commit subject; `{environment}`, `{image}` and `{value}` are replaced',
+  }),
+  token: text({
+    description:
+      'gitops: token for HTTPS git remotes (sent as an HTTP header, never in the URL); GitHub: deployment records',
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a GitHub expression, not a template
+    githubDefault: '${{ github.token }}',
+    secret: true,
+  }),
+  // kubernetes
+  manifests: list({
+    description:
+      'kubernetes: a kustomize directory or manifest files/globs; `{environment}` is replaced, e.g. `k8s/overlays/{environment}`',
+  }),
+  namespace: text({ description: 'kubernetes: namespace of namespaced objects without one' }),
+  kubeconfig: text({ description: 'kubernetes: path to a kubeconfig file; default the usual lookup' }),
+  containers: list({
+    description:
+      'kubernetes, ecs: containers whose image is set; default every container running the same image repository',
+  }),
+  workloads: list({
+    description:
+      'kubernetes: without `manifests`, only patch the image of these workloads, e.g. `deployment/app`',
+  }),
+  'rollout-timeout': duration({
+    description:
+      'kubernetes, ecs: how long to wait for the rollout; default `5m` for kubernetes, `30m` for ecs',
+    min: 1,
+  }),
+  // terraform
+  'working-directory': text({ description: 'terraform: the root module directory', default: '.' }),
+  'var-name': text({
+    description: 'terraform: the variable that receives the image',
+    default: 'image',
+    pattern: /^[A-Za-z_][A-Za-z0-9_-]*$/,
+    accepted: 'a terraform variable name',
+  }),
+  'var-file': text({ description: 'terraform: a `.tfvars` file passed with `-var-file`' }),
+  apply: bool({ description: 'terraform: `false` only plans', default: 'true' }),
+  // ecs
+  cluster: text({ description: 'ecs: cluster name or ARN', default: 'default' }),
+  service: text({ description: 'ecs: service name (required for ecs)' }),
+  'task-definition': text({
+    description:
+      "ecs: task definition file (JSON or YAML), `{environment}` replaced; default the service's current revision",
+  }),
+  'task-definition-arn': text({
+    description: 'ecs: deploy this existing revision (no registration); `image` may then be omitted',
+  }),
+  'aws-region': text({ description: 'ecs: AWS region; default `AWS_REGION`' }),
+  'endpoint-url': parsed(
+    { description: 'ecs: custom ECS endpoint (e.g. a local emulator)', accepted: 'an http(s) URL' },
+    parseUrl,
+  ),
+  'force-new-deployment': bool({
+    description: 'ecs: start a new deployment even if nothing changed',
+    default: 'false',
+  }),
+  'desired-count': int({ description: 'ecs: set the service desired count' }),
+  // every strategy
+  'dry-run': bool({ description: 'Print what would change and change nothing', default: 'false' }),
+};
+
+export const urlInput = parsed(
+  { description: 'Environment URL, recorded and passed on', accepted: 'an http(s) URL' },
+  parseUrl,
+);
+
+export const imageInput = parsed(
+  {
+    description: 'What to deploy: `repo:tag` or `repo@sha256:…` (ecs with `task-definition-arn` may omit it)',
+    accepted: 'an image reference like registry.example.com/team/app:1.2.3 or …@sha256:<64 hex>',
+  },
+  parseImage,
+);
+
+/** What dispatch reads: the shared target inputs plus the strategy. */
+export type TargetInputs = Inputs<typeof targetInputs> & { strategy: Strategy };

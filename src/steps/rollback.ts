@@ -1,0 +1,87 @@
+import { ENVIRONMENT_NAME } from '../core/environments.js';
+import { table } from '../core/markdown.js';
+import { parsed, text } from '../platform/inputs.js';
+import { deployContext } from './deploy-env.js';
+import { imageInput, strategyInput, targetInputs } from './deploy-inputs.js';
+import { checkTarget, rollbackWith } from './deploy-strategies.js';
+import { defineStep } from './step.js';
+
+function parseEnvironment(raw: string): string {
+  const name = raw.trim();
+  if (!ENVIRONMENT_NAME.test(name)) throw new Error('must be letters, digits, . _ - (max 64)');
+  return name;
+}
+
+const inputs = {
+  environment: parsed(
+    {
+      description: 'The environment to roll back',
+      required: true,
+      accepted: 'an environment name (letters, digits, . _ -)',
+    },
+    parseEnvironment,
+  ),
+  strategy: strategyInput,
+  to: text({
+    description:
+      'Version to return to (an image reference, or for gitops the value to write); default the version deployed before the current one',
+  }),
+  reason: text({ description: 'Why, recorded in the commit message / summary' }),
+  image: {
+    ...imageInput,
+    description:
+      'Optional: the deployed image repository (e.g. `registry.example.com/team/app:any`), to report full references and pick containers',
+  },
+  ...targetInputs,
+};
+
+export const rollback = defineStep({
+  name: 'rollback',
+  title: 'Roll back an environment',
+  description:
+    'Returns an environment to the version deployed before the current one (or to `to`): a new GitOps commit, the previous Deployment revision, or the previous ECS task definition.',
+  stage: 'deploy',
+  inputs,
+  outputs: {
+    from: 'The image reference that was deployed before the rollback',
+    to: 'The image reference deployed now',
+    revision:
+      "The strategy's revision after the rollback: commit sha, Deployment revision, task-definition ARN",
+  },
+  async run(input, rt) {
+    checkTarget(input, input.image, 'rollback');
+    const ctx = deployContext(rt, input.environment, input.dryRun);
+    const result = await rt.group(`Roll back ${input.environment} (${input.strategy})`, () =>
+      rollbackWith(
+        input,
+        {
+          ...(input.to ? { to: input.to.trim() } : {}),
+          ...(input.reason ? { reason: input.reason } : {}),
+          ...(input.image ? { image: input.image } : {}),
+          ci: rt.ctx,
+        },
+        ctx,
+      ),
+    );
+    const verb = input.dryRun ? 'Would roll back' : 'Rolled back';
+    return {
+      outputs: { from: result.from, to: result.to, revision: result.revision },
+      summary: [
+        `### ${verb} ${input.environment}`,
+        '',
+        table(
+          ['', ''],
+          [
+            ['From', `\`${result.from}\``],
+            ['To', `\`${result.to}\``],
+            ['Revision', result.revision || '—'],
+            ...(input.reason ? [['Reason', input.reason]] : []),
+          ],
+        ),
+        '',
+        ...result.summary,
+        '',
+      ].join('\n'),
+    };
+  },
+});
