@@ -112,6 +112,7 @@ export async function generate(root) {
     writeFileSync(join(dir, 'README.md'), actionReadme(step));
   }
   generatePromote(root, steps);
+  (await import('./generate-gitlab.mjs')).generateGitlab(root, steps);
   const readmePath = join(root, 'README.md');
   if (existsSync(readmePath)) {
     const readme = readFileSync(readmePath, 'utf8');

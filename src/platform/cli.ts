@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { errorMessage } from '../core/errors.js';
 import type { Step } from '../steps/step.js';
-import { detectContext } from './context.js';
+import { detectContext, isGitlab } from './context.js';
 import { type Host, runStep, VERSION } from './host.js';
 import type { Runtime } from './runtime.js';
 
@@ -71,7 +71,7 @@ export function parseFlags(step: Step, args: string[]): Map<string, string> {
 }
 
 function sections(io: CliIo, masker: Masker) {
-  const gitlab = io.env.GITLAB_CI === 'true';
+  const gitlab = isGitlab(io.env);
   let n = 0;
   return async <T>(title: string, fn: () => Promise<T>): Promise<T> => {
     const id = `stagecraft_${++n}`;
@@ -104,12 +104,15 @@ export function cliHost(flags: Map<string, string>, io: CliIo): Host {
     setSecret: (s) => masker.add(s),
     tempDir: mkdtempSync(join(io.env.TMPDIR || tmpdir(), 'stagecraft-')),
   };
-  const gitlab = io.env.GITLAB_CI === 'true';
+  const gitlab = isGitlab(io.env);
   const dotenv = io.env.STAGECRAFT_DOTENV || (gitlab ? 'stagecraft.env' : undefined);
   const summaryFile = io.env.STAGECRAFT_SUMMARY || (gitlab ? 'stagecraft-summary.md' : undefined);
   return {
     runtime,
-    read: (name) => flags.get(name) ?? io.env[envName(name)],
+    // On GitLab an unset `token` falls back to the job token, as `${{ github.token }}` does on GitHub.
+    read: (name) =>
+      flags.get(name) ??
+      (io.env[envName(name)] || (gitlab && name === 'token' ? io.env.CI_JOB_TOKEN : undefined)),
     async writeOutputs(outputs) {
       for (const [name, value] of Object.entries(outputs))
         io.stdout(`${name}=${masker.apply(oneLine(value))}\n`);

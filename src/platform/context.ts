@@ -122,8 +122,19 @@ export function localContext(env: Env): CiContext {
   return { provider: 'local', sha, headSha: sha, ref, ...refParts(ref), eventName: 'local' };
 }
 
+/**
+ * A GitLab job. gitlab-ci-local runs real pipelines locally but sets GITLAB_CI=false (so scripts
+ * can tell), while still providing the predefined CI_* variables: treat that as GitLab too.
+ */
+export function isGitlab(env: Env): boolean {
+  return (
+    env.GITLAB_CI === 'true' ||
+    (env.GITLAB_CI !== undefined && Boolean(env.CI_COMMIT_SHA && env.CI_PROJECT_ID))
+  );
+}
+
 export function detectContext(env: Env): CiContext {
   if (env.GITHUB_ACTIONS === 'true') return githubContext(env);
-  if (env.GITLAB_CI === 'true') return gitlabContext(env);
+  if (isGitlab(env)) return gitlabContext(env);
   return localContext(env);
 }

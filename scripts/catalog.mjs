@@ -1,0 +1,68 @@
+#!/usr/bin/env node
+// Assembles the layout GitLab's CI/CD Catalog needs from gitlab-components/:
+//   <target>/templates/<component>/template.yml (+ its README.md)
+//   <target>/README.md listing every component with every input
+// so that `include: component: $CI_SERVER_FQDN/<group>/stagecraft/<component>@<version>` works
+// once <target> is pushed as the catalog project and tagged.
+// Usage: node scripts/catalog.mjs <target-dir>
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import YAML from 'yaml';
+
+const ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
+
+/** The spec inputs of one template.yml (its first YAML document). */
+export function templateInputs(text) {
+  const [header] = YAML.parseAllDocuments(text);
+  return header?.toJS()?.spec?.inputs ?? {};
+}
+
+const cell = (t) =>
+  String(t ?? '')
+    .replace(/\|/g, '\\|')
+    .replace(/\r?\n/g, '<br>');
+
+function readmeSection(name, inputs) {
+  const rows = Object.entries(inputs).map(([input, s]) => {
+    const dflt =
+      'default' in s
+        ? `\`${cell(typeof s.default === 'string' ? s.default : JSON.stringify(s.default))}\``
+        : 'required';
+    return `| \`${input}\` | ${s.type ?? 'string'} | ${dflt} | ${cell(s.description)} |`;
+  });
+  return `## ${name}\n\n\`\`\`yaml\ninclude:\n  - component: $CI_SERVER_FQDN/<group>/stagecraft/${name}@<version>\n\`\`\`\n\nDetails: [templates/${name}/README.md](templates/${name}/README.md).\n\n| input | type | default | meaning |\n| --- | --- | --- | --- |\n${rows.join('\n')}\n`;
+}
+
+/** Copies every component into <target>/templates and writes the catalog README; returns the names. */
+export function assembleCatalog(target, source = join(ROOT, 'gitlab-components')) {
+  const names = readdirSync(source, { withFileTypes: true })
+    .filter((d) => d.isDirectory() && existsSync(join(source, d.name, 'template.yml')))
+    .map((d) => d.name)
+    .sort();
+  const sections = [];
+  for (const name of names) {
+    const dir = join(target, 'templates', name);
+    mkdirSync(dir, { recursive: true });
+    cpSync(join(source, name, 'template.yml'), join(dir, 'template.yml'));
+    if (existsSync(join(source, name, 'README.md')))
+      cpSync(join(source, name, 'README.md'), join(dir, 'README.md'));
+    sections.push(readmeSection(name, templateInputs(readFileSync(join(dir, 'template.yml'), 'utf8'))));
+  }
+  const { version, description } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
+  writeFileSync(
+    join(target, 'README.md'),
+    `# stagecraft — GitLab CI/CD components (${version})\n\n${description}\n\nEach component is one job that runs the \`stagecraft\` CLI; inputs reach it only as\n\`STAGECRAFT_INPUT_<NAME>\` variables and outputs come back as the dotenv report\n\`stagecraft.env\` (\`STAGECRAFT_<OUTPUT>\`).\n\n${sections.join('\n')}`,
+  );
+  return names;
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const target = process.argv[2];
+  if (!target) {
+    console.error('usage: node scripts/catalog.mjs <target-dir>');
+    process.exit(2);
+  }
+  const names = assembleCatalog(resolve(target));
+  console.log(`catalog: ${names.length} components in ${resolve(target)}/templates: ${names.join(', ')}`);
+}
