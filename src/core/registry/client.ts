@@ -1,0 +1,315 @@
+/**
+ * A small client for the OCI distribution API (Docker Registry HTTP API v2) on fetch: manifests
+ * and blobs of one registry, with Basic/Bearer auth from the first 401 challenge and retries with
+ * jittered exponential backoff on 408/429/5xx and dropped connections, honouring Retry-After.
+ * A 4xx other than those is final: it will not change by asking again.
+ */
+import { createHash } from 'node:crypto';
+import { type Log, silentLog } from '../log.js';
+import { isRetryableStatus, jittered, retryAfterMs, sleep } from '../retry.js';
+import { basicHeader, type Challenge, parseChallenge, pullScope, pushScope, tokenUrl } from './auth.js';
+import type { Credentials } from './docker-config.js';
+import { MANIFEST_ACCEPT, type Manifest, manifestMediaType } from './media-types.js';
+
+export interface RegistryClientOptions {
+  /** host[:port] as in image references; `docker.io` means Docker Hub. */
+  registry: string;
+  /** Plain HTTP instead of HTTPS (local registries; the step's `tls-verify: false`). */
+  insecure?: boolean;
+  credentials?: Credentials;
+  /** Attempts per request, including the first (default 6). */
+  attempts?: number;
+  /** First backoff delay (default 500ms), doubled per attempt up to `maxDelayMs` (default 20s). */
+  baseDelayMs?: number;
+  maxDelayMs?: number;
+  log?: Log;
+}
+
+export class RegistryError extends Error {
+  constructor(
+    message: string,
+    readonly status?: number,
+  ) {
+    super(message);
+    this.name = 'RegistryError';
+  }
+}
+
+export interface FetchedManifest {
+  digest: string;
+  mediaType: string;
+  bytes: Uint8Array;
+  manifest: Manifest;
+}
+
+interface RequestOptions {
+  scopes: string[];
+  headers?: Record<string, string>;
+  /** A fresh body for each attempt (a stream cannot be sent twice). */
+  body?: () => BodyInit | undefined;
+  /** false: one attempt only (the caller retries a whole streamed upload). */
+  retry?: boolean;
+}
+
+export function sha256Digest(bytes: Uint8Array): string {
+  return `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
+}
+
+/** True for errors fetch raises when the connection failed or was reset (worth another try). */
+export function isNetworkError(err: unknown): boolean {
+  return (
+    err instanceof TypeError || (err instanceof Error && /ECONNRESET|socket|terminated/i.test(err.message))
+  );
+}
+
+export class RegistryClient {
+  readonly registry: string;
+  readonly baseUrl: string;
+  /** Layer/config bytes this client has uploaded (streamed copies), for reports and benches. */
+  bytesUploaded = 0;
+  private challenge: Challenge | undefined;
+  private readonly tokens = new Map<string, string>();
+  private readonly attempts: number;
+  private readonly baseDelayMs: number;
+  private readonly maxDelayMs: number;
+  private readonly log: Log;
+
+  constructor(private readonly options: RegistryClientOptions) {
+    this.registry = options.registry;
+    const host = options.registry === 'docker.io' ? 'registry-1.docker.io' : options.registry;
+    this.baseUrl = `${options.insecure ? 'http' : 'https'}://${host}`;
+    this.attempts = options.attempts ?? 6;
+    this.baseDelayMs = options.baseDelayMs ?? 500;
+    this.maxDelayMs = options.maxDelayMs ?? 20_000;
+    this.log = options.log ?? silentLog;
+  }
+
+  /** Delay before attempt `n + 1`: the server's Retry-After when it gave one, else jittered backoff. */
+  backoff(attempt: number, retryAfter?: string | null): number {
+    const asked = retryAfterMs(retryAfter);
+    if (asked !== undefined) return Math.min(asked, this.maxDelayMs * 3);
+    return jittered(Math.min(this.baseDelayMs * 2 ** (attempt - 1), this.maxDelayMs));
+  }
+
+  /** Sends with retries on retryable statuses and network errors; returns the last response. */
+  private async send(what: string, make: () => Promise<Response>, retry = true): Promise<Response> {
+    const attempts = retry ? this.attempts : 1;
+    for (let attempt = 1; ; attempt++) {
+      let res: Response;
+      try {
+        res = await make();
+      } catch (err) {
+        if (attempt >= attempts || !isNetworkError(err)) {
+          const cause = (err as { cause?: { code?: string; message?: string } }).cause;
+          throw new RegistryError(
+            `${what}: ${cause?.code ?? cause?.message ?? (err as Error).message} after ${attempt} attempt(s)`,
+          );
+        }
+        const delay = this.backoff(attempt);
+        this.log.debug(`${what}: connection failed (${(err as Error).message}); retrying in ${delay}ms`);
+        await sleep(delay);
+        continue;
+      }
+      if (!isRetryableStatus(res.status) || attempt >= attempts) return res;
+      const delay = this.backoff(attempt, res.headers.get('retry-after'));
+      this.log.debug(`${what}: HTTP ${res.status}; retry ${attempt}/${attempts - 1} in ${delay}ms`);
+      await res.body?.cancel().catch(() => {});
+      await sleep(delay);
+    }
+  }
+
+  private async authorization(scopes: string[]): Promise<string | undefined> {
+    const challenge = this.challenge;
+    if (!challenge) return undefined;
+    const creds = this.options.credentials;
+    if (challenge.scheme === 'basic') return creds ? basicHeader(creds) : undefined;
+    const key = [...scopes].sort().join(' ');
+    const cached = this.tokens.get(key);
+    if (cached) return cached;
+    const url = tokenUrl(challenge, scopes);
+    const res = await this.send(`GET token ${url.origin}${url.pathname}`, () =>
+      fetch(url, { headers: creds ? { authorization: basicHeader(creds) } : {} }),
+    );
+    if (!res.ok) {
+      await res.body?.cancel().catch(() => {});
+      throw new RegistryError(
+        `${this.registry}: the token service refused ${creds ? 'the credentials' : 'anonymous access'} (HTTP ${res.status})`,
+        res.status,
+      );
+    }
+    const body = (await res.json()) as { token?: string; access_token?: string };
+    const token = body.token ?? body.access_token;
+    if (!token) throw new RegistryError(`${this.registry}: the token service answered without a token`);
+    const header = `Bearer ${token}`;
+    this.tokens.set(key, header);
+    return header;
+  }
+
+  /** One API call: path relative to the registry (or an absolute upload URL), auth on challenge. */
+  async request(method: string, path: string, options: RequestOptions): Promise<Response> {
+    const url = new URL(path, this.baseUrl);
+    const what = `${method} ${url.origin}${url.pathname}`;
+    for (let authTry = 0; ; authTry++) {
+      const auth = await this.authorization(options.scopes);
+      const res = await this.send(
+        what,
+        () => {
+          const body = options.body?.();
+          return fetch(url, {
+            method,
+            headers: { ...options.headers, ...(auth ? { authorization: auth } : {}) },
+            redirect: 'follow',
+            ...(body !== undefined ? { body, duplex: 'half' } : {}),
+          } as RequestInit);
+        },
+        options.retry !== false,
+      );
+      if (res.status !== 401 || authTry > 0) return res;
+      const challenge = parseChallenge(res.headers.get('www-authenticate'));
+      // No challenge, or the same one after we already answered it: the credentials are wrong.
+      if (!challenge || (this.challenge && auth)) return res;
+      await res.body?.cancel().catch(() => {});
+      this.challenge = challenge;
+      if (options.retry === false && options.body) return res; // the stream is spent; the caller retries
+    }
+  }
+
+  /** A RegistryError with the registry's own error code and message, when it sent one. */
+  async fail(res: Response, what: string): Promise<never> {
+    let detail = '';
+    try {
+      const body = (await res.json()) as { errors?: { code?: string; message?: string }[] };
+      const first = body.errors?.[0];
+      if (first) detail = ` ${first.code ?? ''} ${first.message ?? ''}`.trimEnd();
+    } catch {
+      // not JSON: the status says enough
+    }
+    const hint =
+      res.status === 401 || res.status === 403
+        ? ' (check registry-username / registry-password or the docker config)'
+        : '';
+    throw new RegistryError(`${what} on ${this.registry}: HTTP ${res.status}${detail}${hint}`, res.status);
+  }
+
+  async getManifest(repository: string, reference: string): Promise<FetchedManifest> {
+    const res = await this.request('GET', `/v2/${repository}/manifests/${reference}`, {
+      scopes: [pullScope(repository)],
+      headers: { accept: MANIFEST_ACCEPT },
+    });
+    if (!res.ok) return this.fail(res, `manifest ${repository}:${reference}`);
+    const bytes = new Uint8Array(await res.arrayBuffer());
+    const digest = sha256Digest(bytes);
+    const manifest = JSON.parse(Buffer.from(bytes).toString('utf8')) as Manifest;
+    return {
+      digest,
+      mediaType: manifestMediaType(res.headers.get('content-type'), manifest),
+      bytes,
+      manifest,
+    };
+  }
+
+  /** The digest and type of a manifest, or undefined when it does not exist. */
+  async headManifest(
+    repository: string,
+    reference: string,
+  ): Promise<{ digest: string; mediaType: string; size: number } | undefined> {
+    const res = await this.request('HEAD', `/v2/${repository}/manifests/${reference}`, {
+      scopes: [pullScope(repository)],
+      headers: { accept: MANIFEST_ACCEPT },
+    });
+    if (res.status === 404) return undefined;
+    if (!res.ok) return this.fail(res, `manifest ${repository}:${reference}`);
+    const digest = res.headers.get('docker-content-digest');
+    if (!digest) {
+      const full = await this.getManifest(repository, reference);
+      return { digest: full.digest, mediaType: full.mediaType, size: full.bytes.length };
+    }
+    return {
+      digest,
+      mediaType: res.headers.get('content-type') ?? '',
+      size: Number(res.headers.get('content-length') ?? 0),
+    };
+  }
+
+  /** Stores a manifest under a tag or digest; returns the digest the registry computed. */
+  async putManifest(
+    repository: string,
+    reference: string,
+    bytes: Uint8Array,
+    mediaType: string,
+  ): Promise<string> {
+    const res = await this.request('PUT', `/v2/${repository}/manifests/${reference}`, {
+      scopes: [pushScope(repository)],
+      headers: { 'content-type': mediaType },
+      body: () => bytes as Uint8Array<ArrayBuffer>,
+    });
+    if (!res.ok) return this.fail(res, `put manifest ${repository}:${reference}`);
+    await res.body?.cancel().catch(() => {});
+    return res.headers.get('docker-content-digest') ?? sha256Digest(bytes);
+  }
+
+  async hasBlob(repository: string, digest: string): Promise<boolean> {
+    const res = await this.request('HEAD', `/v2/${repository}/blobs/${digest}`, {
+      scopes: [pullScope(repository)],
+    });
+    if (res.status === 404) return false;
+    if (!res.ok) return this.fail(res, `blob ${repository}@${digest}`);
+    return true;
+  }
+
+  /**
+   * Asks the registry to link a blob from another repository (no bytes move). Returns true when
+   * mounted; otherwise the upload URL the registry opened instead (it may not allow the mount).
+   */
+  async mountBlob(repository: string, digest: string, from: string): Promise<true | string> {
+    const query = new URLSearchParams({ mount: digest, from });
+    const res = await this.request('POST', `/v2/${repository}/blobs/uploads/?${query}`, {
+      scopes: [pushScope(repository), pullScope(from)],
+    });
+    await res.body?.cancel().catch(() => {});
+    if (res.status === 201) return true;
+    if (res.status === 202 && res.headers.get('location')) return res.headers.get('location') as string;
+    return this.fail(res, `mount ${digest} from ${from} into ${repository}`);
+  }
+
+  async startUpload(repository: string): Promise<string> {
+    const res = await this.request('POST', `/v2/${repository}/blobs/uploads/`, {
+      scopes: [pushScope(repository)],
+    });
+    await res.body?.cancel().catch(() => {});
+    const location = res.headers.get('location');
+    if (res.status !== 202 || !location) return this.fail(res, `start upload to ${repository}`);
+    return location;
+  }
+
+  /** Streams a blob's bytes (GET, following the redirect to storage if any). */
+  async getBlob(repository: string, digest: string): Promise<Response> {
+    const res = await this.request('GET', `/v2/${repository}/blobs/${digest}`, {
+      scopes: [pullScope(repository)],
+    });
+    if (!res.ok || !res.body) return this.fail(res, `blob ${repository}@${digest}`);
+    return res;
+  }
+
+  /** Completes an upload in one PUT with a streamed body (single attempt: the stream is spent). */
+  async putBlob(repository: string, location: string, digest: string, size: number, body: ReadableStream) {
+    const url = new URL(location, this.baseUrl);
+    url.searchParams.set('digest', digest);
+    const counted = body.pipeThrough(
+      new TransformStream<Uint8Array, Uint8Array>({
+        transform: (chunk, controller) => {
+          this.bytesUploaded += chunk.byteLength;
+          controller.enqueue(chunk);
+        },
+      }),
+    );
+    const res = await this.request('PUT', url.href, {
+      scopes: [pushScope(repository)],
+      headers: { 'content-type': 'application/octet-stream', 'content-length': String(size) },
+      body: () => counted,
+      retry: false,
+    });
+    await res.body?.cancel().catch(() => {});
+    if (res.status !== 201) return this.fail(res, `upload ${digest} to ${repository}`);
+  }
+}
