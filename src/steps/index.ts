@@ -1,7 +1,9 @@
 /** Every step of the pack, in pipeline order; the CLI and the generated docs read this list. */
 import { deployEnv } from './deploy-env.js';
+import { gateMerge } from './gate-merge.js';
+import { notifyPr } from './notify-pr.js';
 import { rollback } from './rollback.js';
 import { smokeTest } from './smoke-test.js';
 import type { Step } from './step.js';
 
-export const steps: Step[] = [deployEnv, smokeTest, rollback];
+export const steps: Step[] = [deployEnv, smokeTest, gateMerge, rollback, notifyPr];

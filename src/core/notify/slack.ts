@@ -1,0 +1,93 @@
+/**
+ * Slack incoming-webhook message (Block Kit) and its delivery. The webhook URL is a secret: no
+ * error message built here contains it.
+ */
+import { jittered, retryAfterMs, sleep } from '../retry.js';
+import { type NotifyValues, statusIcon } from './message.js';
+
+/** Slack mrkdwn needs exactly these three escaped; anything more shows up literally. */
+export function slackEscape(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+function link(url: string, label: string): string {
+  // `|` and `>` end a Slack link; an URL containing them is shown as text instead.
+  return /[|>]/.test(url) ? slackEscape(url) : `<${url.replace(/&/g, '&amp;')}|${slackEscape(label)}>`;
+}
+
+export interface SlackExtras {
+  /** PR links shown under the message: number → URL. */
+  pulls?: Array<{ number: number; url: string }>;
+  repository?: string;
+}
+
+export function slackPayload(values: NotifyValues, extras: SlackExtras = {}): Record<string, unknown> {
+  const env = values.environment ?? 'an environment';
+  const title = `${statusIcon(values.status)} Deployment to ${env}: ${values.status}`;
+  const fields = [
+    ['Status', values.status],
+    ['Environment', values.environment],
+    ['Image', values.image && `\`${values.image}\``],
+    ['Commit', values.sha && `\`${values.sha.slice(0, 12)}\``],
+  ]
+    .filter(([, v]) => v)
+    .map(([k, v]) => ({ type: 'mrkdwn', text: `*${k}*\n${slackEscape(v as string)}` }));
+  const links = [
+    values.url && link(values.url, 'Open environment'),
+    values.runUrl && link(values.runUrl, 'Pipeline run'),
+    ...(extras.pulls ?? []).map((p) => link(p.url, `PR #${p.number}`)),
+  ].filter(Boolean) as string[];
+  const blocks: Record<string, unknown>[] = [
+    { type: 'header', text: { type: 'plain_text', text: title.slice(0, 150), emoji: true } },
+  ];
+  if (fields.length) blocks.push({ type: 'section', fields });
+  if (links.length) blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: links.join(' · ') }] });
+  if (extras.repository) {
+    blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: slackEscape(extras.repository) }] });
+  }
+  // `text` is the notification / fallback line.
+  return { text: `${title}${values.image ? ` (${values.image})` : ''}`, blocks };
+}
+
+export interface PostOptions {
+  retries?: number;
+  retryBaseMs?: number;
+  timeoutMs?: number;
+  warn?: (message: string) => void;
+}
+
+/** Posts to the webhook; retries 429/5xx (Retry-After honoured) and network errors; throws on the rest. */
+export async function postSlack(
+  webhookUrl: string,
+  payload: unknown,
+  options: PostOptions = {},
+): Promise<void> {
+  const retries = options.retries ?? 3;
+  const base = options.retryBaseMs ?? 1000;
+  for (let attempt = 0; ; attempt++) {
+    let problem: string;
+    let wait: number | undefined;
+    try {
+      const res = await fetch(webhookUrl, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(payload),
+        signal: AbortSignal.timeout(options.timeoutMs ?? 10_000),
+      });
+      const text = (await res.text()).slice(0, 200);
+      if (res.ok) return;
+      problem = `Slack answered ${res.status}${text ? ` ${text}` : ''}`;
+      if (!(res.status === 429 || res.status >= 500)) throw new Error(problem);
+      wait = retryAfterMs(res.headers.get('retry-after'));
+    } catch (err) {
+      if ((err as Error).message.startsWith('Slack answered')) throw err;
+      // fetch errors name the host at most, never the path that holds the secret; say it our way anyway.
+      const cause = (err as { cause?: { code?: string } }).cause?.code ?? (err as Error).name;
+      problem = `Slack webhook unreachable (${cause})`;
+    }
+    if (attempt >= retries) throw new Error(problem);
+    const delay = Math.min(wait ?? jittered(base * 2 ** attempt), 30_000);
+    options.warn?.(`${problem}; retry ${attempt + 1}/${retries} in ${delay}ms`);
+    await sleep(delay);
+  }
+}
