@@ -9,6 +9,7 @@ import { table } from '../core/markdown.js';
 import { bool, parsed } from '../platform/inputs.js';
 import type { Runtime } from '../platform/runtime.js';
 import { imageInput, strategyInput, targetInputs, urlInput } from './deploy-inputs.js';
+import { recordDeployment } from './deploy-record.js';
 import { checkTarget, deployWith } from './deploy-strategies.js';
 import { defineStep } from './step.js';
 
@@ -89,7 +90,18 @@ export const deployEnv = defineStep({
     const ctx = deployContext(rt, environment, input.dryRun);
     const result = await rt.group(
       `Deploy ${input.image?.text ?? input.taskDefinitionArn} to ${environment} (${input.strategy}${input.dryRun ? ', dry run' : ''})`,
-      () => deployWith(input, { ...(input.image ? { image: input.image } : {}), ci: rt.ctx }, ctx),
+      () =>
+        recordDeployment(
+          rt,
+          {
+            enabled: input.record && !input.dryRun,
+            ...(input.token ? { token: input.token } : {}),
+            environment,
+            image: input.image?.text ?? input.taskDefinitionArn ?? '',
+            ...(input.url ? { url: input.url } : {}),
+          },
+          () => deployWith(input, { ...(input.image ? { image: input.image } : {}), ci: rt.ctx }, ctx),
+        ),
     );
     return {
       outputs: {
