@@ -123,8 +123,8 @@ export async function startFakeGitLab(options: {
     if (id !== String(options.projectId) && id !== options.project)
       return reply(404, { message: '404 Project Not Found' });
     const rest = m[2] as string;
-    let r: RegExpExecArray | null;
-    if ((r = /^\/statuses\/([0-9a-f]{40})$/.exec(rest)) && method === 'POST') {
+    let r = method === 'POST' ? /^\/statuses\/([0-9a-f]{40})$/.exec(rest) : null;
+    if (r) {
       const state = body.state as string;
       if (!STATES.includes(state)) {
         fake.violations.push(
@@ -164,13 +164,15 @@ export async function startFakeGitLab(options: {
       fake.statuses.push(s);
       return reply(201, s);
     }
-    if ((r = /^\/repository\/commits\/([0-9a-f]{40})\/statuses$/.exec(rest)) && method === 'GET') {
+    r = method === 'GET' ? /^\/repository\/commits\/([0-9a-f]{40})\/statuses$/.exec(rest) : null;
+    if (r) {
       const latest = new Map<string, GitLabStatus>();
       for (const s of fake.statuses.filter((x) => x.sha === r?.[1])) latest.set(s.name, s);
       seen.status = 200;
       return page(res, [...latest.values()].reverse(), url);
     }
-    if ((r = /^\/repository\/commits\/([0-9a-f]{40})\/merge_requests$/.exec(rest)) && method === 'GET') {
+    r = method === 'GET' ? /^\/repository\/commits\/([0-9a-f]{40})\/merge_requests$/.exec(rest) : null;
+    if (r) {
       const iids = fake.commitMrs.get(r[1] as string) ?? [];
       seen.status = 200;
       return page(
@@ -179,7 +181,8 @@ export async function startFakeGitLab(options: {
         url,
       );
     }
-    if ((r = /^\/merge_requests\/(\d+)\/notes(?:\/(\d+))?$/.exec(rest))) {
+    r = /^\/merge_requests\/(\d+)\/notes(?:\/(\d+))?$/.exec(rest);
+    if (r) {
       const iid = Number(r[1]);
       if (!fake.mrs.some((mr) => mr.iid === iid)) return reply(404, { message: '404 Not found' });
       const noteId = r[2] ? Number(r[2]) : undefined;
