@@ -69,7 +69,7 @@ export function gitTagTags(name: string): { tags: string[]; version: string } {
     tags.push(`${major}.${minor}`);
     if (major !== '0') tags.push(major);
   }
-  return { tags, version };
+  return { tags: [...new Set(tags)], version };
 }
 
 /**

@@ -57,8 +57,13 @@ export function sha256Digest(bytes: Uint8Array): string {
 
 /** True for errors fetch raises when the connection failed or was reset (worth another try). */
 export function isNetworkError(err: unknown): boolean {
+  // By name, not instanceof: fetch's TypeError may come from another realm (bundles, test VMs).
+  const e = err as { name?: string; message?: string; cause?: { code?: string } } | undefined;
+  if (!e || e.name === 'AbortError' || e.name === 'TimeoutError') return false;
   return (
-    err instanceof TypeError || (err instanceof Error && /ECONNRESET|socket|terminated/i.test(err.message))
+    e.name === 'TypeError' ||
+    /^(ECONNRESET|ECONNREFUSED|EPIPE|ETIMEDOUT|UND_ERR_)/.test(e.cause?.code ?? '') ||
+    /ECONNRESET|socket|terminated/i.test(e.message ?? '')
   );
 }
 
@@ -87,7 +92,8 @@ export class RegistryClient {
   /** Delay before attempt `n + 1`: the server's Retry-After when it gave one, else jittered backoff. */
   backoff(attempt: number, retryAfter?: string | null): number {
     const asked = retryAfterMs(retryAfter);
-    if (asked !== undefined) return Math.min(asked, this.maxDelayMs * 3);
+    // The server knows best; a cap only guards against a Retry-After of hours.
+    if (asked !== undefined) return Math.min(asked, 60_000);
     return jittered(Math.min(this.baseDelayMs * 2 ** (attempt - 1), this.maxDelayMs));
   }
 
