@@ -45,6 +45,9 @@ export function resolveToken(
   input?: string,
 ): { token: string; job: boolean } {
   const env = rt.env;
+  // The CLI host fills an unset `token` with CI_JOB_TOKEN on GitLab; that is still "not given"
+  // here, so GITLAB_TOKEN wins over it and the job token goes out as JOB-TOKEN, not PRIVATE-TOKEN.
+  if (kind === 'gitlab' && input && input === env.CI_JOB_TOKEN) input = undefined;
   const candidates: Array<[string | undefined, boolean]> =
     kind === 'github'
       ? [
