@@ -27,7 +27,7 @@ export async function loadSteps(root) {
     writeFileSync(outfile, readFileSync(outfile, 'utf8'));
     const nodePath = join(root, 'node_modules');
     const src = readFileSync(outfile, 'utf8').replace(
-      /from\s*"([^".][^"]*)"/g,
+      /(?<![\w-])from\s*"([^".][^"]*)"/g,
       // node: built-ins stay as they are; other bare specifiers resolve from the project.
       (_, spec) => `from "${spec.startsWith('node:') ? spec : pathToFileURL(resolveBare(nodePath, spec)).href}"`,
     );

@@ -53,3 +53,22 @@ export function authConfigFor(registry: string, creds: Credentials): string {
   const key = registry === 'docker.io' ? 'https://index.docker.io/v1/' : registry;
   return `${JSON.stringify({ auths: { [key]: { auth } } }, null, 2)}\n`;
 }
+
+/** The first credentials for `registry` found in these config files (missing or unreadable files are skipped). */
+export function credentialsFromFiles(
+  paths: string[],
+  registry: string,
+  read: (path: string) => string,
+): { credentials: Credentials; path: string } | undefined {
+  for (const path of paths) {
+    let config: unknown;
+    try {
+      config = JSON.parse(read(path));
+    } catch {
+      continue;
+    }
+    const credentials = credentialsFromConfig(config, registry);
+    if (credentials) return { credentials, path };
+  }
+  return undefined;
+}

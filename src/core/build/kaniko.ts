@@ -1,0 +1,59 @@
+/** kaniko: builds in an unprivileged container (the usual GitLab choice); it builds and pushes in one go. */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Log } from '../log.js';
+import { mustRun } from './exec.js';
+import { type Builder, type BuildSpec, type PushSpec, pairs } from './types.js';
+
+export const KANIKO_EXECUTOR = '/kaniko/executor';
+
+function executorArgs(spec: BuildSpec, executor: string): string[] {
+  return [
+    executor,
+    '--context',
+    `dir://${spec.context}`,
+    '--dockerfile',
+    spec.file,
+    ...(spec.target ? ['--target', spec.target] : []),
+    ...pairs('--build-arg', spec.buildArgs),
+  ];
+}
+
+export function kanikoBuilder(options: { tempDir?: string; executor?: string } = {}): Builder {
+  const executor = options.executor ?? KANIKO_EXECUTOR;
+  return {
+    name: 'kaniko',
+    async test(spec: BuildSpec, log: Log) {
+      await mustRun(`kaniko test stage "${spec.target}"`, [...executorArgs(spec, executor), '--no-push'], {
+        log,
+      });
+    },
+    async build(spec: BuildSpec, push: PushSpec | undefined, log: Log) {
+      const dir = mkdtempSync(join(options.tempDir ?? tmpdir(), 'kaniko-'));
+      try {
+        const digestFile = join(dir, 'digest');
+        await mustRun(
+          'kaniko build',
+          [
+            ...executorArgs(spec, executor),
+            ...pairs('--label', spec.labels),
+            ...(push
+              ? [
+                  '--destination',
+                  push.ref,
+                  '--digest-file',
+                  digestFile,
+                  ...(push.tlsVerify ? [] : ['--insecure', '--skip-tls-verify']),
+                ]
+              : ['--no-push']),
+          ],
+          { log, ...(push?.authDir ? { env: { DOCKER_CONFIG: push.authDir } } : {}) },
+        );
+        return push ? { digest: readFileSync(digestFile, 'utf8').trim() } : {};
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+  };
+}

@@ -1,0 +1,48 @@
+/** What every builder takes and does: build a stage to run tests, build (and push) the image. */
+import type { Log } from '../log.js';
+
+export const BUILDER_NAMES = ['auto', 'buildx', 'buildah', 'kaniko'] as const;
+export type BuilderChoice = (typeof BUILDER_NAMES)[number];
+export type BuilderName = Exclude<BuilderChoice, 'auto'>;
+
+export interface BuildSpec {
+  /** Absolute path of the build context. */
+  context: string;
+  /** Absolute path of the Dockerfile. */
+  file: string;
+  target?: string;
+  buildArgs: Record<string, string>;
+  labels: Record<string, string>;
+}
+
+export interface PushSpec {
+  /** Full reference to push to, `registry/repo:tag`. */
+  ref: string;
+  /** A directory holding `config.json` with the registry's credentials (Docker config format). */
+  authDir?: string;
+  tlsVerify: boolean;
+}
+
+export interface Builder {
+  name: BuilderName;
+  /** Builds `spec.target` only for its RUN steps (the tests); nothing is pushed. Throws BuildError. */
+  test(spec: BuildSpec, log: Log): Promise<void>;
+  /** Builds the image and, with `push`, pushes it; returns the digest when the tool reports one. */
+  build(spec: BuildSpec, push: PushSpec | undefined, log: Log): Promise<{ digest?: string }>;
+}
+
+/** A build tool failed; `excerpt` holds the end of its output (what the user needs to see). */
+export class BuildError extends Error {
+  constructor(
+    message: string,
+    readonly excerpt: string,
+  ) {
+    super(message);
+    this.name = 'BuildError';
+  }
+}
+
+/** `KEY=value` pairs as repeated argv flags: `--build-arg KEY=value …`. */
+export function pairs(flag: string, values: Record<string, string>): string[] {
+  return Object.entries(values).flatMap(([k, v]) => [flag, `${k}=${v}`]);
+}

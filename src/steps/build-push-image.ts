@@ -1,0 +1,347 @@
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { selectBuilder, systemProbe } from '../core/build/select.js';
+import { BUILDER_NAMES, BuildError, type Builder, type BuildSpec } from '../core/build/types.js';
+import { InputError, StepError } from '../core/errors.js';
+import { formatImageRef, type ImageRef, parseImageRef, repositoryName } from '../core/image-ref.js';
+import { excerpt, table } from '../core/markdown.js';
+import { RegistryClient } from '../core/registry/client.js';
+import { type CopyResult, copyImage } from '../core/registry/copy.js';
+import { authConfigFor, type Credentials, credentialsFromFiles } from '../core/registry/docker-config.js';
+import { explicitTags, policyTags, TAG_HELP, type TagPlan, validateTags } from '../core/tags.js';
+import { bool, choice, int, parsed, splitLines, splitList, text } from '../platform/inputs.js';
+import type { Runtime } from '../platform/runtime.js';
+import { defineStep } from './step.js';
+
+function parseRepository(raw: string): ImageRef {
+  const ref = parseImageRef(raw);
+  if (ref.tag || ref.digest)
+    throw new Error('give the repository without a tag or digest (tags go in `tags`)');
+  return ref;
+}
+
+/** `KEY=value` lines (values may hold commas and `=`). */
+function parsePairs(raw: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [index, line] of splitLines(raw).entries()) {
+    const eq = line.indexOf('=');
+    if (eq <= 0) throw new Error(`line ${index + 1} is not KEY=value`);
+    out[line.slice(0, eq).trim()] = line.slice(eq + 1);
+  }
+  return out;
+}
+
+const STAGE = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
+
+const inputs = {
+  image: parsed(
+    {
+      description: 'Repository without tag, e.g. `registry.example.com/team/app`',
+      required: true,
+      accepted: 'an image repository such as registry.example.com/team/app (lowercase, no tag)',
+    },
+    parseRepository,
+  ),
+  context: text({ description: 'Build context directory', default: '.' }),
+  file: text({ description: 'Dockerfile path (default `<context>/Dockerfile`)' }),
+  tags: parsed(
+    {
+      description: 'Explicit tags, replacing the tag policy',
+      accepted: `a list of ${TAG_HELP}`,
+      kind: 'list',
+    },
+    (raw) => validateTags(splitList(raw)),
+  ),
+  'sha-length': int({
+    description: 'Length of the commit-sha tag in the tag policy',
+    default: '7',
+    min: 4,
+    max: 40,
+  }),
+  'build-args': parsed(
+    { description: 'Build arguments, `KEY=value` one a line', accepted: 'KEY=value lines', kind: 'lines' },
+    parsePairs,
+  ),
+  labels: parsed(
+    { description: 'Extra image labels, `KEY=value` one a line', accepted: 'KEY=value lines', kind: 'lines' },
+    parsePairs,
+  ),
+  target: text({
+    description: 'Dockerfile stage to build',
+    pattern: STAGE,
+    accepted: 'a Dockerfile stage name',
+  }),
+  'test-target': text({
+    description: 'Dockerfile stage built first that runs the unit tests; if it fails nothing is pushed',
+    pattern: STAGE,
+    accepted: 'a Dockerfile stage name',
+  }),
+  push: bool({ description: 'Push to the registry', default: 'true' }),
+  builder: choice({
+    description:
+      '`auto` (docker buildx if an engine answers, else buildah, else kaniko), `buildx`, `buildah`, `kaniko`',
+    default: 'auto',
+    options: BUILDER_NAMES,
+  }),
+  'registry-username': text({ description: 'Registry user name (else the docker config)' }),
+  'registry-password': text({
+    description: 'Registry password or token (else the docker config)',
+    secret: true,
+  }),
+  'tls-verify': bool({
+    description: '`false` allows a plain-HTTP registry (local registries)',
+    default: 'true',
+  }),
+  'promote-from': parsed(
+    {
+      description:
+        'An existing image (`repo:tag` or `repo@sha256:…`): no build; its manifest is copied to `image` with the tags, digest unchanged',
+      accepted: 'an image reference with a tag or digest, e.g. registry.example.com/team/app@sha256:…',
+    },
+    (raw) => {
+      const ref = parseImageRef(raw);
+      if (!ref.tag && !ref.digest) throw new Error('name the image to promote with a tag or a digest');
+      return ref;
+    },
+  ),
+};
+
+type Parsed = {
+  image: ImageRef;
+  registryUsername?: string;
+  registryPassword?: string;
+  tlsVerify: boolean;
+};
+
+/** Explicit credentials, else the docker config / containers auth file; passwords are masked. */
+function credentialsFor(registry: string, input: Parsed, rt: Runtime): Credentials | undefined {
+  if (input.registryUsername || input.registryPassword) {
+    if (!input.registryUsername)
+      throw new InputError('registry-username', '', 'it is required with registry-password');
+    if (!input.registryPassword)
+      throw new InputError('registry-password', '', 'it is required with registry-username', true);
+    if (registry === input.image.registry) {
+      return { username: input.registryUsername, password: input.registryPassword };
+    }
+  }
+  const home = rt.env.HOME ?? '';
+  const paths = [
+    rt.env.REGISTRY_AUTH_FILE,
+    rt.env.DOCKER_CONFIG ? join(rt.env.DOCKER_CONFIG, 'config.json') : join(home, '.docker/config.json'),
+    rt.env.XDG_RUNTIME_DIR ? join(rt.env.XDG_RUNTIME_DIR, 'containers/auth.json') : undefined,
+  ].filter((p): p is string => Boolean(p));
+  const found = credentialsFromFiles(paths, registry, (p) => readFileSync(p, 'utf8'));
+  if (!found) return undefined;
+  rt.setSecret(found.credentials.password);
+  rt.info(`Using credentials for ${registry} from ${found.path}`);
+  return found.credentials;
+}
+
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+function isFile(path: string): boolean {
+  try {
+    return statSync(path).isFile();
+  } catch {
+    return false;
+  }
+}
+
+function ociLabels(plan: TagPlan, rt: Runtime): Record<string, string> {
+  const { serverUrl, repository } = rt.ctx;
+  return {
+    ...(plan.revision ? { 'org.opencontainers.image.revision': plan.revision } : {}),
+    ...(serverUrl && repository ? { 'org.opencontainers.image.source': `${serverUrl}/${repository}` } : {}),
+    'org.opencontainers.image.created': new Date().toISOString(),
+    ...(plan.version ? { 'org.opencontainers.image.version': plan.version } : {}),
+  };
+}
+
+function formatSize(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KiB`;
+  return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
+}
+
+/** Runs the test stage; a failure becomes a StepError with the end of the build log. */
+async function runTestStage(builder: Builder, spec: BuildSpec, testTarget: string, rt: Runtime) {
+  try {
+    await rt.group(`Test stage "${testTarget}" (${builder.name})`, () =>
+      builder.test({ ...spec, target: testTarget, labels: {} }, rt),
+    );
+  } catch (err) {
+    if (!(err instanceof BuildError)) throw err;
+    throw new StepError(
+      `test stage "${testTarget}" failed, nothing was pushed. End of the build log:\n${err.excerpt}`,
+    );
+  }
+}
+
+/** Writes a Docker config with just this registry's credentials for the builder; removed by the caller. */
+function writeAuthDir(tempDir: string, registry: string, creds: Credentials): string {
+  const dir = mkdtempSync(join(tempDir, 'stagecraft-auth-'));
+  writeFileSync(join(dir, 'config.json'), authConfigFor(registry, creds), { mode: 0o600 });
+  return dir;
+}
+
+export const buildPushImage = defineStep({
+  name: 'build-push-image',
+  title: 'Build and push image',
+  description:
+    'Builds the image once (tests run inside the build), pushes it with a tag policy and OCI labels, or promotes an existing image by digest.',
+  stage: 'build',
+  inputs,
+  outputs: {
+    digest: 'Digest of the pushed image, `sha256:…`',
+    'image-ref': 'The image pinned by digest, `image@sha256:…`',
+    tags: 'Full references of every pushed tag, one a line',
+    version: 'The version the image carries (git tag version, else the short sha, else the first tag)',
+  },
+  async run(input, rt) {
+    const repo = repositoryName(input.image);
+    const plan = input.tags ? explicitTags(input.tags, rt.ctx) : policyTags(rt.ctx, input.shaLength);
+    if (plan.tags.length === 0) {
+      throw new InputError(
+        'tags',
+        '',
+        'no tag could be derived (no commit sha in this context): give tags explicitly',
+      );
+    }
+    const refs = plan.tags.map((tag) => `${repo}:${tag}`);
+    const insecure = !input.tlsVerify;
+    const targetCreds = credentialsFor(input.image.registry, input, rt);
+    const target = new RegistryClient({
+      registry: input.image.registry,
+      insecure,
+      ...(targetCreds ? { credentials: targetCreds } : {}),
+      log: rt,
+    });
+
+    let result: CopyResult;
+    let how: string;
+    if (input.promoteFrom) {
+      if (!input.push)
+        throw new InputError('push', 'false', 'promote-from copies to the registry; it needs push: true');
+      const from = input.promoteFrom;
+      const sourceClient =
+        from.registry === input.image.registry
+          ? target
+          : (() => {
+              const creds = credentialsFor(from.registry, input, rt);
+              return new RegistryClient({
+                registry: from.registry,
+                insecure,
+                ...(creds ? { credentials: creds } : {}),
+                log: rt,
+              });
+            })();
+      result = await rt.group(`Promote ${formatImageRef(from)} → ${refs.join(', ')}`, () =>
+        copyImage(
+          {
+            client: sourceClient,
+            repository: from.repository,
+            reference: from.digest ?? (from.tag as string),
+          },
+          { client: target, repository: input.image.repository, tags: plan.tags },
+          rt,
+        ),
+      );
+      how = `promoted from \`${formatImageRef(from)}\` (${result.blobsMounted} blobs mounted, ${result.blobsCopied} copied, ${result.blobsPresent} already there; ${formatSize(result.bytesCopied)} moved)`;
+    } else {
+      const context = resolve(input.context);
+      if (!isDirectory(context)) throw new InputError('context', input.context, 'a directory that exists');
+      const file = resolve(input.file ?? join(context, 'Dockerfile'));
+      if (!isFile(file)) {
+        throw new InputError(
+          'file',
+          input.file ?? join(input.context, 'Dockerfile'),
+          'a Dockerfile that exists',
+        );
+      }
+      const { builder, reason } = await selectBuilder(input.builder, systemProbe(rt.env.PATH), {
+        tempDir: rt.tempDir,
+      });
+      rt.info(`Builder: ${builder.name} (${reason})`);
+      const spec: BuildSpec = {
+        context,
+        file,
+        ...(input.target ? { target: input.target } : {}),
+        buildArgs: input.buildArgs ?? {},
+        labels: { ...ociLabels(plan, rt), ...input.labels },
+      };
+      if (input.testTarget) await runTestStage(builder, spec, input.testTarget, rt);
+      if (!input.push) {
+        await rt.group(`Build ${repo} (${builder.name}, not pushed)`, () =>
+          builder.build(spec, undefined, rt),
+        );
+        return {
+          outputs: { digest: '', 'image-ref': '', tags: refs.join('\n'), version: plan.version },
+          summary: `### Image built, not pushed\n\n${refs.map((r) => `- \`${r}\``).join('\n')}\n`,
+        };
+      }
+      const authDir = targetCreds ? writeAuthDir(rt.tempDir, input.image.registry, targetCreds) : undefined;
+      let built: { digest?: string };
+      try {
+        built = await rt
+          .group(`Build and push ${refs[0]} (${builder.name})`, () =>
+            builder.build(
+              spec,
+              { ref: refs[0] as string, tlsVerify: input.tlsVerify, ...(authDir ? { authDir } : {}) },
+              rt,
+            ),
+          )
+          .catch((err: unknown) => {
+            if (err instanceof BuildError)
+              throw new StepError(`${err.message}. End of the build log:\n${err.excerpt}`);
+            throw err;
+          });
+      } finally {
+        if (authDir) rmSync(authDir, { recursive: true, force: true });
+      }
+      // The registry is the truth: resolve the digest there, then point every other tag at it.
+      const pushed = await target.headManifest(input.image.repository, plan.tags[0] as string);
+      if (!pushed) throw new StepError(`${refs[0]} is not in the registry after the push`);
+      if (built.digest && built.digest !== pushed.digest) {
+        rt.warning(
+          `${builder.name} reported ${built.digest}, the registry has ${pushed.digest}; using the registry's`,
+        );
+      }
+      result = await rt.group(`Tag ${pushed.digest}`, () =>
+        copyImage(
+          { client: target, repository: input.image.repository, reference: pushed.digest },
+          { client: target, repository: input.image.repository, tags: plan.tags },
+          rt,
+        ),
+      );
+      how = `built with ${builder.name}${input.testTarget ? `, test stage \`${input.testTarget}\` passed` : ''}`;
+    }
+
+    const imageRef = `${repo}@${result.digest}`;
+    rt.info(`Pushed ${imageRef} as ${plan.tags.join(', ')}`);
+    return {
+      outputs: { digest: result.digest, 'image-ref': imageRef, tags: refs.join('\n'), version: plan.version },
+      summary: [
+        `### Image pushed: \`${excerpt(repo, 120)}\``,
+        '',
+        table(
+          ['', ''],
+          [
+            ['Digest', `\`${result.digest}\``],
+            ['Tags', refs.map((r) => `\`${r}\``).join('<br>')],
+            ['Size', formatSize(result.size)],
+            ['Registry', `\`${input.image.registry}\` · repository \`${input.image.repository}\``],
+            ['Version', plan.version ? `\`${plan.version}\`` : '—'],
+            ['How', how],
+          ],
+        ),
+        '',
+      ].join('\n'),
+    };
+  },
+});
