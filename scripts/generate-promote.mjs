@@ -32,7 +32,8 @@ const OVERRIDES = {
 const HIDDEN = {
   rollback: ['to'],
   'gate-merge': ['contexts', 'timeout', 'poll-interval', 'sha'],
-  'notify-pr': ['sha'],
+  // notify-pr's sticky `key` would clash with deploy-env's gitops `key`; its default ({environment}) fits.
+  'notify-pr': ['sha', 'key'],
 };
 
 const OWN_INPUTS = {
