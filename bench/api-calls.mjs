@@ -1,0 +1,176 @@
+#!/usr/bin/env node
+// API calls per step, and cold start to the first API request, of the gate-merge and notify-pr
+// bundles (dist/<step>/index.js) on this Node, run the way the GitHub runner runs them.
+// A small in-memory GitHub answers on 127.0.0.1; the time is from spawn to the first request
+// it receives (median of RUNS, default 15). Usage: node bench/api-calls.mjs [runs]
+import { spawn } from 'node:child_process';
+import { mkdtempSync, statSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const root = new URL('..', import.meta.url).pathname;
+const RUNS = Number(process.argv[2] ?? 15);
+const PUSHED = 'a1b2c3d4e5f60718293a4b5c6d7e8f9012345678';
+
+/** Just enough GitHub for the two steps: one merged PR (#1), its comments, statuses, check runs. */
+function github() {
+  const comments = [];
+  let next = 100;
+  let firstAt;
+  const log = [];
+  const server = createServer((req, res) => {
+    firstAt ??= performance.now();
+    let body = '';
+    req.on('data', (c) => (body += c));
+    req.on('end', () => {
+      const path = new URL(req.url, 'http://x').pathname;
+      log.push(`${req.method} ${path}`);
+      const send = (status, data) => {
+        res.writeHead(status, { 'content-type': 'application/json' });
+        res.end(data === undefined ? '' : JSON.stringify(data));
+      };
+      if (/\/statuses\/\w+$/.test(path)) return send(201, { id: 1, state: 'success' });
+      if (path.endsWith('/status'))
+        return send(200, {
+          state: 'success',
+          total_count: 1,
+          statuses: [{ id: 1, context: 'stagecraft/staging', state: 'success' }],
+        });
+      if (path.endsWith('/check-runs'))
+        return send(200, {
+          total_count: 1,
+          check_runs: [{ id: 2, name: 'unit', status: 'completed', conclusion: 'success' }],
+        });
+      if (path.endsWith('/pulls')) return send(200, [{ number: 1 }]);
+      if (path.endsWith('/issues/1/comments') && req.method === 'GET') return send(200, comments);
+      if (path.endsWith('/issues/1/comments')) {
+        const c = { id: ++next, body: JSON.parse(body).body };
+        comments.push(c);
+        return send(201, c);
+      }
+      if (/\/issues\/comments\/\d+$/.test(path) && req.method === 'PATCH') {
+        const c = comments.find((x) => x.id === Number(path.split('/').pop()));
+        c.body = JSON.parse(body).body;
+        return send(200, c);
+      }
+      send(404, { message: 'Not Found' });
+    });
+  });
+  return new Promise((resolve) =>
+    server.listen(0, '127.0.0.1', () =>
+      resolve({
+        url: `http://127.0.0.1:${server.address().port}`,
+        log,
+        firstAt: () => firstAt,
+        reset() {
+          firstAt = undefined;
+          log.length = 0;
+        },
+        close: () => new Promise((r) => server.close(r)),
+      }),
+    ),
+  );
+}
+
+async function runStep(step, inputs, gh, event = {}) {
+  const dir = mkdtempSync(join(tmpdir(), 'bench-api-'));
+  for (const f of ['output', 'summary']) writeFileSync(join(dir, f), '');
+  writeFileSync(join(dir, 'event.json'), JSON.stringify(event));
+  const env = {
+    PATH: process.env.PATH,
+    GITHUB_ACTIONS: 'true',
+    GITHUB_API_URL: gh.url,
+    GITHUB_REPOSITORY: 'octo/app',
+    GITHUB_SHA: PUSHED,
+    GITHUB_REF: 'refs/heads/main',
+    GITHUB_EVENT_NAME: 'push',
+    GITHUB_EVENT_PATH: join(dir, 'event.json'),
+    GITHUB_OUTPUT: join(dir, 'output'),
+    GITHUB_STEP_SUMMARY: join(dir, 'summary'),
+    GITHUB_RUN_ID: '1',
+    RUNNER_TEMP: dir,
+    INPUT_TOKEN: 'ghs_bench',
+  };
+  for (const [k, v] of Object.entries(inputs)) env[`INPUT_${k.toUpperCase()}`] = v;
+  gh.reset();
+  const started = performance.now();
+  const child = spawn(process.execPath, [join(root, 'dist', step, 'index.js')], { env, stdio: 'ignore' });
+  const code = await new Promise((r) => child.on('close', r));
+  const ended = performance.now();
+  if (code !== 0) throw new Error(`${step} exited ${code}`);
+  return { firstRequestMs: gh.firstAt() - started, totalMs: ended - started, calls: [...gh.log] };
+}
+
+async function bareNode() {
+  const started = performance.now();
+  await new Promise((r) => spawn(process.execPath, ['-e', '0'], { stdio: 'ignore' }).on('close', r));
+  return performance.now() - started;
+}
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+};
+const kb = (p) => Math.round(statSync(join(root, p)).size / 1024);
+
+const gh = await github();
+const scenarios = [
+  ['gate-merge', 'set (push)', { mode: 'set', state: 'success', context: 'stagecraft/staging' }],
+  [
+    'gate-merge',
+    'require, green',
+    { mode: 'require', contexts: 'stagecraft/staging\nunit', timeout: '0s', 'poll-interval': '10s' },
+  ],
+  [
+    'notify-pr',
+    'push: find PR, first comment',
+    { environment: 'production', sticky: 'true', key: '{environment}', status: 'success' },
+  ],
+  [
+    'notify-pr',
+    'push: update sticky comment',
+    { environment: 'production', sticky: 'true', key: '{environment}', status: 'failure' },
+  ],
+];
+const rows = [];
+for (const [step, name, inputs] of scenarios) {
+  const first = await runStep(step, inputs, gh);
+  const times = [];
+  const totals = [];
+  const overheads = [];
+  for (let i = 0; i < RUNS; i++) {
+    // The machine is shared: a bare node start right before each run gives the load-free share.
+    const baseline = await bareNode();
+    // The comment scenarios keep their state: every timed run after the first is an update.
+    const r = await runStep(step, inputs, gh);
+    times.push(r.firstRequestMs);
+    totals.push(r.totalMs);
+    overheads.push(r.firstRequestMs - baseline);
+  }
+  const calls = first.calls.map((c) => c.replace(/[0-9a-f]{40}/, '{sha}').replace('/repos/octo/app', ''));
+  rows.push([
+    step,
+    name,
+    String(first.calls.length),
+    calls.join(', '),
+    median(times).toFixed(0),
+    median(overheads).toFixed(0),
+    median(totals).toFixed(0),
+  ]);
+}
+const bare = [];
+for (let i = 0; i < RUNS; i++) bare.push(await bareNode());
+await gh.close();
+
+console.log(
+  `Node ${process.version}, median of ${RUNS} runs; bare \`node -e 0\`: ${median(bare).toFixed(0)} ms`,
+);
+console.log(
+  `Bundles: gate-merge ${kb('dist/gate-merge/index.js')} kB, notify-pr ${kb('dist/notify-pr/index.js')} kB (entry files)\n`,
+);
+console.log(
+  '| step | scenario | API calls | calls (first run) | spawn → first API request (ms) | … minus bare node start (ms) | whole run (ms) |',
+);
+console.log('| --- | --- | --- | --- | --- | --- | --- |');
+for (const r of rows) console.log(`| ${r.join(' | ')} |`);
