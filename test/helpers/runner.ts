@@ -8,6 +8,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import YAML from 'yaml';
+import { interpolate } from './expressions.js';
 
 export const ROOT = resolve(import.meta.dirname ?? __dirname, '../..');
 
@@ -61,6 +62,11 @@ export function parseOutputFile(text: string): Record<string, string> {
   return out;
 }
 
+/** The slice of the `github` context that action defaults use. */
+function githubContext(options: RunOptions): Record<string, unknown> {
+  return { token: options.env?.GITHUB_TOKEN ?? '', event_name: options.eventName ?? 'push', event: options.event ?? {} };
+}
+
 export interface RunOptions {
   inputs?: Record<string, string>;
   env?: Record<string, string>;
@@ -111,7 +117,8 @@ export async function runActionAt(actionDir: string, options: RunOptions = {}): 
   };
   // The runner sets every declared input, with the action.yml default when the workflow gave none.
   for (const [name, def] of Object.entries(meta.inputs ?? {})) {
-    const value = options.inputs?.[name] ?? def.default ?? '';
+    // Defaults may be expressions (`${{ github.token }}`): the runner evaluates them.
+    const value = options.inputs?.[name] ?? interpolate(def.default ?? '', { github: githubContext(options) });
     env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = value;
   }
   for (const name of Object.keys(options.inputs ?? {})) {

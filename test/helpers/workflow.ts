@@ -218,7 +218,7 @@ export async function runComposite(
   const meta = YAML.parse(readFileSync(join(actionDir, 'action.yml'), 'utf8'));
   const inputs: Record<string, string> = {};
   for (const [name, def] of Object.entries<{ default?: string }>(meta.inputs ?? {}))
-    inputs[name] = given[name] ?? def.default ?? '';
+    inputs[name] = given[name] ?? interpolate(def.default ?? '', { github: ctx.github });
   for (const name of Object.keys(given))
     if (!(name in (meta.inputs ?? {})))
       throw new Error(`${actionDir}/action.yml declares no input "${name}"`);
