@@ -31,9 +31,10 @@ const OVERRIDES = {
 // Inputs of a sub-step that promote does not expose (they belong to other uses of the step).
 const HIDDEN = {
   rollback: ['to'],
-  'gate-merge': ['contexts', 'timeout', 'poll-interval', 'sha'],
-  // notify-pr's sticky `key` would clash with deploy-env's gitops `key`; its default ({environment}) fits.
-  'notify-pr': ['sha', 'key'],
+  // gate-merge/notify-pr `repository` (the GitHub repo) and notify-pr's sticky `key` would clash
+  // with deploy-env's gitops inputs of the same names; their defaults (this repo, {environment}) fit.
+  'gate-merge': ['contexts', 'timeout', 'poll-interval', 'sha', 'repository'],
+  'notify-pr': ['sha', 'key', 'repository'],
 };
 
 const OWN_INPUTS = {

@@ -80,6 +80,8 @@ function runnerEnv(ctx: WorkflowContext, eventPath: string): Record<string, stri
     GITHUB_ACTOR: g.actor ?? 'octocat',
     GITHUB_EVENT_PATH: eventPath,
     GITHUB_WORKSPACE: ctx.workspace,
+    // Not set by the real runner; the harness passes `github.token` so action defaults can use it.
+    GITHUB_TOKEN: g.token ?? '',
   };
 }
 
