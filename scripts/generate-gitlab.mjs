@@ -77,7 +77,9 @@ export function specInput(step, name, def) {
     GITLAB_DEFAULTS[step.name]?.[name] ??
     (def.githubDefault?.includes('github.token') ? '$CI_JOB_TOKEN' : undefined);
   // GitLab fixes a job's environment when the pipeline is created, so it cannot be `auto` there.
-  const required = def.required || (ENVIRONMENT_STEPS.has(step.name) && name === 'environment');
+  const required =
+    (def.required && gitlabDefault === undefined) ||
+    (ENVIRONMENT_STEPS.has(step.name) && name === 'environment');
   const dflt = required ? undefined : (gitlabDefault ?? def.default);
   const spec = { description: def.secret ? `${def.description} (masked)` : def.description };
   const optional = dflt === undefined && !required;

@@ -73,6 +73,8 @@ export interface PipelineOptions {
   manual?: string[];
   jobs?: string[];
   env?: Record<string, string>;
+  /** Kills the pipeline (and its jobs) after this long; the run then reports code -1. */
+  timeoutMs?: number;
 }
 
 export async function runPipeline(project: Project, options: PipelineOptions = {}): Promise<PipelineRun> {
@@ -83,6 +85,7 @@ export async function runPipeline(project: Project, options: PipelineOptions = {
   args.push(...(options.jobs ?? []));
   const child = spawn(nodeBinary(), args, {
     cwd: project.dir,
+    detached: true,
     env: {
       PATH: `${dirname(nodeBinary())}:${process.env.PATH ?? ''}`,
       HOME: process.env.HOME ?? '/tmp',
@@ -92,7 +95,13 @@ export async function runPipeline(project: Project, options: PipelineOptions = {
   let output = '';
   child.stdout.on('data', (d) => (output += d));
   child.stderr.on('data', (d) => (output += d));
+  // The jobs are the pipeline's children: end the whole process group on timeout.
+  const timer = setTimeout(() => {
+    output += `\n[killed after ${options.timeoutMs ?? 120_000} ms]\n`;
+    if (child.pid) process.kill(-child.pid, 'SIGKILL');
+  }, options.timeoutMs ?? 120_000);
   const code: number = await new Promise((res) => child.on('close', (c) => res(c ?? -1)));
+  clearTimeout(timer);
   return {
     code,
     output,

@@ -6,12 +6,15 @@
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, jest, test } from '@jest/globals';
 import YAML from 'yaml';
 import { steps } from '../../src/steps/index.js';
 import { CLI, component, createProject, runPipeline } from '../helpers/gitlab-ci-local.js';
 import { json, startServer, type TestServer } from '../helpers/http.js';
 import { ROOT } from '../helpers/runner.js';
+
+// Each pipeline is a few seconds on an idle machine; the shared CI machine can be much slower.
+jest.setTimeout(150_000);
 
 const JOB_INPUTS = ['stage', 'job-name', 'job-image', 'cli', 'when', 'allow-failure', 'rules'];
 
@@ -190,6 +193,45 @@ describe('smoke-test component in gitlab-ci-local', () => {
       expect(lines).toMatch(/retries/);
       expect(lines).toMatch(/whole number from 1 to 1000/);
       expect(server.requests.length).toBe(before);
+    } finally {
+      project.remove();
+    }
+  });
+});
+
+describe('hostile input values in every component', () => {
+  test('$(…), backticks, ;, quotes and newlines reach every step as text and run nothing', async () => {
+    const marker = join(mkdtempSync(join(tmpdir(), 'stagecraft-pwn-')), 'pwned');
+    const hostile = `$(touch ${marker}); \`touch ${marker}\`\n"x" && touch ${marker} | tee ${marker}`;
+    const include = steps.map((step) => {
+      const inputs: Record<string, unknown> = { cli: CLI, 'job-name': `evil-${step.name}`, when: 'always' };
+      for (const [name, def] of Object.entries(step.inputs)) {
+        if (name === 'environment' && ['deploy-env', 'rollback'].includes(step.name))
+          inputs[name] = 'staging';
+        else if (name === 'strategy') inputs[name] = 'gitops';
+        else if (
+          ['string', 'lines', 'list'].includes(def.kind) &&
+          !def.options &&
+          !def.secret &&
+          !('pattern' in def)
+        ) {
+          inputs[name] = hostile;
+        }
+      }
+      return { component: component(step.name), inputs };
+    });
+    const stages = [...new Set(steps.map((s) => s.stage))];
+    const project = createProject({ '.gitlab-ci.yml': YAML.stringify({ stages, include }) });
+    try {
+      const run = await runPipeline(project);
+      expect(run.output).not.toContain('[killed after');
+      expect(run.code).not.toBe(0);
+      for (const step of steps) {
+        const lines = run.jobLines(`evil-${step.name}`).join('\n');
+        // Rejected as a value, quoted back verbatim: the shell never saw it.
+        expect(lines).toContain(`has an invalid value ${JSON.stringify(hostile)}`);
+      }
+      expect(existsSync(marker)).toBe(false);
     } finally {
       project.remove();
     }
