@@ -115,3 +115,17 @@ export function httpStatus(err: unknown): number | undefined {
   const status = (err as HttpishError)?.status;
   return typeof status === 'number' ? status : undefined;
 }
+
+/**
+ * Rethrows a 403 from a write with what usually causes it (the workflow token's permissions;
+ * pull requests from forks get a read-only token), keeping GitHub's own message.
+ */
+export function permissionHint(err: unknown, permission: string): never {
+  if (httpStatus(err) === 403 && !/rate limit/i.test((err as Error).message)) {
+    throw new Error(
+      `${(err as Error).message} — the token needs \`${permission}\` on this repository ` +
+        '(workflow `permissions:`; pull requests from forks get a read-only token)',
+    );
+  }
+  throw err;
+}

@@ -1,7 +1,7 @@
 /** The Forge on GitHub: commit statuses, check runs, PRs of a commit, issue comments. */
 import type { CheckRunEntry, StatusEntry } from '../core/gate/contexts.js';
 import type { Forge, ForgeOptions } from './forge.js';
-import { createGitHubClient, httpStatus, splitRepository } from './github-api.js';
+import { createGitHubClient, httpStatus, permissionHint, splitRepository } from './github-api.js';
 import type { Runtime } from './runtime.js';
 
 /** GitHub refuses status descriptions over 140 characters. */
@@ -28,15 +28,17 @@ export function githubForge(rt: Runtime, token: string, options: ForgeOptions): 
     project: `${owner}/${repo}`,
     async setStatus(sha, s) {
       const description = clip(s.description);
-      await client.request('POST /repos/{owner}/{repo}/statuses/{sha}', {
-        owner,
-        repo,
-        sha,
-        state: s.state,
-        context: s.context,
-        ...(description ? { description } : {}),
-        ...(s.targetUrl ? { target_url: s.targetUrl } : {}),
-      });
+      await client
+        .request('POST /repos/{owner}/{repo}/statuses/{sha}', {
+          owner,
+          repo,
+          sha,
+          state: s.state,
+          context: s.context,
+          ...(description ? { description } : {}),
+          ...(s.targetUrl ? { target_url: s.targetUrl } : {}),
+        })
+        .catch((err) => permissionHint(err, 'statuses: write'));
     },
     async readChecks(sha) {
       const statuses: StatusEntry[] = [];
@@ -105,21 +107,25 @@ export function githubForge(rt: Runtime, token: string, options: ForgeOptions): 
           return all.map((c) => ({ id: Number(c.id), body: c.body ?? '' }));
         },
         async create(body) {
-          const { data } = await client.request('POST /repos/{owner}/{repo}/issues/{issue_number}/comments', {
-            owner,
-            repo,
-            issue_number: pull,
-            body,
-          });
+          const { data } = await client
+            .request('POST /repos/{owner}/{repo}/issues/{issue_number}/comments', {
+              owner,
+              repo,
+              issue_number: pull,
+              body,
+            })
+            .catch((err) => permissionHint(err, 'pull-requests: write'));
           return { id: Number(data.id), body: data.body ?? body };
         },
         async update(id, body) {
-          await client.request('PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}', {
-            owner,
-            repo,
-            comment_id: id,
-            body,
-          });
+          await client
+            .request('PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}', {
+              owner,
+              repo,
+              comment_id: id,
+              body,
+            })
+            .catch((err) => permissionHint(err, 'pull-requests: write'));
         },
         async remove(id) {
           try {

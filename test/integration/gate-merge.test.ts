@@ -181,3 +181,15 @@ describe('gate-merge bad inputs', () => {
     expectNoToken(r);
   });
 });
+
+describe('gate-merge without permission', () => {
+  it('names the permission the token lacks', async () => {
+    await gh.close();
+    gh = await startFakeGitHub({ token: TOKEN, readOnly: true });
+    const r = await run({});
+    expect(r.code).toBe(1);
+    expect(r.errors[0]).toContain('Resource not accessible by integration');
+    expect(r.errors[0]).toContain('the token needs `statuses: write`');
+    expect(gh.calls('repos/create-commit-status')).toHaveLength(1);
+  });
+});

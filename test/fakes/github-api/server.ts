@@ -36,6 +36,8 @@ export interface FakeGitHubOptions {
   /** Delay before each answer, so concurrent clients interleave as they do against GitHub. */
   latencyMs?: number;
   login?: string;
+  /** Answer writes with 403 "Resource not accessible by integration", as a fork PR's token gets. */
+  readOnly?: boolean;
 }
 
 export interface FakeGitHub {
@@ -269,6 +271,10 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
     if (options.token && token !== options.token) {
       seen.status = 401;
       return answer(res, 401, { message: 'Bad credentials' });
+    }
+    if (options.readOnly && method !== 'GET') {
+      seen.status = 403;
+      return answer(res, 403, { message: 'Resource not accessible by integration' });
     }
     const fault = injected(method, m.operationId);
     if (fault) {
