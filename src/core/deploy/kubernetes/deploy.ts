@@ -1,0 +1,238 @@
+/**
+ * kubernetes strategy of deploy-env: render → set image → server-side apply (field manager
+ * `stagecraft`) → wait for the rollout of exactly what was applied. Without manifests, patches
+ * only the image of the named workloads (what `kubectl set image` does) and waits for them.
+ */
+import { InputError, StepError } from '../../errors.js';
+import { ImageRefError, parseImageRef } from '../../image-ref.js';
+import { table } from '../../markdown.js';
+import type { DeployContext, DeployResult } from '../types.js';
+import { createClient, type KObject, type KubeClient } from './client.js';
+import type { KubernetesDeployOptions } from './options.js';
+import { revisionOf, waitForRollouts } from './rollout.js';
+import { loadTarget, placeObjects, rolloutRefs } from './target.js';
+import {
+  describe,
+  imagesOf,
+  matchingContainers,
+  parseWorkload,
+  setImage,
+  type WorkloadRef,
+} from './workloads.js';
+
+interface Applied {
+  object: string;
+  namespace: string;
+  action: 'created' | 'configured' | 'unchanged';
+}
+
+export async function deployKubernetes(
+  options: KubernetesDeployOptions,
+  ctx: DeployContext,
+): Promise<DeployResult> {
+  try {
+    parseImageRef(options.image);
+  } catch (err) {
+    if (err instanceof ImageRefError)
+      throw new InputError(
+        'image',
+        options.image,
+        `an image reference (repo:tag or repo@sha256:…): ${err.message}`,
+      );
+    throw err;
+  }
+  const rendered = await loadTarget(options, ctx.environment);
+  const client = createClient({ kubeconfig: options.kubeconfig });
+  ctx.log.info(`Kubernetes API ${client.server}`);
+  return rendered
+    ? applyManifests(client, options, ctx, await placeObjects(client, rendered, options.namespace))
+    : patchWorkloads(client, options, ctx);
+}
+
+async function applyManifests(
+  client: KubeClient,
+  options: KubernetesDeployOptions,
+  ctx: DeployContext,
+  objects: KObject[],
+): Promise<DeployResult> {
+  const changes = setImage(objects, options.image, options.containers);
+  if (changes.length === 0) throw noContainer(options, objects);
+  const refs = rolloutRefs(objects);
+  const previous = await previousImage(client, refs, options);
+  const applied: Applied[] = [];
+  await ctx.log.group(
+    `Server-side apply of ${objects.length} objects${ctx.dryRun ? ' (dry run)' : ''}`,
+    async () => {
+      for (const obj of objects) {
+        const ns = obj.metadata?.namespace ?? '';
+        const before = await client.read(
+          obj.apiVersion as string,
+          obj.kind as string,
+          ns,
+          obj.metadata?.name as string,
+        );
+        const after = await client.apply(obj, ctx.dryRun);
+        const action = !before
+          ? 'created'
+          : before.metadata?.resourceVersion === after.metadata?.resourceVersion
+            ? 'unchanged'
+            : 'configured';
+        applied.push({
+          object: `${String(obj.kind).toLowerCase()}/${obj.metadata?.name}`,
+          namespace: ns,
+          action,
+        });
+        ctx.log.info(
+          `${String(obj.kind).toLowerCase()}/${obj.metadata?.name}${ns ? ` (${ns})` : ''} ${action}${ctx.dryRun ? ' (server dry run)' : ''}`,
+        );
+      }
+    },
+  );
+  const changed = applied.some((a) => a.action !== 'unchanged');
+  return finish(client, options, ctx, refs, previous, changed, [
+    table(
+      ['object', 'namespace', 'result'],
+      applied.map((a) => [a.object, a.namespace || '—', a.action]),
+    ),
+    '',
+    `Image \`${options.image}\` set on ${changes.map((c) => `${c.object} container \`${c.container}\``).join(', ')}.`,
+  ]);
+}
+
+async function patchWorkloads(
+  client: KubeClient,
+  options: KubernetesDeployOptions,
+  ctx: DeployContext,
+): Promise<DeployResult> {
+  const namespace = options.namespace || client.namespace;
+  const refs = (options.workloads ?? []).filter((w) => w.trim()).map((w) => parseWorkload(w, namespace));
+  // Check every workload before patching any, so a typo changes nothing.
+  const plans: Array<{ ref: WorkloadRef; live: KObject; names: Array<{ name: string; image: string }> }> = [];
+  for (const ref of refs) {
+    const live = await client.read(ref.apiVersion, ref.kind, ref.namespace, ref.name);
+    if (!live)
+      throw new StepError(
+        `${describe(ref)} was not found in namespace ${ref.namespace}; \`workloads\` patches existing workloads only (use \`manifests\` to create them)`,
+      );
+    const names = matchingContainers(live, options.image, options.containers);
+    if (names.length === 0) throw noContainer(options, [live]);
+    plans.push({ ref, live, names });
+  }
+  const previous = await previousImage(client, refs, options);
+  let changed = false;
+  for (const { ref, live, names } of plans) {
+    const before = Object.fromEntries(names.map((c) => [c.name, c.image]));
+    const needed = names.filter((c) => c.image !== options.image);
+    if (needed.length === 0) {
+      ctx.log.info(`${describe(ref)}: already runs ${options.image}`);
+      continue;
+    }
+    changed = true;
+    const init = new Set(
+      (live.spec?.template?.spec?.initContainers ?? []).map((c: { name: string }) => c.name),
+    );
+    const entry = (c: { name: string }) => ({ name: c.name, image: options.image });
+    const patch = {
+      spec: {
+        template: {
+          spec: {
+            ...(needed.some((c) => !init.has(c.name))
+              ? { containers: needed.filter((c) => !init.has(c.name)).map(entry) }
+              : {}),
+            ...(needed.some((c) => init.has(c.name))
+              ? { initContainers: needed.filter((c) => init.has(c.name)).map(entry) }
+              : {}),
+          },
+        },
+      },
+    };
+    if (ctx.dryRun)
+      ctx.log.info(
+        `${describe(ref)}: would set ${needed.map((c) => `${c.name}=${options.image} (was ${before[c.name]})`).join(', ')}`,
+      );
+    else {
+      await client.mergePatch(ref, patch);
+      ctx.log.info(
+        `${describe(ref)}: set ${needed.map((c) => `${c.name}=${options.image} (was ${before[c.name]})`).join(', ')}`,
+      );
+    }
+  }
+  return finish(client, options, ctx, refs, previous, changed, [
+    `Image \`${options.image}\` set on ${plans.map((p) => `${describe(p.ref)} (${p.names.map((c) => `\`${c.name}\``).join(', ')})`).join(', ')} in namespace \`${namespace}\`.`,
+  ]);
+}
+
+async function finish(
+  client: KubeClient,
+  options: KubernetesDeployOptions,
+  ctx: DeployContext,
+  refs: WorkloadRef[],
+  previous: string | undefined,
+  changed: boolean,
+  summary: string[],
+): Promise<DeployResult> {
+  if (ctx.dryRun) {
+    return {
+      image: options.image,
+      previousImage: previous,
+      changed,
+      summary: [...summary, '', 'Dry run: nothing was changed.'],
+    };
+  }
+  const results = await ctx.log.group(
+    `Waiting for the rollout of ${refs.map(describe).join(', ') || 'nothing'}`,
+    () =>
+      waitForRollouts(client, refs, {
+        timeoutMs: options.rolloutTimeoutMs,
+        pollIntervalMs: options.pollIntervalMs ?? 2000,
+        log: ctx.log,
+      }),
+  );
+  const deployment = results.find((r) => r.ref.kind === 'Deployment');
+  const revision =
+    revisionOf(deployment?.object) ??
+    (results[0] ? String(results[0].object.metadata?.generation ?? '') : undefined);
+  return {
+    image: options.image,
+    previousImage: previous,
+    revision: revision || undefined,
+    changed,
+    summary: [
+      ...summary,
+      '',
+      ...results.map(
+        (r) =>
+          `- ${describe(r.ref)}: ${r.message}${revisionOf(r.object) ? `, revision ${revisionOf(r.object)}` : ''}`,
+      ),
+      ...(previous ? ['', `Previous image: \`${previous}\``] : []),
+    ],
+  };
+}
+
+/** The image the first matching container ran before this deploy (undefined for a first deploy). */
+async function previousImage(
+  client: KubeClient,
+  refs: WorkloadRef[],
+  options: KubernetesDeployOptions,
+): Promise<string | undefined> {
+  for (const ref of refs) {
+    const live = await client.read(ref.apiVersion, ref.kind, ref.namespace, ref.name);
+    const container = live ? matchingContainers(live, options.image, options.containers)[0] : undefined;
+    if (container) return container.image;
+  }
+  return undefined;
+}
+
+function noContainer(options: KubernetesDeployOptions, objects: KObject[]): Error {
+  const found = objects.flatMap(imagesOf).map((c) => `${c.object} ${c.container}=${c.image}`);
+  if (options.containers?.length) {
+    return new InputError(
+      'containers',
+      options.containers.join(','),
+      `names of containers in the workloads; found ${found.join(', ') || 'no containers'}`,
+    );
+  }
+  return new StepError(
+    `No container runs an image of the repository of ${options.image}; found ${found.join(', ') || 'no containers'}. Name the containers to update in \`containers\`.`,
+  );
+}

@@ -1,0 +1,7 @@
+/**
+ * The kubernetes deploy strategy (deploy-env) and its rollback. This module pulls in
+ * @kubernetes/client-node, so steps load it only through `await import()` on the kubernetes path.
+ */
+export { deployKubernetes } from './deploy.js';
+export type { KubernetesDeployOptions, KubernetesRollbackOptions, KubernetesTarget } from './options.js';
+export { rollbackKubernetes } from './rollback.js';

@@ -1,0 +1,31 @@
+/** What the deploy-env / rollback steps pass to the kubernetes strategy (already parsed inputs). */
+export interface KubernetesTarget {
+  /** Kustomize directories, manifest files or globs; `{environment}` is replaced. */
+  manifests?: string[];
+  /** `deployment/web` …: without manifests, only these workloads' images are patched. */
+  workloads?: string[];
+  /** Namespace for objects that name none (default: the kubeconfig context's, else `default`). */
+  namespace?: string;
+  /** kubeconfig file; absent ⇒ KUBECONFIG, ~/.kube/config or the in-cluster service account. */
+  kubeconfig?: string;
+  /** Container names to set the image on (default: those whose image repository is the deployed one). */
+  containers?: string[];
+  rolloutTimeoutMs: number;
+  /** How often the rollout is polled (default 2 s). */
+  pollIntervalMs?: number;
+  /** Base directory for relative manifest paths (default: the process working directory). */
+  workingDirectory?: string;
+  /** kubectl binary for `kubectl kustomize` (default `kubectl` on PATH). */
+  kubectl?: string;
+}
+
+export interface KubernetesDeployOptions extends KubernetesTarget {
+  /** `repo:tag` or `repo@sha256:…`. */
+  image: string;
+}
+
+export interface KubernetesRollbackOptions extends KubernetesTarget {
+  /** An image reference, or a tag/digest of the deployed repository; default: the previous revision. */
+  to?: string;
+  reason?: string;
+}

@@ -1,0 +1,82 @@
+/** Resolving what a deploy or rollback acts on: rendered objects with namespaces, or workload references. */
+import { InputError } from '../../errors.js';
+import type { KObject, KubeClient } from './client.js';
+import type { KubernetesTarget } from './options.js';
+import { type RenderedObject, renderManifests } from './render.js';
+import { parseWorkload, ROLLOUT_KINDS, type WorkloadRef } from './workloads.js';
+
+/** Checks the target inputs without touching the cluster; renders manifests (bad input fails here). */
+export async function loadTarget(
+  options: KubernetesTarget,
+  environment: string,
+): Promise<RenderedObject[] | undefined> {
+  const manifests = (options.manifests ?? []).filter((m) => m.trim());
+  const workloads = (options.workloads ?? []).filter((w) => w.trim());
+  if (manifests.length > 0 && workloads.length > 0) {
+    throw new InputError(
+      'workloads',
+      workloads.join('\n'),
+      'empty when `manifests` is set (workloads alone patches the image of existing workloads)',
+    );
+  }
+  if (manifests.length === 0 && workloads.length === 0) {
+    throw new InputError(
+      'manifests',
+      '',
+      'a kustomize directory, manifest files or globs — or set `workloads` (e.g. deployment/web) to patch existing workloads',
+    );
+  }
+  for (const w of workloads) parseWorkload(w, 'default');
+  if (!Number.isFinite(options.rolloutTimeoutMs) || options.rolloutTimeoutMs <= 0) {
+    throw new InputError(
+      'rollout-timeout',
+      String(options.rolloutTimeoutMs),
+      'a positive duration such as 5m',
+    );
+  }
+  if (manifests.length === 0) return undefined;
+  return renderManifests({
+    manifests,
+    environment,
+    cwd: options.workingDirectory ?? process.cwd(),
+    kubectl: options.kubectl,
+  });
+}
+
+/** Fills in namespaces as `kubectl apply -n` does: objects without one get it; a different explicit one is an error. */
+export async function placeObjects(
+  client: KubeClient,
+  rendered: RenderedObject[],
+  namespace: string | undefined,
+): Promise<KObject[]> {
+  const fallback = namespace || client.namespace;
+  const out: KObject[] = [];
+  for (const { obj, source } of rendered) {
+    const namespaced = await client.isNamespaced(obj.apiVersion as string, obj.kind as string);
+    if (!namespaced) {
+      if (obj.metadata?.namespace) delete obj.metadata.namespace;
+    } else if (!obj.metadata?.namespace) {
+      (obj.metadata as { namespace?: string }).namespace = fallback;
+    } else if (namespace && obj.metadata.namespace !== namespace) {
+      throw new InputError(
+        'namespace',
+        namespace,
+        `the namespace of the manifests or empty: ${obj.kind} ${obj.metadata.name} in ${source} is in namespace "${obj.metadata.namespace}"`,
+      );
+    }
+    out.push(obj);
+  }
+  // Namespaces first, so the objects inside them can be created in the same run.
+  return [...out.filter((o) => o.kind === 'Namespace'), ...out.filter((o) => o.kind !== 'Namespace')];
+}
+
+export function rolloutRefs(objects: KObject[]): WorkloadRef[] {
+  return objects
+    .filter((o) => ROLLOUT_KINDS.has(o.kind as string) && String(o.apiVersion).startsWith('apps/'))
+    .map((o) => ({
+      apiVersion: o.apiVersion as string,
+      kind: o.kind as string,
+      name: o.metadata?.name as string,
+      namespace: o.metadata?.namespace as string,
+    }));
+}
