@@ -24,7 +24,7 @@ export function tick(store: Store, options: SchedulerOptions) {
 
 function step(store: Store, service: Service, options: SchedulerOptions) {
   const primary = service.deployments.find((d) => d.status === 'PRIMARY');
-  if (!primary || primary.rolloutState !== 'IN_PROGRESS') return;
+  if (primary?.rolloutState !== 'IN_PROGRESS') return;
   const name = service.serviceName;
   const behaviour = store.behaviourOf(primary.taskDefinition);
   primary.updatedAt = now();

@@ -7,7 +7,7 @@
  * would reject is answered 400 AND recorded in `violations`, which tests assert empty.
  * A scheduler loop (./scheduler.ts) moves deployments along every `tickMs`.
  */
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type Behaviour, EcsError, type Service, type Task, type TaskDef } from './model.js';
 import { tick } from './scheduler.js';
