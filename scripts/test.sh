@@ -9,7 +9,7 @@ export PATH="$root/.tools/node24/bin:$PATH"
 [ -d node_modules/jest ] || npm ci --no-audit --no-fund
 echo "node $(node --version)"
 npx --no-install tsc --noEmit -p .
-npx --no-install biome check src test scripts bench
+npx --no-install biome check src test scripts bench demo
 node scripts/check-dist.mjs
 results=$(mktemp)
 status=0

@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# npm run demo: installs what it lacks (like the tests), then runs the whole promotion locally.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+bash scripts/setup.sh >/dev/null
+export PATH="$root/.tools/node24/bin:$PATH"
+[ -d node_modules/esbuild ] || npm ci --no-audit --no-fund
+bash scripts/seed-busybox.sh
+exec node scripts/run-ts.mjs demo/demo.ts
