@@ -1,110 +1,17 @@
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { selectBuilder, systemProbe } from '../core/build/select.js';
-import { BUILDER_NAMES, BuildError, type Builder, type BuildSpec } from '../core/build/types.js';
+import { BuildError, type Builder, type BuildSpec } from '../core/build/types.js';
 import { InputError, StepError } from '../core/errors.js';
-import { formatImageRef, type ImageRef, parseImageRef, repositoryName } from '../core/image-ref.js';
+import { formatImageRef, type ImageRef, repositoryName } from '../core/image-ref.js';
 import { excerpt, table } from '../core/markdown.js';
 import { RegistryClient } from '../core/registry/client.js';
 import { type CopyResult, copyImage } from '../core/registry/copy.js';
 import { authConfigFor, type Credentials, credentialsFromFiles } from '../core/registry/docker-config.js';
-import { explicitTags, policyTags, TAG_HELP, type TagPlan, validateTags } from '../core/tags.js';
-import { bool, choice, int, parsed, splitLines, splitList, text } from '../platform/inputs.js';
+import { explicitTags, policyTags, type TagPlan } from '../core/tags.js';
 import type { Runtime } from '../platform/runtime.js';
+import { buildPushInputs } from './build-push-inputs.js';
 import { defineStep } from './step.js';
-
-function parseRepository(raw: string): ImageRef {
-  const ref = parseImageRef(raw);
-  if (ref.tag || ref.digest)
-    throw new Error('give the repository without a tag or digest (tags go in `tags`)');
-  return ref;
-}
-
-/** `KEY=value` lines (values may hold commas and `=`). */
-function parsePairs(raw: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [index, line] of splitLines(raw).entries()) {
-    const eq = line.indexOf('=');
-    if (eq <= 0) throw new Error(`line ${index + 1} is not KEY=value`);
-    out[line.slice(0, eq).trim()] = line.slice(eq + 1);
-  }
-  return out;
-}
-
-const STAGE = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
-
-const inputs = {
-  image: parsed(
-    {
-      description: 'Repository without tag, e.g. `registry.example.com/team/app`',
-      required: true,
-      accepted: 'an image repository such as registry.example.com/team/app (lowercase, no tag)',
-    },
-    parseRepository,
-  ),
-  context: text({ description: 'Build context directory', default: '.' }),
-  file: text({ description: 'Dockerfile path (default `<context>/Dockerfile`)' }),
-  tags: parsed(
-    {
-      description: 'Explicit tags, replacing the tag policy',
-      accepted: `a list of ${TAG_HELP}`,
-      kind: 'list',
-    },
-    (raw) => validateTags(splitList(raw)),
-  ),
-  'sha-length': int({
-    description: 'Length of the commit-sha tag in the tag policy',
-    default: '7',
-    min: 4,
-    max: 40,
-  }),
-  'build-args': parsed(
-    { description: 'Build arguments, `KEY=value` one a line', accepted: 'KEY=value lines', kind: 'lines' },
-    parsePairs,
-  ),
-  labels: parsed(
-    { description: 'Extra image labels, `KEY=value` one a line', accepted: 'KEY=value lines', kind: 'lines' },
-    parsePairs,
-  ),
-  target: text({
-    description: 'Dockerfile stage to build',
-    pattern: STAGE,
-    accepted: 'a Dockerfile stage name',
-  }),
-  'test-target': text({
-    description: 'Dockerfile stage built first that runs the unit tests; if it fails nothing is pushed',
-    pattern: STAGE,
-    accepted: 'a Dockerfile stage name',
-  }),
-  push: bool({ description: 'Push to the registry', default: 'true' }),
-  builder: choice({
-    description:
-      '`auto` (docker buildx if an engine answers, else buildah, else kaniko), `buildx`, `buildah`, `kaniko`',
-    default: 'auto',
-    options: BUILDER_NAMES,
-  }),
-  'registry-username': text({ description: 'Registry user name (else the docker config)' }),
-  'registry-password': text({
-    description: 'Registry password or token (else the docker config)',
-    secret: true,
-  }),
-  'tls-verify': bool({
-    description: '`false` allows a plain-HTTP registry (local registries)',
-    default: 'true',
-  }),
-  'promote-from': parsed(
-    {
-      description:
-        'An existing image (`repo:tag` or `repo@sha256:…`): no build; its manifest is copied to `image` with the tags, digest unchanged',
-      accepted: 'an image reference with a tag or digest, e.g. registry.example.com/team/app@sha256:…',
-    },
-    (raw) => {
-      const ref = parseImageRef(raw);
-      if (!ref.tag && !ref.digest) throw new Error('name the image to promote with a tag or a digest');
-      return ref;
-    },
-  ),
-};
 
 type Parsed = {
   image: ImageRef;
@@ -196,7 +103,7 @@ export const buildPushImage = defineStep({
   description:
     'Builds the image once (tests run inside the build), pushes it with a tag policy and OCI labels, or promotes an existing image by digest.',
   stage: 'build',
-  inputs,
+  inputs: buildPushInputs,
   outputs: {
     digest: 'Digest of the pushed image, `sha256:…`',
     'image-ref': 'The image pinned by digest, `image@sha256:…`',

@@ -54,7 +54,14 @@ describe('build-push-image', () => {
   it('runs the test stage, pushes every policy tag with one digest and the OCI labels', async () => {
     const repo = `${registry.host}/team/app`;
     const run = await runAction('build-push-image', {
-      inputs: { image: repo, context, 'test-target': 'test', target: 'app', 'tls-verify': 'false' },
+      inputs: {
+        image: repo,
+        context,
+        'test-target': 'test',
+        target: 'app',
+        'build-args': `TEST_RUN=${Date.now()}`,
+        'tls-verify': 'false',
+      },
       event: { repository: { default_branch: 'main' } },
       timeoutMs: 180_000,
     });
