@@ -204,8 +204,9 @@ async function deployKubernetes(
   req: DeployRequest,
   ctx: DeployContext,
 ): Promise<DeployResult> {
-  void kubernetesOptions(input, req.image, ctx.environment);
-  throw new StepError('strategy kubernetes is not available in this build');
+  const { deployKubernetes } = await import('../core/deploy/kubernetes/index.js');
+  const options = kubernetesOptions(input, req.image, ctx.environment);
+  return deployKubernetes({ ...options, image: (req.image as ParsedImage).text }, ctx);
 }
 
 async function rollbackKubernetes(
@@ -213,8 +214,12 @@ async function rollbackKubernetes(
   req: RollbackRequest,
   ctx: DeployContext,
 ): Promise<RollbackResult> {
-  void kubernetesOptions(input, req.image, ctx.environment);
-  throw new StepError('strategy kubernetes is not available in this build');
+  const { rollbackKubernetes } = await import('../core/deploy/kubernetes/index.js');
+  const options = kubernetesOptions(input, req.image, ctx.environment);
+  return rollbackKubernetes(
+    { ...options, ...(req.to ? { to: req.to } : {}), ...(req.reason ? { reason: req.reason } : {}) },
+    ctx,
+  );
 }
 
 // ─────────────────────────────── ecs ──────────────────────────────

@@ -26,10 +26,10 @@ const base = () => ({
 });
 const apiImage = () =>
   (
-    kube.get('Deployment', 'shop-stg', 'shop-api-stg')?.spec as {
-      template: { spec: { containers: Array<{ name: string; image: string }> } };
-    }
-  ).template.spec.containers[0]?.image;
+    kube.get('Deployment', 'shop-stg', 'shop-api-stg')?.spec as
+      | { template: { spec: { containers: Array<{ name: string; image: string }> } } }
+      | undefined
+  )?.template.spec.containers[0]?.image;
 
 describe('kubernetes rollback', () => {
   it('returns the Deployment to the previous revision (the previous ReplicaSet template) and waits for it', async () => {

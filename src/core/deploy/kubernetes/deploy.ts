@@ -184,7 +184,7 @@ async function finish(
     () =>
       waitForRollouts(client, refs, {
         timeoutMs: options.rolloutTimeoutMs,
-        pollIntervalMs: options.pollIntervalMs ?? 2000,
+        pollIntervalMs: options.pollIntervalMs ?? 1000,
         log: ctx.log,
       }),
   );

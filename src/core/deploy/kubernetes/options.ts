@@ -11,7 +11,7 @@ export interface KubernetesTarget {
   /** Container names to set the image on (default: those whose image repository is the deployed one). */
   containers?: string[];
   rolloutTimeoutMs: number;
-  /** How often the rollout is polled (default 2 s). */
+  /** How often the rollout is polled (default 1 s). */
   pollIntervalMs?: number;
   /** Base directory for relative manifest paths (default: the process working directory). */
   workingDirectory?: string;
@@ -28,4 +28,6 @@ export interface KubernetesRollbackOptions extends KubernetesTarget {
   /** An image reference, or a tag/digest of the deployed repository; default: the previous revision. */
   to?: string;
   reason?: string;
+  /** The deployed image (any tag): picks the container reported in from/to when `containers` is not set. */
+  image?: string;
 }

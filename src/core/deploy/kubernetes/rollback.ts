@@ -11,7 +11,7 @@ import { ownedReplicaSets } from './diagnose.js';
 import type { KubernetesRollbackOptions } from './options.js';
 import { revisionOf, waitForRollouts } from './rollout.js';
 import { loadTarget, placeObjects, rolloutRefs } from './target.js';
-import { describe, parseWorkload, resolveImage, type WorkloadRef } from './workloads.js';
+import { describe, matchesRepository, parseWorkload, resolveImage, type WorkloadRef } from './workloads.js';
 
 interface Plan {
   ref: WorkloadRef;
@@ -75,7 +75,7 @@ export async function rollbackKubernetes(
   const results = await ctx.log.group('Waiting for the rollback rollout', () =>
     waitForRollouts(client, refs, {
       timeoutMs: options.rolloutTimeoutMs,
-      pollIntervalMs: options.pollIntervalMs ?? 2000,
+      pollIntervalMs: options.pollIntervalMs ?? 1000,
       log: ctx.log,
     }),
   );
@@ -96,9 +96,12 @@ async function plan(client: KubeClient, ref: WorkloadRef, options: KubernetesRol
       `${describe(ref)} was not found in namespace ${ref.namespace}; nothing was rolled back`,
     );
   const containers: Array<{ name: string; image: string }> = live.spec?.template?.spec?.containers ?? [];
+  const byImage = options.image
+    ? containers.find((c) => matchesRepository(c.image, options.image as string))
+    : undefined;
   const chosen = options.containers?.length
     ? containers.find((c) => options.containers?.includes(c.name))
-    : containers[0];
+    : (byImage ?? containers[0]);
   if (!chosen)
     throw new InputError(
       'containers',

@@ -74,6 +74,8 @@ function containersOf(spec: PodSpec | undefined): Array<{ name: string; image: s
   return [...(spec?.initContainers ?? []), ...(spec?.containers ?? [])];
 }
 
+export const matchesRepository = (a: string, b: string) => safeSameRepository(a, b);
+
 function safeSameRepository(a: string, b: string): boolean {
   try {
     return sameRepository(a, b);
