@@ -129,10 +129,13 @@ describe('gate-merge require', () => {
   it('waits for a pending context until it turns green', async () => {
     gh.store.addStatus(sha, 'stagecraft/staging', 'pending');
     gh.store.addCheckRun(sha, 'build', 'in_progress');
-    const timer = setTimeout(() => {
+    // Turn green only after the step has seen it pending (load-independent: no fixed delay).
+    const timer = setInterval(() => {
+      if (!gh.calls('checks/list-for-ref').some((q) => q.status === 200)) return;
+      clearInterval(timer);
       gh.store.addStatus(sha, 'stagecraft/staging', 'success');
       gh.store.addCheckRun(sha, 'build', 'completed', 'success');
-    }, 1200);
+    }, 20);
     const r = await run({
       mode: 'require',
       contexts: 'stagecraft/staging\nbuild',
@@ -140,7 +143,7 @@ describe('gate-merge require', () => {
       timeout: '20s',
       'poll-interval': '300ms',
     });
-    clearTimeout(timer);
+    clearInterval(timer);
     expect(r.errors).toEqual([]);
     expect(r.outputs.state).toBe('success');
     expect(gh.calls('repos/get-combined-status-for-ref').length).toBeGreaterThan(1);
