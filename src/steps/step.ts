@@ -15,6 +15,8 @@ export interface Step<Defs extends InputDefs = InputDefs> {
   description: string;
   inputs: Defs;
   outputs: Record<string, string>;
+  /** A usage example (workflow YAML) for the generated action README. */
+  example?: string;
   /** GitLab pipeline stage the component uses by default. */
   stage: string;
   run(inputs: Inputs<Defs>, rt: Runtime): Promise<StepResult>;
