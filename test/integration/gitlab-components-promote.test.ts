@@ -4,11 +4,12 @@
  * land in dev/stg/ppd/prd) and setup 3 (test, then a manual production apply, then a manual
  * rollback back to the previous version).
  */
-import { afterAll, beforeAll, describe, expect, jest, test } from '@jest/globals';
+
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, jest, test } from '@jest/globals';
 import YAML from 'yaml';
 import { CLI, component, createProject, type Project, runPipeline } from '../helpers/gitlab-ci-local.js';
 
@@ -43,7 +44,10 @@ beforeAll(() => {
   git(work, 'clone', '-q', bare, seed);
   for (const env of ENVS) {
     execFileSync('mkdir', ['-p', join(seed, 'deploy', env)]);
-    writeFileSync(join(seed, 'deploy', env, 'values.yaml'), `# ${env}\nimage:\n  repository: app\n  tag: initial\n`);
+    writeFileSync(
+      join(seed, 'deploy', env, 'values.yaml'),
+      `# ${env}\nimage:\n  repository: app\n  tag: initial\n`,
+    );
   }
   git(seed, 'add', '-A');
   git(seed, 'commit', '-q', '-m', 'seed');
@@ -148,7 +152,9 @@ describe('setup 3: test, then a manual apply, then a manual rollback', () => {
 
       const rolled = await runPipeline(project, { jobs: ['rollback-prd'] });
       expect(rolled.code).toBe(0);
-      expect(rolled.dotenv('rollback-prd')).toMatchObject({ STAGECRAFT_TO: expect.stringContaining(before.prd) });
+      expect(rolled.dotenv('rollback-prd')).toMatchObject({
+        STAGECRAFT_TO: expect.stringContaining(before.prd),
+      });
       expect(tags()).toEqual(before);
     } finally {
       project.remove();
