@@ -232,24 +232,28 @@ export function ecsOptions(
   environment: string,
   env: Record<string, string | undefined>,
 ) {
+  const region = input.awsRegion || env.AWS_REGION || env.AWS_DEFAULT_REGION;
+  // Poll interval while waiting for the rollout: an operator knob (and short in tests), in ms.
+  const pollMs = Number(env.STAGECRAFT_ECS_POLL_MS);
   return {
     ...(image ? { image: image.text } : {}),
     cluster: input.cluster,
     service: input.service as string,
     ...(input.taskDefinition ? { taskDefinition: withEnv(input.taskDefinition, environment) } : {}),
-    ...(input.taskDefinitionArn ? { taskDefinitionArn: input.taskDefinitionArn } : {}),
+    ...(input.taskDefinitionArn ? { taskDefinitionArn: input.taskDefinitionArn.trim() } : {}),
     ...(input.containers?.length ? { containers: input.containers } : {}),
-    ...(input.awsRegion || env.AWS_REGION ? { region: input.awsRegion || env.AWS_REGION } : {}),
+    ...(region ? { region } : {}),
     ...(input.endpointUrl ? { endpointUrl: input.endpointUrl } : {}),
     forceNewDeployment: input.forceNewDeployment,
     ...(input.desiredCount !== undefined ? { desiredCount: input.desiredCount } : {}),
     rolloutTimeoutMs: input.rolloutTimeout ?? DEFAULT_ROLLOUT_TIMEOUT_MS.ecs,
+    ...(Number.isFinite(pollMs) && pollMs > 0 ? { pollIntervalMs: pollMs } : {}),
   };
 }
 
 async function deployEcs(input: TargetInputs, req: DeployRequest, ctx: DeployContext): Promise<DeployResult> {
-  void ecsOptions(input, req.image, ctx.environment, ctx.env ?? {});
-  throw new StepError('strategy ecs is not available in this build');
+  const ecs = await import('../core/deploy/ecs/index.js');
+  return ecs.deployEcs(ecsOptions(input, req.image, ctx.environment, ctx.env ?? {}), ctx);
 }
 
 async function rollbackEcs(
@@ -257,6 +261,10 @@ async function rollbackEcs(
   req: RollbackRequest,
   ctx: DeployContext,
 ): Promise<RollbackResult> {
-  void ecsOptions(input, req.image, ctx.environment, ctx.env ?? {});
-  throw new StepError('strategy ecs is not available in this build');
+  const ecs = await import('../core/deploy/ecs/index.js');
+  const { taskDefinition: _file, ...options } = ecsOptions(input, req.image, ctx.environment, ctx.env ?? {});
+  return ecs.rollbackEcs(
+    { ...options, ...(req.to ? { to: req.to } : {}), ...(req.reason ? { reason: req.reason } : {}) },
+    ctx,
+  );
 }

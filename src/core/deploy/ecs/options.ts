@@ -1,5 +1,6 @@
 /** The ecs strategy's typed options and the checks that run before any AWS call. */
 import { InputError } from '../../errors.js';
+import { parseImageRef } from '../../image-ref.js';
 
 export interface EcsOptions {
   /** The image to deploy; absent only with `taskDefinitionArn`. */
@@ -65,6 +66,17 @@ export function checkOptions(o: EcsOptions | EcsRollbackOptions): void {
       o.taskDefinitionArn,
       'give either `task-definition` (a file to register) or `task-definition-arn`, not both',
     );
+  }
+  if ('to' in o && o.to) {
+    try {
+      parseImageRef(o.to);
+    } catch (err) {
+      throw new InputError(
+        'to',
+        o.to,
+        `for ecs, an image reference to return to (${(err as Error).message})`,
+      );
+    }
   }
   if (o.desiredCount !== undefined && o.desiredCount < 0) {
     throw new InputError('desired-count', String(o.desiredCount), 'a count of 0 or more');
