@@ -8,6 +8,7 @@ import { mkdtempSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { build } from 'esbuild';
 
 const root = new URL('..', import.meta.url).pathname;
 const RUNS = Number(process.argv[2] ?? 15);
@@ -95,11 +96,41 @@ async function runStep(step, inputs, gh, event = {}) {
   for (const [k, v] of Object.entries(inputs)) env[`INPUT_${k.toUpperCase()}`] = v;
   gh.reset();
   const started = performance.now();
-  const child = spawn(process.execPath, [join(root, 'dist', step, 'index.js')], { env, stdio: 'ignore' });
+  const main = step.startsWith('/') ? step : join(root, 'dist', step, 'index.js');
+  const child = spawn(process.execPath, [main], { env, stdio: 'ignore' });
   const code = await new Promise((r) => child.on('close', r));
   const ended = performance.now();
   if (code !== 0) throw new Error(`${step} exited ${code}`);
   return { firstRequestMs: gh.firstAt() - started, totalMs: ended - started, calls: [...gh.log] };
+}
+
+/**
+ * The stack of the widely used sticky-comment actions (@actions/core + @actions/github, bundled
+ * unminified as ncc does), listing the PR's comments: the reference our budget is relative to.
+ */
+async function buildReference() {
+  const dir = mkdtempSync(join(tmpdir(), 'bench-ref-'));
+  const entry = join(dir, 'entry.mjs');
+  writeFileSync(
+    entry,
+    `import * as core from '@actions/core';
+import * as github from '@actions/github';
+const octokit = github.getOctokit(core.getInput('token'));
+const { owner, repo } = github.context.repo;
+await octokit.rest.issues.listComments({ owner, repo, issue_number: 1 });`,
+  );
+  const outfile = join(dir, 'index.mjs');
+  await build({
+    entryPoints: [entry],
+    outfile,
+    bundle: true,
+    format: 'esm',
+    platform: 'node',
+    nodePaths: [join(root, 'node_modules')],
+    banner: { js: "import{createRequire as __r}from'node:module';const require=__r(import.meta.url);" },
+    logLevel: 'error',
+  });
+  return outfile;
 }
 
 async function bareNode() {
@@ -115,7 +146,13 @@ const median = (xs) => {
 const kb = (p) => Math.round(statSync(join(root, p)).size / 1024);
 
 const gh = await github();
+const reference = await buildReference();
 const scenarios = [
+  [
+    reference,
+    `reference: @actions/github stack (${Math.round(statSync(reference).size / 1024)} kB), list comments`,
+    {},
+  ],
   ['gate-merge', 'set (push)', { mode: 'set', state: 'success', context: 'stagecraft/staging' }],
   [
     'gate-merge',
@@ -150,7 +187,7 @@ for (const [step, name, inputs] of scenarios) {
   }
   const calls = first.calls.map((c) => c.replace(/[0-9a-f]{40}/, '{sha}').replace('/repos/octo/app', ''));
   rows.push([
-    step,
+    step === reference ? 'reference' : step,
     name,
     String(first.calls.length),
     calls.join(', '),
@@ -174,3 +211,10 @@ console.log(
 );
 console.log('| --- | --- | --- | --- | --- | --- | --- |');
 for (const r of rows) console.log(`| ${r.join(' | ')} |`);
+const ref = Number(rows[0][4]);
+console.log(
+  `\nspawn → first request relative to the reference: ${rows
+    .slice(1)
+    .map((r) => `${r[0]} ${r[1]} ${(Number(r[4]) / ref).toFixed(2)}×`)
+    .join('; ')}`,
+);
