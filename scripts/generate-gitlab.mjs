@@ -21,7 +21,12 @@ const GITLAB_DEFAULTS = {
 /** Per-step job settings: rollback waits for a person; build-push-image needs a builder image. */
 const JOB_DEFAULTS = {
   rollback: { when: 'manual', 'allow-failure': true },
-  'build-push-image': { 'job-image': 'quay.io/buildah/stable:latest' },
+};
+
+/** Extra README text per step. */
+const NOTES = {
+  'build-push-image':
+    '\nThe job image needs Node 24 and buildah (no Docker engine in a GitLab job): set `job-image` to\nthe image `docker/Dockerfile` builds (target `full`), and `cli` to `stagecraft`. It pushes to\n`$CI_REGISTRY_IMAGE` with `$CI_REGISTRY_USER`/`$CI_REGISTRY_PASSWORD` unless told otherwise.\n',
 };
 
 /** deploy-env and rollback record a GitLab environment, which is fixed when the pipeline is created. */
@@ -47,7 +52,7 @@ export function jobInputs(step, version) {
     'job-image': {
       description:
         'Container image of the job: Node 24 (and whatever the strategy runs: git, kubectl, terraform, buildah)',
-      default: d['job-image'] ?? DEFAULT_JOB_IMAGE,
+      default: DEFAULT_JOB_IMAGE,
     },
     cli: {
       description: 'Command that runs the stagecraft CLI, e.g. `node dist/cli/index.js` or `stagecraft`',
@@ -191,7 +196,7 @@ The job runs \`<cli> ${step.name}\`. Every input reaches it as the variable
 just text. GitLab still expands \`$VARIABLE\` references in values (write \`$$\` for a literal
 \`$\`). Override any other job key by defining a job with the same name as \`job-name\`
 (GitLab merges it), e.g. \`needs:\`.
-${envNote}
+${envNote}${NOTES[step.name] ?? ''}
 ## Inputs of the step
 
 | input | type | default | meaning |
