@@ -104,7 +104,18 @@ export function isPushRace(stderr: string): boolean {
 
 /** Connection-level failures worth another try (HTTP 5xx/429, resets), as git reports them. */
 export function isTransient(stderr: string): boolean {
-  return /The requested URL returned error: (5\d\d|429)|Connection reset|Connection refused|timed out|early EOF|unexpected disconnect|RPC failed/i.test(
+  return /The requested URL returned error: (5\d\d|429)|Connection reset|Connection refused|timed out|early EOF|unexpected disconnect|hung up|RPC failed|\.lock': File exists|shallow file has changed/i.test(
+    stderr,
+  );
+}
+
+/**
+ * Failures another try will not fix: authentication, a missing repository or branch, bad
+ * arguments. Everything else from clone/fetch (a ref moving mid-transfer, a killed connection)
+ * is worth a bounded retry.
+ */
+export function isPermanent(stderr: string): boolean {
+  return /Authentication failed|could not read (Username|Password)|returned error: (401|403|404)|not found|does not appear to be a git repository|does not exist|Permission denied|unknown option|usage: git/i.test(
     stderr,
   );
 }

@@ -10,7 +10,7 @@ import { InputError, StepError } from '../../errors.js';
 import { parseImageRef, repositoryName } from '../../image-ref.js';
 import { sleep } from '../../retry.js';
 import type { DeployContext, DeployResult, RollbackResult } from '../types.js';
-import { Git, type GitAuth, gitEnv, isPushRace, isTransient, remoteUrl } from './git.js';
+import { Git, type GitAuth, gitEnv, isPermanent, isPushRace, isTransient, remoteUrl } from './git.js';
 import { type HistoryEntry, previousValue, ROLLED_BACK_TRAILER, rolledBackFrom } from './history.js';
 import { getYamlValue, KeyPathError, setYamlValue } from './yaml-edit.js';
 
@@ -98,7 +98,9 @@ async function withTransientRetry<T>(fn: () => Promise<T>, ctx: DeployContext, a
     try {
       return await fn();
     } catch (err) {
-      if (i >= attempts || !(err instanceof StepError) || !isTransient(err.message)) throw err;
+      // Clones and fetches race with concurrent pushes too (the ref moves mid-transfer): retry
+      // anything that is not plainly permanent.
+      if (i >= attempts || !(err instanceof StepError) || isPermanent(err.message)) throw err;
       ctx.log.warning(`${err.message.split('\n')[0]}; retrying (${i}/${attempts - 1})`);
       await sleep(250 * 2 ** i * (0.5 + Math.random() / 2));
     }
