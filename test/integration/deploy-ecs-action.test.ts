@@ -3,8 +3,12 @@
  * them (test/helpers/runner.ts), against the fake ECS: outputs, summary, no credential in any
  * log, and a bad input that fails before the fake sees a single request.
  */
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, expect, test } from '@jest/globals';
 import { type FakeEcs, startFakeEcs } from '../fakes/ecs-api/server.js';
+import { parseOutputs, runCli } from '../helpers/cli.js';
 import { runAction } from '../helpers/runner.js';
 
 const KEY_ID = 'AKIAACTIONTEST000001';
@@ -99,4 +103,43 @@ test('bad inputs fail before any ECS request', async () => {
     expect(run.errors.join('\n')).toMatch(expected);
   }
   expect(fake.requests).toEqual([]);
+});
+
+test('the CLI (as a GitLab job runs it) deploys with a YAML task definition and writes the dotenv report', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'ecs-cli-'));
+  writeFileSync(
+    join(dir, 'taskdef-production.yaml'),
+    `family: web-{environment}\ncontainerDefinitions:\n  - name: web\n    image: ${REPO}:placeholder\n`,
+  );
+  const run = await runCli(
+    [
+      'deploy-env',
+      '--strategy',
+      'ecs',
+      '--environment',
+      'production',
+      '--image',
+      `${REPO}@sha256:${'b'.repeat(64)}`,
+      '--cluster',
+      'staging',
+      '--service',
+      'web',
+      '--task-definition',
+      'taskdef-{environment}.yaml',
+      '--endpoint-url',
+      fake.url,
+    ],
+    { ...env(), GITLAB_CI: 'true', CI_COMMIT_SHA: 'abc', CI_COMMIT_REF_NAME: 'main' },
+    dir,
+  );
+  expect(run.stderr).not.toMatch(/error/i);
+  expect(run.code).toBe(0);
+  const outputs = parseOutputs(run.stdout);
+  expect(outputs['task-definition-arn']).toBe(
+    'arn:aws:ecs:eu-central-1:123456789012:task-definition/web-production:1',
+  );
+  const dotenv = readFileSync(join(dir, 'stagecraft.env'), 'utf8');
+  expect(dotenv).toMatch(/^STAGECRAFT_ROLLOUT_STATE=COMPLETED$/m);
+  expect(dotenv).toMatch(/^STAGECRAFT_DEPLOYMENT_ID=ecs-svc\/\d+$/m);
+  expectNoCredentials({ stdout: run.stdout, stderr: run.stderr, summary: dotenv });
 });
