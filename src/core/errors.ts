@@ -12,9 +12,16 @@ export class InputError extends Error {
   }
 }
 
-/** A step failed for a reason the user can act on; the message says what and where. */
+/**
+ * A step failed for a reason the user can act on; the message says what and where. It may carry
+ * the outputs and summary known at the time (a failed rollout's deployment id, its events), which
+ * the host still writes, so a failure is as well reported as a success.
+ */
 export class StepError extends Error {
-  constructor(message: string) {
+  constructor(
+    message: string,
+    readonly partial: { outputs?: Record<string, string>; summary?: string } = {},
+  ) {
     super(message);
     this.name = 'StepError';
   }

@@ -47,6 +47,10 @@ export async function runStep(step: Step, host: Host): Promise<boolean> {
     if (!(err instanceof StepError || err instanceof InputError) && err instanceof Error && err.stack) {
       host.runtime.debug(err.stack);
     }
+    if (err instanceof StepError) {
+      if (err.partial.outputs) await host.writeOutputs(err.partial.outputs);
+      if (err.partial.summary) await host.writeSummary(err.partial.summary);
+    }
     host.fail(`${step.name} failed: ${errorMessage(err)}`);
     return false;
   }
