@@ -16,7 +16,8 @@ const OVERRIDES = {
   },
   'gate-merge': {
     mode: 'set',
-    state: "${{ (steps.deploy.outcome == 'failure' || steps.smoke.outcome == 'failure') && 'failure' || 'success' }}",
+    state:
+      "${{ (steps.deploy.outcome == 'failure' || steps.smoke.outcome == 'failure') && 'failure' || 'success' }}",
     description:
       "${{ steps.smoke.outcome == 'failure' && format('smoke test failed on {0}; rolled back', steps.deploy.outputs.environment) || steps.deploy.outcome == 'failure' && 'deploy failed' || format('verified on {0}', steps.deploy.outputs.environment) }}",
   },
@@ -38,10 +39,27 @@ const HIDDEN = {
 };
 
 const OWN_INPUTS = {
-  smoke: { description: 'Run the smoke test after deploying (needs `url` or a deploy-env url output)', required: false, default: 'true' },
-  'rollback-on-failure': { description: 'Roll back when the smoke test fails (the step still fails)', required: false, default: 'true' },
-  gate: { description: 'Write the gate-merge commit status (success, or failure after a failed deploy or smoke test)', required: false, default: 'true' },
-  notify: { description: 'Comment on the pull request(s) of the commit (and Slack when a webhook is given)', required: false, default: 'true' },
+  smoke: {
+    description: 'Run the smoke test after deploying (needs `url` or a deploy-env url output)',
+    required: false,
+    default: 'true',
+  },
+  'rollback-on-failure': {
+    description: 'Roll back when the smoke test fails (the step still fails)',
+    required: false,
+    default: 'true',
+  },
+  gate: {
+    description:
+      'Write the gate-merge commit status (success, or failure after a failed deploy or smoke test)',
+    required: false,
+    default: 'true',
+  },
+  notify: {
+    description: 'Comment on the pull request(s) of the commit (and Slack when a webhook is given)',
+    required: false,
+    default: 'true',
+  },
 };
 
 const PATH = [
@@ -91,7 +109,8 @@ export function promoteAction(steps) {
       if (HIDDEN[step]?.includes(name)) continue;
       env[`INPUT_${name.toUpperCase()}`] = OVERRIDES[step]?.[name] ?? `\${{ inputs.${name} }}`;
     }
-    for (const [name, value] of Object.entries(OVERRIDES[step] ?? {})) env[`INPUT_${name.toUpperCase()}`] = value;
+    for (const [name, value] of Object.entries(OVERRIDES[step] ?? {}))
+      env[`INPUT_${name.toUpperCase()}`] = value;
     return {
       name: `${byName[step].title}`,
       id,
@@ -115,12 +134,19 @@ export function promoteAction(steps) {
       description: '`true` when the smoke test failed and the environment was rolled back',
       value: "${{ steps.rollback.outcome == 'success' }}",
     },
-    'gate-state': { description: 'The commit status written by gate-merge', value: '${{ steps.gate.outputs.state }}' },
-    'comment-ids': { description: 'Pull request comments written by notify-pr', value: '${{ steps.notify.outputs.comment-ids }}' },
+    'gate-state': {
+      description: 'The commit status written by gate-merge',
+      value: '${{ steps.gate.outputs.state }}',
+    },
+    'comment-ids': {
+      description: 'Pull request comments written by notify-pr',
+      value: '${{ steps.notify.outputs.comment-ids }}',
+    },
   };
   const doc = {
     name: 'stagecraft promote',
-    description: 'Deploy an image, smoke-test it, roll back on failure, set the merge gate and tell the pull request.',
+    description:
+      'Deploy an image, smoke-test it, roll back on failure, set the merge gate and tell the pull request.',
     author: 'stagecraft',
     branding: { color: 'purple', icon: 'truck' },
     inputs,

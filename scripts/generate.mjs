@@ -29,7 +29,8 @@ export async function loadSteps(root) {
     const src = readFileSync(outfile, 'utf8').replace(
       /(?<![\w-])from\s*"([^".][^"]*)"/g,
       // node: built-ins stay as they are; other bare specifiers resolve from the project.
-      (_, spec) => `from "${spec.startsWith('node:') ? spec : pathToFileURL(resolveBare(nodePath, spec)).href}"`,
+      (_, spec) =>
+        `from "${spec.startsWith('node:') ? spec : pathToFileURL(resolveBare(nodePath, spec)).href}"`,
     );
     writeFileSync(outfile, src);
     return (await import(pathToFileURL(outfile).href)).steps;
