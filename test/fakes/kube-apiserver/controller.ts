@@ -186,7 +186,15 @@ export class Controller {
       if (quota !== undefined && used >= quota) {
         const message = `pods "${m.name}-${(this.podSeq + 1).toString(36).padStart(5, 'x')}" is forbidden: exceeded quota: pod-quota, requested: pods=1, used: pods=${used}, limited: pods=${quota}`;
         failure = { type: 'ReplicaFailure', status: 'True', reason: 'FailedCreate', message };
-        this.event(rs, 'Warning', 'FailedCreate', `Error creating: ${message}`, 'replicaset-controller');
+        // Rate-limited like the real controller's retries: one event whose count grows.
+        this.repeat(
+          rs,
+          'FailedCreate',
+          'Warning',
+          `Error creating: ${message}`,
+          undefined,
+          'replicaset-controller',
+        );
         break;
       }
       const template = (rs.spec as Obj).template as Obj;
@@ -423,7 +431,14 @@ export class Controller {
   }
 
   /** An event that repeats (probe failures, back-offs): one object whose count grows, as the real event recorder does. */
-  private repeat(obj: Obj, reason: string, type: string, message: string, fieldPath?: string) {
+  private repeat(
+    obj: Obj,
+    reason: string,
+    type: string,
+    message: string,
+    fieldPath?: string,
+    component = 'kubelet',
+  ) {
     const id = `${meta(obj).uid}/repeat/${reason}`;
     const name = `${meta(obj).name}.${reason.toLowerCase()}`;
     const ns = meta(obj).namespace as string;
@@ -437,7 +452,7 @@ export class Controller {
       return;
     }
     this.emitted.add(id);
-    this.event(obj, type, reason, message, 'kubelet', fieldPath, name);
+    this.event(obj, type, reason, message, component, fieldPath, name);
   }
 
   event(

@@ -94,8 +94,9 @@ export async function startFakeKube(options: FakeKubeOptions = {}): Promise<Fake
       process.stderr.write(`fake kube controller: ${String(err)}\n`);
     }
   };
+  let closed = false;
   store.onChange = () => {
-    if (!scheduled) {
+    if (!scheduled && !closed) {
       scheduled = true;
       setImmediate(tick);
     }
@@ -404,6 +405,7 @@ export async function startFakeKube(options: FakeKubeOptions = {}): Promise<Fake
       }
     },
     close: async () => {
+      closed = true;
       clearInterval(timer);
       await server.close();
     },

@@ -204,7 +204,6 @@ async function finish(
         (r) =>
           `- ${describe(r.ref)}: ${r.message}${revisionOf(r.object) ? `, revision ${revisionOf(r.object)}` : ''}`,
       ),
-      ...(previous ? ['', `Previous image: \`${previous}\``] : []),
     ],
   };
 }

@@ -145,11 +145,19 @@ const stamp = (e: KObject) => {
 };
 
 /** The last events about one object, oldest first, as `Type Reason (xN): message` lines. */
-export async function lastEvents(client: KubeClient, obj: KObject, max = MAX_EVENTS): Promise<string[]> {
+export async function lastEvents(
+  client: KubeClient,
+  obj: KObject,
+  max = MAX_EVENTS,
+  about: (fieldPath: string | undefined) => boolean = () => true,
+): Promise<string[]> {
   const ns = obj.metadata?.namespace as string;
   const events = await client.list('v1', 'Event', ns, undefined, `involvedObject.name=${obj.metadata?.name}`);
   return events
-    .filter((e) => !e.involvedObject?.kind || e.involvedObject.kind === obj.kind)
+    .filter(
+      (e) =>
+        (!e.involvedObject?.kind || e.involvedObject.kind === obj.kind) && about(e.involvedObject?.fieldPath),
+    )
     .sort((a, b) => stamp(a) - stamp(b))
     .slice(-max)
     .map(
@@ -193,16 +201,31 @@ export async function diagnose(client: KubeClient, obj: KObject): Promise<Diagno
     .map((pod) => ({ pod, problems: podProblems(pod) }))
     .filter((p) => p.problems.length > 0)
     .sort((a, b) => Number(b.problems.some((x) => x.fatal)) - Number(a.problems.some((x) => x.fatal)));
-  for (const { pod, problems } of troubled.slice(0, MAX_PODS)) {
+  // Pods failing the same way are told once, with the others named: the story is the same.
+  const groups = new Map<string, { pod: KObject; problems: Problem[]; others: string[] }>();
+  for (const { pod, problems } of troubled) {
+    const key = problems.map((p) => `${p.container}:${p.reason}`).join('|');
+    const group = groups.get(key);
+    if (group) group.others.push(pod.metadata?.name as string);
+    else groups.set(key, { pod, problems, others: [] });
+  }
+  for (const { pod, problems, others } of [...groups.values()].slice(0, MAX_PODS)) {
     for (const p of problems) {
       if (p.fatal) fatal = true;
       const where = p.container ? `pod ${p.pod} container ${p.container}` : `pod ${p.pod}`;
       lines.push(`${where}: ${p.reason}${p.message ? ` — ${p.message}` : ''}`);
     }
-    const events = await lastEvents(client, pod);
+    if (others.length > 0)
+      lines.push(`(the same for ${others.length === 1 ? 'pod' : 'pods'} ${others.join(', ')})`);
+    // Events about the troubled containers (and the pod as a whole), not the healthy sidecars.
+    const containers = new Set(problems.map((p) => p.container).filter(Boolean));
+    const events = await lastEvents(client, pod, MAX_EVENTS, (fieldPath) => {
+      const name = /\{(.+)\}/.exec(fieldPath ?? '')?.[1];
+      return !name || containers.size === 0 || containers.has(name);
+    });
     if (events.length > 0)
       lines.push(`Last events of pod/${pod.metadata?.name}:`, ...events.map((e) => `  ${e}`));
   }
-  if (troubled.length > MAX_PODS) lines.push(`…and ${troubled.length - MAX_PODS} more pods not ready.`);
+  if (groups.size > MAX_PODS) lines.push(`…and ${groups.size - MAX_PODS} more kinds of failure.`);
   return { fatal, lines };
 }
