@@ -3,6 +3,8 @@
  * through the real @kubernetes/client-node and the real `kubectl kustomize`.
  */
 
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { deployKubernetes } from '../../src/core/deploy/kubernetes/index.js';
@@ -77,6 +79,25 @@ describe('kubernetes deploy: kustomize overlays', () => {
     expect(again).toMatchObject({ changed: false, revision: '2', previousImage: `${REPO}:5d6e7f8` });
   });
 
+  it('dry run: a server-side dry-run apply reports what would change and changes nothing', async () => {
+    await deployKubernetes({ ...base(), image: `${REPO}:v1` }, context('dev'));
+    const before = JSON.stringify(kube.get('Deployment', 'shop-dev', 'shop-api-dev'));
+    const result = await deployKubernetes(
+      { ...base(), image: `${REPO}:v2` },
+      { ...context('dev'), dryRun: true },
+    );
+    expect(result).toMatchObject({ image: `${REPO}:v2`, previousImage: `${REPO}:v1`, changed: true });
+    expect(result.summary.join('\n')).toMatch(/deployment\/shop-api-dev \| shop-dev \| configured/);
+    expect(result.summary.join('\n')).toMatch(/service\/shop-api-dev \| shop-dev \| unchanged/);
+    expect(
+      kube.requests
+        .filter((r) => r.method === 'PATCH')
+        .slice(-2)
+        .every((r) => r.query.get('dryRun') === 'All'),
+    ).toBe(true);
+    expect(JSON.stringify(kube.get('Deployment', 'shop-dev', 'shop-api-dev'))).toBe(before);
+  });
+
   it('each environment gets its own overlay: names, namespace and replicas', async () => {
     await deployKubernetes({ ...base(), image: `${REPO}:v2.0.0` }, context('prd'));
     const prd = kube.get('Deployment', 'shop-prd', 'shop-api-prd');
@@ -145,11 +166,37 @@ describe('kubernetes deploy: kustomize overlays', () => {
     );
   });
 
-  it('does not retry a 4xx: a manifest the server rejects fails with its message', async () => {
+  it('does not retry a 4xx: a 403 fails at once with the server message', async () => {
     kube.failNext(1, 403);
     await expect(deployKubernetes({ ...base(), image: `${REPO}:x` }, context('dev'))).rejects.toThrow(
       /HTTP 403: injected failure/,
     );
+  });
+});
+
+describe('kubernetes deploy: plain manifest files', () => {
+  it('a manifest the API server rejects (422) fails with the server message, naming the object', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'k8s-bad-'));
+    writeFileSync(
+      join(dir, 'web.yaml'),
+      `apiVersion: apps/v1
+kind: Deployment
+metadata: { name: web }
+spec:
+  selector: { matchLabels: { app: web } }
+  template:
+    metadata: { labels: { app: other } }
+    spec: { containers: [{ name: web, image: "${REPO}:1" }] }
+`,
+    );
+    const err = (await deployKubernetes(
+      { ...base(), manifests: [join(dir, '*.yaml')], image: `${REPO}:2` },
+      context('dev'),
+    ).catch((e) => e)) as Error;
+    expect(err.message).toMatch(
+      /apply Deployment default\/web failed: HTTP 422: .*`selector` does not match template `labels`/,
+    );
+    expect(kube.get('Deployment', 'default', 'web')).toBeUndefined();
   });
 });
 

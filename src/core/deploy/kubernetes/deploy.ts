@@ -72,11 +72,7 @@ async function applyManifests(
           obj.metadata?.name as string,
         );
         const after = await client.apply(obj, ctx.dryRun);
-        const action = !before
-          ? 'created'
-          : before.metadata?.resourceVersion === after.metadata?.resourceVersion
-            ? 'unchanged'
-            : 'configured';
+        const action = !before ? 'created' : changedBy(before, after) ? 'configured' : 'unchanged';
         applied.push({
           object: `${String(obj.kind).toLowerCase()}/${obj.metadata?.name}`,
           namespace: ns,
@@ -206,6 +202,24 @@ async function finish(
       ),
     ],
   };
+}
+
+/**
+ * Whether an apply changed the object. A real write bumps resourceVersion; a server-side dry run
+ * does not, so the content is compared too (everything but metadata bookkeeping and status).
+ */
+function changedBy(before: KObject, after: KObject): boolean {
+  if (before.metadata?.resourceVersion !== after.metadata?.resourceVersion) return true;
+  const content = (o: KObject) => {
+    const { metadata, status: _status, ...rest } = JSON.parse(JSON.stringify(o));
+    return JSON.stringify({
+      ...rest,
+      labels: metadata?.labels,
+      annotations: metadata?.annotations,
+      generation: metadata?.generation,
+    });
+  };
+  return content(before) !== content(after);
 }
 
 /** The image the first matching container ran before this deploy (undefined for a first deploy). */
