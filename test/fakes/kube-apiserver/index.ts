@@ -392,7 +392,7 @@ export async function startFakeKube(options: FakeKubeOptions = {}): Promise<Fake
       else controller.podQuota.set(namespace, pods);
     },
     setBehaviour: (fn) => {
-      controller.behaviour = fn;
+      controller.kubelet.behaviour = fn;
     },
     failNext: (count, status, headers = {}) => {
       failures = { count, status, headers };
