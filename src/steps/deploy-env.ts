@@ -5,6 +5,7 @@ import {
   RULES_HELP,
   resolveEnvironment,
 } from '../core/environments.js';
+import { errorMessage, StepError } from '../core/errors.js';
 import { table } from '../core/markdown.js';
 import { bool, parsed } from '../platform/inputs.js';
 import type { Runtime } from '../platform/runtime.js';
@@ -88,21 +89,30 @@ export const deployEnv = defineStep({
       environment = match.environment;
     }
     const ctx = deployContext(rt, environment, input.dryRun);
-    const result = await rt.group(
-      `Deploy ${input.image?.text ?? input.taskDefinitionArn} to ${environment} (${input.strategy}${input.dryRun ? ', dry run' : ''})`,
-      () =>
-        recordDeployment(
-          rt,
-          {
-            enabled: input.record && !input.dryRun,
-            ...(input.token ? { token: input.token } : {}),
-            environment,
-            image: input.image?.text ?? input.taskDefinitionArn ?? '',
-            ...(input.url ? { url: input.url } : {}),
-          },
-          () => deployWith(input, { ...(input.image ? { image: input.image } : {}), ci: rt.ctx }, ctx),
-        ),
-    );
+    const requested = input.image?.text ?? input.taskDefinitionArn ?? '';
+    const result = await rt
+      .group(
+        `Deploy ${input.image?.text ?? input.taskDefinitionArn} to ${environment} (${input.strategy}${input.dryRun ? ', dry run' : ''})`,
+        () =>
+          recordDeployment(
+            rt,
+            {
+              enabled: input.record && !input.dryRun,
+              ...(input.token ? { token: input.token } : {}),
+              environment,
+              image: input.image?.text ?? input.taskDefinitionArn ?? '',
+              ...(input.url ? { url: input.url } : {}),
+            },
+            () => deployWith(input, { ...(input.image ? { image: input.image } : {}), ci: rt.ctx }, ctx),
+          ),
+      )
+      .catch((err: unknown) => {
+        // A failed deploy is reported like a finished one: outputs and a summary with the diagnosis.
+        throw new StepError(errorMessage(err), {
+          outputs: { environment, image: requested, url: input.url ?? '', skipped: 'false' },
+          summary: failureSummary(environment, input.strategy, requested, errorMessage(err)),
+        });
+      });
     return {
       outputs: {
         environment,
@@ -152,4 +162,22 @@ function summarize(
     ...(url ? [['URL', url]] : []),
   ];
   return [`### ${verb} to ${environment}`, '', table(['', ''], rows), '', ...result.summary, ''].join('\n');
+}
+
+function failureSummary(environment: string, strategy: string, image: string, message: string): string {
+  const rows = [
+    ['Environment', environment],
+    ['Strategy', strategy],
+    ['Image', `\`${image}\``],
+  ];
+  return [
+    `### Deploy to ${environment} failed`,
+    '',
+    table(['', ''], rows),
+    '',
+    '```text',
+    message,
+    '```',
+    '',
+  ].join('\n');
 }
