@@ -21,6 +21,16 @@ const entries = only.length ? all.filter((e) => only.includes(e)) : all;
 const banner =
   "import{createRequire as __scCreateRequire}from'node:module';const require=__scCreateRequire(import.meta.url);";
 
+// See scripts/stubs/actions-http-client.mjs: @actions/core's OIDC client is left out.
+const stubHttpClient = {
+  name: 'stub-actions-http-client',
+  setup(b) {
+    b.onResolve({ filter: /^@actions\/http-client(\/lib\/auth)?$/ }, () => ({
+      path: join(root, 'scripts/stubs/actions-http-client.mjs'),
+    }));
+  },
+};
+
 if (!only.length) rmSync(join(root, 'dist'), { recursive: true, force: true });
 for (const name of entries) {
   const outdir = join(root, 'dist', name);
@@ -38,6 +48,7 @@ for (const name of entries) {
     chunkNames: 'chunks/[name]-[hash]',
     banner: { js: name === 'cli' ? `#!/usr/bin/env node\n${banner}` : banner },
     define: { __STAGECRAFT_VERSION__: JSON.stringify(pkg.version) },
+    plugins: [stubHttpClient],
     logLevel: 'warning',
   });
   mkdirSync(outdir, { recursive: true });
