@@ -12,27 +12,10 @@ import { join } from 'node:path';
 import YAML from 'yaml';
 import { startServer } from '../../helpers/http.js';
 import { Controller, type PodBehaviour } from './controller.js';
-import {
-  clone,
-  isObj,
-  type JsonPatchOp,
-  jsonPatch,
-  matchesFieldSelector,
-  matchesLabelSelector,
-  mergePatch,
-  type Obj,
-  pruneApplied,
-  strategicMerge,
-} from './merge.js';
-import {
-  apiGroupList,
-  apiVersionOf,
-  findResource,
-  type ResourceDef,
-  resourceForKind,
-  resourceList,
-} from './resources.js';
-import { ApiError, meta, Store, stable } from './store.js';
+import { clone, type Obj } from './merge.js';
+import { apiGroupList, findResource, type ResourceDef, resourceForKind, resourceList } from './resources.js';
+import { ApiError, meta, Store } from './store.js';
+import { isDryRun, listOf, parseBody, patch } from './verbs.js';
 
 export type { PodBehaviour };
 
@@ -73,8 +56,6 @@ export interface FakeKube {
   waitFor(check: () => boolean, timeoutMs?: number): Promise<void>;
   close(): Promise<void>;
 }
-
-const FIELD_MANAGER = /^[\x20-\x7e]{1,128}$/;
 
 export async function startFakeKube(options: FakeKubeOptions = {}): Promise<FakeKube> {
   const store = new Store();
@@ -180,7 +161,7 @@ export async function startFakeKube(options: FakeKubeOptions = {}): Promise<Fake
       throw new ApiError(405, 'MethodNotAllowed', 'watch is not implemented by this fake; poll with list');
     }
     if (!name) {
-      if (method === 'GET') return send(res, 200, listOf(resource, namespace, url.searchParams));
+      if (method === 'GET') return send(res, 200, listOf(store, resource, namespace, url.searchParams));
       if (method === 'POST') {
         const obj = parseBody(body, contentType);
         const m = meta(obj);
@@ -235,128 +216,12 @@ export async function startFakeKube(options: FakeKubeOptions = {}): Promise<Fake
       );
     }
     if (method === 'PATCH')
-      return send(res, live ? 200 : 201, patch(resource, namespace, name, live, body, contentType, url));
-    throw new ApiError(405, 'MethodNotAllowed', `${method} is not allowed`);
-  }
-
-  function patch(
-    r: ResourceDef,
-    namespace: string | undefined,
-    name: string,
-    live: Obj | undefined,
-    body: string,
-    contentType: string,
-    url: URL,
-  ): Obj {
-    const dryRun = isDryRun(url);
-    if (contentType === 'application/apply-patch+yaml') {
-      const manager = url.searchParams.get('fieldManager') ?? '';
-      if (!FIELD_MANAGER.test(manager)) {
-        throw new ApiError(
-          422,
-          'Invalid',
-          'PatchOptions.meta.k8s.io "" is invalid: fieldManager: Required value: is required for apply patch',
-        );
-      }
-      const applied = parseBody(body, 'application/yaml');
-      const am = meta(applied);
-      if (applied.apiVersion !== apiVersionOf(r) || applied.kind !== r.kind) {
-        throw new ApiError(
-          400,
-          'BadRequest',
-          `the apiVersion/kind of the applied object (${applied.apiVersion}/${applied.kind}) does not match the URL (${apiVersionOf(r)}/${r.kind})`,
-        );
-      }
-      if (am.name !== name)
-        throw new ApiError(
-          400,
-          'BadRequest',
-          `the name of the object (${am.name}) does not match the name on the URL (${name})`,
-        );
-      if (r.namespaced && am.namespace && am.namespace !== namespace) {
-        throw new ApiError(
-          400,
-          'BadRequest',
-          `the namespace of the provided object does not match the namespace sent on the request`,
-        );
-      }
-      const key = store.key(r, namespace, name);
-      const previous = store.applied.get(key)?.get(manager);
-      let merged = strategicMerge(live ?? null, applied) as Obj;
-      if (previous) merged = pruneApplied(merged, previous, applied) as Obj;
-      meta(merged).namespace = namespace;
-      const fields =
-        (meta(merged).managedFields as Obj[] | undefined)?.filter((f) => f.manager !== manager) ?? [];
-      // A no-op apply changes nothing, not even managedFields' timestamp (so resourceVersion stays).
-      const unchanged = live && sameButManaged(live, merged);
-      if (unchanged) return live;
-      meta(merged).managedFields = [
-        ...fields,
-        {
-          manager,
-          operation: 'Apply',
-          apiVersion: apiVersionOf(r),
-          time: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
-          fieldsType: 'FieldsV1',
-          fieldsV1: {},
-        },
-      ];
-      const result = store.write(r, merged, { dryRun });
-      if (!dryRun) {
-        if (!store.applied.has(key)) store.applied.set(key, new Map());
-        store.applied.get(key)?.set(manager, clone(applied));
-      }
-      return result;
-    }
-    if (!live)
-      throw new ApiError(404, 'NotFound', `${r.name}${r.group ? `.${r.group}` : ''} "${name}" not found`);
-    let next: Obj;
-    if (contentType === 'application/strategic-merge-patch+json')
-      next = strategicMerge(live, parseBody(body, 'application/json')) as Obj;
-    else if (contentType === 'application/merge-patch+json')
-      next = mergePatch(live, parseBody(body, 'application/json')) as Obj;
-    else if (contentType === 'application/json-patch+json') {
-      const ops = JSON.parse(body) as JsonPatchOp[];
-      if (!Array.isArray(ops))
-        throw new ApiError(400, 'BadRequest', 'a JSON patch must be an array of operations');
-      try {
-        next = jsonPatch(live, ops) as Obj;
-      } catch (err) {
-        throw new ApiError(422, 'Invalid', `the JSON patch could not be applied: ${(err as Error).message}`);
-      }
-    } else
-      throw new ApiError(
-        415,
-        'UnsupportedMediaType',
-        `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml, application/strategic-merge-patch+json`,
+      return send(
+        res,
+        live ? 200 : 201,
+        patch(store, resource, namespace, name, live, body, contentType, url),
       );
-    if (!isObj(next)) throw new ApiError(422, 'Invalid', 'the patched object is not an object');
-    meta(next).name = name;
-    meta(next).namespace = namespace;
-    return store.write(r, next, { dryRun });
-  }
-
-  function listOf(r: ResourceDef, namespace: string | undefined, query: URLSearchParams): Obj {
-    const labelSelector = query.get('labelSelector') ?? '';
-    const fieldSelector = query.get('fieldSelector') ?? '';
-    const items = store.list(r, namespace).filter((o) => {
-      if (
-        labelSelector &&
-        !matchesLabelSelector((meta(o).labels ?? {}) as Record<string, string>, labelSelector)
-      )
-        return false;
-      try {
-        return !fieldSelector || matchesFieldSelector(o, fieldSelector);
-      } catch (err) {
-        throw new ApiError(400, 'BadRequest', (err as Error).message);
-      }
-    });
-    return {
-      kind: `${r.kind}List`,
-      apiVersion: apiVersionOf(r),
-      metadata: { resourceVersion: store.resourceVersion() },
-      items,
-    };
+    throw new ApiError(405, 'MethodNotAllowed', `${method} is not allowed`);
   }
 
   const kubeconfigDir = mkdtempSync(join(tmpdir(), 'fake-kube-'));
@@ -410,26 +275,6 @@ export async function startFakeKube(options: FakeKubeOptions = {}): Promise<Fake
       await server.close();
     },
   };
-}
-
-function sameButManaged(a: Obj, b: Obj): boolean {
-  const strip = (o: Obj) => ({ ...o, metadata: { ...meta(o), managedFields: undefined } });
-  return stable(strip(a)) === stable(strip(b));
-}
-
-function isDryRun(url: URL): boolean {
-  return url.searchParams.getAll('dryRun').includes('All');
-}
-
-function parseBody(body: string, contentType: string): Obj {
-  let parsed: unknown;
-  try {
-    parsed = contentType.includes('yaml') ? YAML.parse(body) : JSON.parse(body);
-  } catch (err) {
-    throw new ApiError(400, 'BadRequest', `the request body could not be decoded: ${(err as Error).message}`);
-  }
-  if (!isObj(parsed)) throw new ApiError(400, 'BadRequest', 'the request body is not an object');
-  return parsed;
 }
 
 function send(res: ServerResponse, status: number, body: unknown) {
