@@ -3,7 +3,8 @@
  * redis/postgres it does not own, and `workloads` patching only the image of an existing Deployment.
  */
 
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import YAML from 'yaml';
@@ -126,5 +127,51 @@ describe('kubernetes deploy: setup 1 (manual-k8s)', () => {
     expect(err.message).toMatch(
       /pod postgres-[a-z0-9]+-[a-z0-9]+ container postgres: CreateContainerConfigError — secret "db-credentials" not found/,
     );
+  });
+});
+
+describe('kubernetes deploy: StatefulSets', () => {
+  const manifest = () => {
+    const dir = mkdtempSync(join(tmpdir(), 'k8s-sts-'));
+    writeFileSync(
+      join(dir, 'db.yaml'),
+      `apiVersion: apps/v1
+kind: StatefulSet
+metadata: { name: db }
+spec:
+  replicas: 2
+  serviceName: db
+  selector: { matchLabels: { app: db } }
+  template:
+    metadata: { labels: { app: db } }
+    spec: { containers: [{ name: db, image: "registry.example.com/caspar/db:1" }] }
+`,
+    );
+    return join(dir, 'db.yaml');
+  };
+
+  it('waits until every pod runs the update revision; a broken image fails fast on the updated pod', async () => {
+    const manifests = [manifest()];
+    await deployKubernetes({ ...base(), manifests, image: 'registry.example.com/caspar/db:1' }, ctx);
+    const result = await deployKubernetes(
+      { ...base(), manifests, image: 'registry.example.com/caspar/db:2' },
+      ctx,
+    );
+    expect(result).toMatchObject({ previousImage: 'registry.example.com/caspar/db:1', changed: true });
+    const sts = kube.get('StatefulSet', 'caspar', 'db');
+    const status = sts?.status as { updateRevision: string; currentRevision: string; readyReplicas: number };
+    expect(status.currentRevision).toBe(status.updateRevision);
+    expect(status.readyReplicas).toBe(2);
+    const pods = kube.list('Pod', 'caspar');
+    expect(
+      pods.map((p) => (p.spec as { containers: Array<{ image: string }> }).containers[0]?.image),
+    ).toEqual(['registry.example.com/caspar/db:2', 'registry.example.com/caspar/db:2']);
+
+    const err = (await deployKubernetes(
+      { ...base(), manifests, image: 'registry.example.com/caspar/db:broken', rolloutTimeoutMs: 60_000 },
+      ctx,
+    ).catch((e) => e)) as Error;
+    expect(err.message).toMatch(/statefulset\/db in namespace caspar will not become ready/);
+    expect(err.message).toMatch(/pod db-1 container db: (ErrImagePull|ImagePullBackOff)/);
   });
 });

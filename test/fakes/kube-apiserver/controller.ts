@@ -2,13 +2,14 @@
  * The controllers a cluster runs, reduced to what rollout watching needs: the Deployment
  * controller (one ReplicaSet per pod template, revision annotations, reuse of an old ReplicaSet
  * on rollback, old ReplicaSets scaled down once the new one is available, status and conditions)
- * and the ReplicaSet controller (pods, pod quota → ReplicaFailure/FailedCreate); pods are run by
- * the fake kubelet (kubelet.ts).
+ * and the ReplicaSet controller (pods, pod quota → ReplicaFailure/FailedCreate); StatefulSets are
+ * in statefulset.ts and pods are run by the fake kubelet (kubelet.ts).
  */
 import { createHash } from 'node:crypto';
 import { EventRecorder, R } from './events.js';
 import { Kubelet } from './kubelet.js';
 import { clone, type Obj } from './merge.js';
+import { syncStatefulSet } from './statefulset.js';
 import { meta, type Store, stable } from './store.js';
 
 export type { PodBehaviour } from './kubelet.js';
@@ -34,6 +35,7 @@ export class Controller {
   tick() {
     for (const d of this.store.list(R('Deployment'))) this.syncDeployment(d);
     for (const rs of this.store.list(R('ReplicaSet'))) this.syncReplicaSet(rs);
+    for (const sts of this.store.list(R('StatefulSet'))) syncStatefulSet(this.store, this.events, sts);
     for (const pod of this.store.list(R('Pod'))) this.kubelet.syncPod(pod);
   }
 
