@@ -13,7 +13,7 @@ have skopeo || need_debs+=(skopeo)
 have rsync || need_debs+=(rsync)
 have git || need_debs+=(git)
 have htpasswd || need_debs+=(apache2-utils)
-have kubectl || need_debs+=(kubernetes-client) # Debian's kubectl (the image ships a newer one) # kubectl kustomize renders overlays in the kubernetes tests
+have kubectl || need_debs+=(kubernetes-client) # Debian's kubectl; kubectl kustomize renders overlays in the kubernetes tests
 dpkg -s busybox-static >/dev/null 2>&1 || need_debs+=(busybox-static)
 
 if [ ${#need_debs[@]} -gt 0 ]; then
