@@ -117,7 +117,10 @@ for (let i = 0; i < RUNS; i++) {
   fake.requests.length = 0;
   let first;
   const original = fake.requests.push.bind(fake.requests);
-  fake.requests.push = (...r) => ((first ??= performance.now()), original(...r));
+  fake.requests.push = (...r) => {
+    first ??= performance.now();
+    return original(...r);
+  };
   const p = run(
     'deploy-env',
     actionEnv(

@@ -115,7 +115,6 @@ export const targetInputs = {
   token: text({
     description:
       'gitops: token for HTTPS git remotes (sent as an HTTP header, never in the URL); GitHub: deployment records',
-    // biome-ignore lint/suspicious/noTemplateCurlyInString: a GitHub expression, not a template
     githubDefault: '${{ github.token }}',
     secret: true,
   }),

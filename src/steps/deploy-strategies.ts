@@ -6,7 +6,7 @@
  * Each strategy has one clearly marked section below; its owner edits only that section.
  */
 import type { DeployContext, DeployResult, RollbackResult } from '../core/deploy/types.js';
-import { InputError, StepError } from '../core/errors.js';
+import { InputError } from '../core/errors.js';
 import { formatImageRef, repositoryName } from '../core/image-ref.js';
 import type { CiContext } from '../platform/context.js';
 import { DEFAULT_ROLLOUT_TIMEOUT_MS, type ParsedImage, type TargetInputs } from './deploy-inputs.js';

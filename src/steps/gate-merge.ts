@@ -24,7 +24,6 @@ export const SHA_ACCEPTED = 'a full commit sha (40 hexadecimal characters, 64 in
 export const tokenInput = text({
   description:
     'API token. GitHub: defaults to the workflow token (needs `statuses: write`, `pull-requests: write`). CLI: GITHUB_TOKEN, else GITLAB_TOKEN, else CI_JOB_TOKEN',
-  // biome-ignore lint/suspicious/noTemplateCurlyInString: a GitHub expression, not a JS template
   githubDefault: '${{ github.token }}',
   secret: true,
 });

@@ -64,7 +64,11 @@ export function parseOutputFile(text: string): Record<string, string> {
 
 /** The slice of the `github` context that action defaults use. */
 function githubContext(options: RunOptions): Record<string, unknown> {
-  return { token: options.env?.GITHUB_TOKEN ?? '', event_name: options.eventName ?? 'push', event: options.event ?? {} };
+  return {
+    token: options.env?.GITHUB_TOKEN ?? '',
+    event_name: options.eventName ?? 'push',
+    event: options.event ?? {},
+  };
 }
 
 export interface RunOptions {
@@ -118,7 +122,8 @@ export async function runActionAt(actionDir: string, options: RunOptions = {}): 
   // The runner sets every declared input, with the action.yml default when the workflow gave none.
   for (const [name, def] of Object.entries(meta.inputs ?? {})) {
     // Defaults may be expressions (`${{ github.token }}`): the runner evaluates them.
-    const value = options.inputs?.[name] ?? interpolate(def.default ?? '', { github: githubContext(options) });
+    const value =
+      options.inputs?.[name] ?? interpolate(def.default ?? '', { github: githubContext(options) });
     env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = value;
   }
   for (const name of Object.keys(options.inputs ?? {})) {

@@ -61,17 +61,20 @@ describe('workflows', () => {
     expect(String(result.stdout)).toContain('All workflow files passed lint checks');
   });
 
-  it.each(files.map((f) => [relative(ROOT, f), f]))('%s uses stagecraft actions with declared inputs', (_name, file) => {
-    for (const { job, step, dir } of ourSteps(file)) {
-      const meta = YAML.parse(readFileSync(join(dir, 'action.yml'), 'utf8'));
-      const declared = meta.inputs ?? {};
-      const given = Object.keys(step.with ?? {});
-      const where = `${relative(ROOT, file)} job ${job}, ${step.uses}`;
-      expect({ where, unknown: given.filter((k) => !(k in declared)) }).toEqual({ where, unknown: [] });
-      const missing = Object.entries<{ required?: boolean; default?: string }>(declared)
-        .filter(([name, def]) => def.required && def.default === undefined && !given.includes(name))
-        .map(([name]) => name);
-      expect({ where, missing }).toEqual({ where, missing: [] });
-    }
-  });
+  it.each(files.map((f) => [relative(ROOT, f), f]))(
+    '%s uses stagecraft actions with declared inputs',
+    (_name, file) => {
+      for (const { job, step, dir } of ourSteps(file)) {
+        const meta = YAML.parse(readFileSync(join(dir, 'action.yml'), 'utf8'));
+        const declared = meta.inputs ?? {};
+        const given = Object.keys(step.with ?? {});
+        const where = `${relative(ROOT, file)} job ${job}, ${step.uses}`;
+        expect({ where, unknown: given.filter((k) => !(k in declared)) }).toEqual({ where, unknown: [] });
+        const missing = Object.entries<{ required?: boolean; default?: string }>(declared)
+          .filter(([name, def]) => def.required && def.default === undefined && !given.includes(name))
+          .map(([name]) => name);
+        expect({ where, missing }).toEqual({ where, missing: [] });
+      }
+    },
+  );
 });
