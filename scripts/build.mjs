@@ -9,6 +9,9 @@ import { generate } from './generate.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+// Where dist/ and the generated files go; check-dist builds into a temp folder from the same
+// sources (same absolute paths, so the chunk names come out the same).
+const out = process.env.STAGECRAFT_BUILD_OUT || root;
 const all = readdirSync(join(root, 'src/entries'))
   .filter((f) => f.endsWith('.ts'))
   .map((f) => f.slice(0, -3))
@@ -31,9 +34,9 @@ const stubHttpClient = {
   },
 };
 
-if (!only.length) rmSync(join(root, 'dist'), { recursive: true, force: true });
+if (!only.length) rmSync(join(out, 'dist'), { recursive: true, force: true });
 for (const name of entries) {
-  const outdir = join(root, 'dist', name);
+  const outdir = join(out, 'dist', name);
   rmSync(outdir, { recursive: true, force: true });
   await build({
     entryPoints: { index: join(root, 'src/entries', `${name}.ts`) },
@@ -56,4 +59,4 @@ for (const name of entries) {
   if (name === 'cli') chmodSync(join(outdir, 'index.js'), 0o755);
 }
 console.log(`built ${entries.length} bundles: ${entries.join(', ')}`);
-await generate(root);
+await generate(root, out);

@@ -88,8 +88,11 @@ export function referenceTables(step) {
   ].join('\n');
 }
 
-function actionReadme(step) {
+function actionReadme(step, docs) {
   const example = step.example ? `\n## Example\n\n\`\`\`yaml\n${step.example.trim()}\n\`\`\`\n` : '';
+  const more = docs.length
+    ? `\nMore — behaviour, failure modes, recipes: ${docs.map((d) => `[docs/${d}](../../docs/${d})`).join(', ')}.\n`
+    : '';
   return `<!-- Generated from src/steps/${step.name}.ts by \`npm run build\`. -->
 # ${step.title} — \`stagecraft/actions/${step.name}\`
 
@@ -101,20 +104,30 @@ ${referenceTables(step)}
 
 The same step runs on GitLab as the \`${step.name}\` component and anywhere as
 \`stagecraft ${step.name} --<input> <value>\`.
-`;
+${more}`;
 }
 
-export async function generate(root) {
+/** docs/ pages about a step: docs/<step>.md, plus the strategy pages for deploy-env and rollback. */
+function stepDocs(root, name) {
+  const pages = {
+    'deploy-env': ['deploy-env.md', 'kubernetes.md', 'ecs.md'],
+    rollback: ['deploy-env.md', 'kubernetes.md', 'ecs.md'],
+  };
+  return (pages[name] ?? [`${name}.md`]).filter((page) => existsSync(join(root, 'docs', page)));
+}
+
+/** Reads the steps from `root`'s sources and writes the generated files under `out`. */
+export async function generate(root, out = root) {
   const steps = await loadSteps(root);
   for (const step of steps) {
-    const dir = join(root, 'actions', step.name);
+    const dir = join(out, 'actions', step.name);
     mkdirSync(dir, { recursive: true });
     writeFileSync(join(dir, 'action.yml'), actionYaml(step));
-    writeFileSync(join(dir, 'README.md'), actionReadme(step));
+    writeFileSync(join(dir, 'README.md'), actionReadme(step, stepDocs(root, step.name)));
   }
-  generatePromote(root, steps);
-  (await import('./generate-gitlab.mjs')).generateGitlab(root, steps);
-  const readmePath = join(root, 'README.md');
+  generatePromote(out, steps);
+  (await import('./generate-gitlab.mjs')).generateGitlab(out, steps);
+  const readmePath = join(out, 'README.md');
   if (existsSync(readmePath)) {
     const readme = readFileSync(readmePath, 'utf8');
     const start = '<!-- reference:start -->';

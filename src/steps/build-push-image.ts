@@ -99,6 +99,22 @@ function writeAuthDir(tempDir: string, registry: string, creds: Credentials): st
 
 export const buildPushImage = defineStep({
   name: 'build-push-image',
+  example: `
+- id: build
+  uses: <owner>/stagecraft/actions/build-push-image@v1
+  with:
+    image: ghcr.io/acme/shop
+    test-target: test          # unit tests run in the build; a failure pushes nothing
+    build-args: VERSION=\${{ github.sha }}
+    registry-username: \${{ github.actor }}
+    registry-password: \${{ secrets.GITHUB_TOKEN }}
+# later, promote the tested digest without rebuilding:
+- uses: <owner>/stagecraft/actions/build-push-image@v1
+  with:
+    image: ghcr.io/acme/shop
+    promote-from: \${{ steps.build.outputs.image-ref }}
+    tags: production
+`,
   title: 'Build and push image',
   description:
     'Builds the image once (tests run inside the build), pushes it with a tag policy and OCI labels, or promotes an existing image by digest.',

@@ -53,6 +53,20 @@ const inputs = {
 
 export const deployEnv = defineStep({
   name: 'deploy-env',
+  example: `
+- uses: <owner>/stagecraft/actions/deploy-env@v1
+  with:
+    strategy: gitops
+    image: ghcr.io/acme/shop:\${{ github.sha }}
+    environment-rules: |
+      refs/heads/main=staging
+      refs/tags/v*=production
+    file: deploy/{environment}/values.yaml
+    key: image.tag
+# or: strategy: kubernetes + manifests: k8s/overlays/{environment}
+#     strategy: terraform + working-directory: infra
+#     strategy: ecs + cluster/service
+`,
   title: 'Deploy to an environment',
   description:
     'Deploys an image to an environment chosen by ref rules: GitOps write-back, Kubernetes apply + rollout, Terraform or Amazon ECS.',

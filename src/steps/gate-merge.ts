@@ -93,6 +93,12 @@ const ICON: Record<ContextReport['verdict'], string> = {
 
 export const gateMerge = defineStep({
   name: 'gate-merge',
+  example: `
+- uses: <owner>/stagecraft/actions/gate-merge@v1
+  with:
+    state: \${{ job.status == 'success' && 'success' || 'failure' }}
+    context: stagecraft/staging
+`,
   title: 'Gate merge',
   description:
     'Writes the commit status that blocks merging until staging is verified, or requires a set of statuses to be green.',

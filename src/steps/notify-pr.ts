@@ -69,6 +69,14 @@ const inputs = {
 
 export const notifyPr = defineStep({
   name: 'notify-pr',
+  example: `
+- uses: <owner>/stagecraft/actions/notify-pr@v1
+  with:
+    environment: production
+    image: \${{ steps.build.outputs.image-ref }}
+    url: https://shop.example.com
+    slack-webhook-url: \${{ secrets.SLACK_WEBHOOK_URL }}
+`,
   title: 'Notify PR',
   description:
     'Comments on the pull/merge request(s) of a deploy (one sticky comment per environment) and optionally posts to Slack.',

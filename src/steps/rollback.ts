@@ -37,6 +37,15 @@ const inputs = {
 
 export const rollback = defineStep({
   name: 'rollback',
+  example: `
+- if: failure()
+  uses: <owner>/stagecraft/actions/rollback@v1
+  with:
+    environment: staging
+    strategy: kubernetes
+    manifests: k8s/overlays/staging
+    reason: smoke test failed
+`,
   title: 'Roll back an environment',
   description:
     'Returns an environment to the version deployed before the current one (or to `to`): a new GitOps commit, the previous Deployment revision, or the previous ECS task definition.',

@@ -65,6 +65,20 @@ const inputs = {
 
 export const smokeTest = defineStep({
   name: 'smoke-test',
+  example: `
+- uses: <owner>/stagecraft/actions/smoke-test@v1
+  with:
+    url: https://staging.example.com
+    checks: |
+      GET /health 200 json:Status=Success
+      GET /version 200 json:version=\${{ github.sha }}
+      POST /api/upload-random 2xx
+    retries: 20
+    retry-delay: 5s
+    max-latency: 800ms
+    headers: |
+      Authorization: Bearer \${{ secrets.STAGING_TOKEN }}
+`,
   title: 'Smoke test',
   description:
     'Checks a deployed service over HTTP with retries, expected statuses, JSON fields, text and latency.',
