@@ -52,6 +52,7 @@ for (const name of entries) {
     banner: { js: name === 'cli' ? `#!/usr/bin/env node\n${banner}` : banner },
     define: { __STAGECRAFT_VERSION__: JSON.stringify(pkg.version) },
     plugins: [stubHttpClient],
+    absWorkingDir: root, // chunk names depend on paths relative to it: keep them independent of the caller's cwd
     logLevel: 'warning',
   });
   mkdirSync(outdir, { recursive: true });
