@@ -77,6 +77,12 @@ async function step(name: string, inputs: Record<string, string>, expectFailure 
       .filter((l) => l.includes('='))
       .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
   );
+  // The step's error (the diagnosis) follows its summary; show it.
+  const at = stderr.search(/^error: /m);
+  const error = at < 0 ? '' : stderr.slice(at + 7).trim();
+  if (code !== 0 && error) {
+    for (const line of error.split('\n').slice(0, 12)) console.log(color(33, `    │ ${line}`));
+  }
   if ((code === 0) === expectFailure) {
     throw new Error(
       expectFailure
@@ -217,6 +223,7 @@ async function main() {
       image: imageRef,
       manifests: join(ROOT, 'demo/k8s/shop.yaml'),
       namespace: 'staging',
+      containers: 'shop',
       kubeconfig,
       'rollout-timeout': '30s',
     });
@@ -283,6 +290,7 @@ async function main() {
         image: `${registryHost}/shop:does-not-exist`,
         manifests: join(ROOT, 'demo/k8s/shop.yaml'),
         namespace: 'staging',
+        containers: 'shop',
         kubeconfig,
         'rollout-timeout': '5m',
       },
@@ -297,6 +305,7 @@ async function main() {
       environment: 'staging',
       manifests: join(ROOT, 'demo/k8s/shop.yaml'),
       namespace: 'staging',
+      containers: 'shop',
       kubeconfig,
       reason: 'demo: broken deploy',
     });
