@@ -1,0 +1,173 @@
+/**
+ * examples/gitlab/kustomize-branches (setup 2) run by gitlab-ci-local: the unit tests run inside a
+ * real buildah build pushed to a real registry, `kubectl kustomize` renders the overlay the
+ * branch or tag picks, and the deploy and the manual rollback talk to the fake Kubernetes API.
+ * The tests share the registry, the cluster and the project, and run in order.
+ */
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+import { afterAll, beforeAll, expect, jest, test } from '@jest/globals';
+import { type FakeKube, startFakeKube } from '../fakes/kube-apiserver/index.js';
+import { exampleFiles, localizePipeline } from '../helpers/examples.js';
+import {
+  createProject,
+  type PipelineOptions,
+  type Project,
+  runPipeline,
+} from '../helpers/gitlab-ci-local.js';
+import { startRegistry, type TestRegistry } from '../helpers/registry.js';
+import { ROOT } from '../helpers/runner.js';
+
+jest.setTimeout(300_000);
+
+interface Container {
+  name: string;
+  image: string;
+}
+interface Deployment {
+  metadata: { annotations?: Record<string, string>; labels?: Record<string, string> };
+  spec: { replicas: number; template: { spec: { containers: Container[] } } };
+}
+
+let registry: TestRegistry;
+let kube: FakeKube;
+let project: Project;
+let repo: string;
+
+beforeAll(async () => {
+  execFileSync('bash', [join(ROOT, 'scripts/seed-busybox.sh')]);
+  [registry, kube] = await Promise.all([
+    startRegistry(),
+    startFakeKube({ namespaces: ['shop-dev', 'shop-stg', 'shop-ppd', 'shop-prd'], podStartMs: 50 }),
+  ]);
+  repo = `${registry.host}/acme/shop-api`;
+  const files = exampleFiles('gitlab/kustomize-branches');
+  files['.gitlab-ci.yml'] = localizePipeline(files['.gitlab-ci.yml'] as string);
+  project = createProject(files, 'development');
+  project.commit({}, 'example');
+});
+
+afterAll(async () => {
+  await registry?.stop();
+  await kube?.close();
+  project?.remove();
+});
+
+/** The pipeline as GitLab would run it here: the loopback registry (plain HTTP) and the fake cluster. */
+function run(options: PipelineOptions = {}) {
+  return runPipeline(project, {
+    ...options,
+    variables: {
+      CI_REGISTRY_IMAGE: repo,
+      // The promote component's build job leaves tls-verify to STAGECRAFT_INPUT_* variables.
+      STAGECRAFT_INPUT_TLS_VERIFY: 'false',
+      KUBECONFIG: kube.kubeconfigPath,
+      ...options.variables,
+    },
+    env: { GCL_IGNORE_PREDEFINED_VARS: 'CI_REGISTRY_IMAGE', ...options.env },
+  });
+}
+
+/** A failed pipeline fails the test with gitlab-ci-local's whole output. */
+function expectSuccess(result: { code: number; output: string }) {
+  if (result.code !== 0) throw new Error(`pipeline failed (${result.code}):\n${result.output}`);
+}
+
+const deployment = (env: string) =>
+  kube.get('Deployment', `shop-${env}`, `shop-api-${env}`) as Deployment | undefined;
+const images = (env: string) =>
+  Object.fromEntries((deployment(env)?.spec.template.spec.containers ?? []).map((c) => [c.name, c.image]));
+const sha = (length = 7) => project.git('rev-parse', 'HEAD').trim().slice(0, length);
+const digestRef = () => new RegExp(`^${repo.replace(/[.]/g, '\\.')}@sha256:[a-f0-9]{64}$`);
+/** Tags of the repository in the registry. */
+async function registryTags(): Promise<string[]> {
+  const res = await fetch(`${registry.url}/v2/acme/shop-api/tags/list`);
+  return res.ok ? ((await res.json()) as { tags: string[] }).tags : [];
+}
+
+let firstDevImage: string;
+
+test('branch development: the unit tests run in the build, the commit tag is pushed, dev runs it by digest', async () => {
+  const result = await run();
+  expectSuccess(result);
+  // The test stage (the unit tests) is built before the image that is tagged and pushed.
+  const log = result.jobLines('stagecraft-build').join('\n');
+  const unitTests = log.indexOf('test -z "$FAIL_TESTS"');
+  expect(unitTests).toBeGreaterThan(-1);
+  expect(unitTests).toBeLessThan(log.indexOf('Successfully tagged'));
+  const built = result.dotenv('stagecraft-build');
+  expect(built.STAGECRAFT_IMAGE_REF).toMatch(digestRef());
+  expect(await registryTags()).toContain(sha());
+  expect(result.output).toMatch(/PASS\s+deploy-dev/);
+  expect(result.output).not.toMatch(/deploy-(stg|ppd|prd)/);
+
+  expect(images('dev')).toEqual({
+    api: built.STAGECRAFT_IMAGE_REF,
+    'log-shipper': 'registry.example.com/platform/log-shipper:2.4.1',
+  });
+  expect(deployment('dev')?.spec.replicas).toBe(1);
+  expect(deployment('dev')?.metadata.labels).toMatchObject({ environment: 'dev' });
+  expect(kube.get('Service', 'shop-dev', 'shop-api-dev')).toBeDefined();
+  expect(result.dotenv('deploy-dev')).toMatchObject({
+    STAGECRAFT_ENVIRONMENT: 'dev',
+    STAGECRAFT_IMAGE: built.STAGECRAFT_IMAGE_REF,
+  });
+  for (const env of ['stg', 'ppd', 'prd']) expect(deployment(env)).toBeUndefined();
+  firstDevImage = built.STAGECRAFT_IMAGE_REF as string;
+});
+
+test('a failing unit test stops the pipeline at the build: nothing is pushed or deployed', async () => {
+  project.commit({ 'CHANGES.md': 'broken tests\n' }, 'broken');
+  const tagsBefore = await registryTags();
+  const writesBefore = kube.requests.filter((r) => r.method !== 'GET').length;
+  const result = await run({ variables: { STAGECRAFT_INPUT_BUILD_ARGS: 'FAIL_TESTS=1' } });
+  expect(result.code).not.toBe(0);
+  expect(result.output).toMatch(/FAIL\s+stagecraft-build/);
+  expect(result.jobLines('stagecraft-build')).toContain(
+    'error: build-push-image failed: test stage "test" failed, nothing was pushed. End of the build log:',
+  );
+  expect(result.output).not.toMatch(/PASS\s+deploy-dev/);
+  expect(await registryTags()).toEqual(tagsBefore);
+  expect(kube.requests.filter((r) => r.method !== 'GET').length).toBe(writesBefore);
+  expect(images('dev').api).toBe(firstDevImage);
+});
+
+test('a second deploy to dev, then the manual rollback returns the previous revision', async () => {
+  project.commit({ 'app/www/health': '{"Status":"Success"} \n' }, 'second');
+  const second = await run();
+  expectSuccess(second);
+  const secondImage = second.dotenv('stagecraft-build').STAGECRAFT_IMAGE_REF;
+  expect(secondImage).toMatch(digestRef());
+  expect(secondImage).not.toBe(firstDevImage);
+  expect(images('dev').api).toBe(secondImage);
+
+  const rolled = await run({ jobs: ['rollback-dev'] });
+  expectSuccess(rolled);
+  expect(rolled.dotenv('rollback-dev')).toMatchObject({
+    STAGECRAFT_ENVIRONMENT: 'dev',
+    STAGECRAFT_FROM: secondImage,
+    STAGECRAFT_TO: firstDevImage,
+  });
+  expect(images('dev')).toEqual({
+    api: firstDevImage,
+    'log-shipper': 'registry.example.com/platform/log-shipper:2.4.1',
+  });
+});
+
+test('tag v1.0.0 builds and lands in prd (3 replicas, -prd names)', async () => {
+  project.git('tag', 'v1.0.0');
+  // A tag pipeline: GitLab sets CI_COMMIT_TAG and no CI_COMMIT_BRANCH.
+  const result = await run({ variables: { CI_COMMIT_TAG: 'v1.0.0' }, unset: ['CI_COMMIT_BRANCH'] });
+  expectSuccess(result);
+  expect(result.output).toMatch(/PASS\s+deploy-prd/);
+  expect(result.output).not.toMatch(/deploy-(dev|stg|ppd)/);
+  const built = result.dotenv('stagecraft-build').STAGECRAFT_IMAGE_REF;
+  expect(built).toMatch(digestRef());
+  expect(await registryTags()).toEqual(expect.arrayContaining(['v1.0.0', '1.0.0', sha()]));
+  expect(images('prd')).toEqual({
+    api: built,
+    'log-shipper': 'registry.example.com/platform/log-shipper:2.4.1',
+  });
+  expect(deployment('prd')?.spec.replicas).toBe(3);
+  expect(deployment('prd')?.metadata.labels).toMatchObject({ environment: 'prd' });
+});
