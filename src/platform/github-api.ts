@@ -6,11 +6,14 @@
  * @octokit/plugin-retry is not used: it ignores Retry-After and waits 1s/4s/9s on every 4xx
  * it does not know, so a 429 with `Retry-After: 1` would wait longer than asked.
  */
+import { Octokit } from '@octokit/core';
+import { paginateRest } from '@octokit/plugin-paginate-rest';
 import { throttling } from '@octokit/plugin-throttling';
-import { Octokit } from '@octokit/rest';
 import { jittered, retryAfterMs, sleep } from '../core/retry.js';
 
-const ThrottledOctokit = Octokit.plugin(throttling);
+// @octokit/core with paging, not @octokit/rest: the steps call routes by name (`client.request`),
+// so the generated method tree (most of @octokit/rest's size and load time) is left out.
+const ThrottledOctokit = Octokit.plugin(paginateRest, throttling);
 export type GitHubClient = InstanceType<typeof ThrottledOctokit>;
 
 export interface GitHubClientOptions {
