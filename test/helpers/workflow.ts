@@ -34,6 +34,8 @@ export interface WorkflowContext {
   /** The `github` context: sha, ref, event_name, event, repository, … */
   github: Record<string, unknown>;
   inputs?: Record<string, unknown>;
+  /** The `matrix` context of one matrix leg, e.g. `{ service: 'service-a' }`. */
+  matrix?: Record<string, unknown>;
   vars?: Record<string, string>;
   secrets?: Record<string, string>;
   env?: Record<string, string>;
@@ -254,6 +256,7 @@ export async function runJob(workflowFile: string, jobId: string, ctx: WorkflowC
     vars: ctx.vars ?? {},
     secrets: ctx.secrets ?? {},
     needs: ctx.needs ?? {},
+    matrix: ctx.matrix ?? {},
     runner: { temp: tmpdir(), os: 'Linux' },
   };
   const env: Record<string, string> = { ...(ctx.env ?? {}) };
@@ -284,6 +287,7 @@ export function jobCondition(workflowFile: string, jobId: string, ctx: WorkflowC
     inputs: ctx.inputs ?? {},
     vars: ctx.vars ?? {},
     needs: ctx.needs ?? {},
+    matrix: ctx.matrix ?? {},
   };
   return condition(job?.if, exprCtx, {
     success: () => !needsFailed,
