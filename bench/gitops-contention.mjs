@@ -71,7 +71,9 @@ function deploy(url, i) {
 
 const rows = [];
 const errors = [];
-for (const n of [1, 10, 30]) {
+// `node bench/gitops-contention.mjs 30` runs one size only.
+const sizes = process.argv.length > 2 ? process.argv.slice(2).map(Number) : [1, 10, 30];
+for (const n of sizes) {
   const dir = seed(n);
   const url = pathToFileURL(join(dir, 'config.git')).href;
   const started = performance.now();
