@@ -20,6 +20,17 @@ export function retryAfterMs(header: string | null | undefined, now = Date.now()
   return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
 
+/**
+ * Wait before the next attempt (`attempt` counts from 0): the server's Retry-After when it gave
+ * one, else jittered exponential backoff; never more than `capMs`.
+ */
+export function backoffDelay(
+  attempt: number,
+  options: { baseMs: number; capMs: number; retryAfter?: string | null },
+): number {
+  return Math.min(retryAfterMs(options.retryAfter) ?? jittered(options.baseMs * 2 ** attempt), options.capMs);
+}
+
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
     if (ms <= 0 || signal?.aborted) return resolve();

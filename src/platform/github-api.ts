@@ -9,7 +9,7 @@
 import { Octokit } from '@octokit/core';
 import { paginateRest } from '@octokit/plugin-paginate-rest';
 import { throttling } from '@octokit/plugin-throttling';
-import { jittered, retryAfterMs, sleep } from '../core/retry.js';
+import { backoffDelay, sleep } from '../core/retry.js';
 
 // @octokit/core with paging, not @octokit/rest: the steps call routes by name (`client.request`),
 // so the generated method tree (most of @octokit/rest's size and load time) is left out.
@@ -89,8 +89,8 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
       } catch (err) {
         if (attempt >= retries || !retryableError(err)) throw err;
         const header = (err as HttpishError).response?.headers?.['retry-after'];
-        const asked = retryAfterMs(header === undefined ? undefined : String(header));
-        const wait = Math.min(asked ?? jittered(baseMs * 2 ** attempt), maxAfter);
+        const retryAfter = header === undefined ? undefined : String(header);
+        const wait = backoffDelay(attempt, { baseMs, capMs: maxAfter, retryAfter });
         const status = (err as HttpishError).status;
         options.warn?.(
           `GitHub ${req.method} ${req.url} answered ${status ?? (err as Error).message}; retry ${attempt + 1}/${retries} in ${wait}ms`,

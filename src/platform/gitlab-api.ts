@@ -3,7 +3,7 @@
  * commit, merge-request notes. CI_API_V4_URL for the base; `PRIVATE-TOKEN` for a personal /
  * project access token, `JOB-TOKEN` for CI_JOB_TOKEN. Retries 429/5xx/resets honouring Retry-After.
  */
-import { jittered, retryAfterMs, sleep } from '../core/retry.js';
+import { backoffDelay, sleep } from '../core/retry.js';
 
 export interface GitLabClientOptions {
   apiUrl: string;
@@ -70,7 +70,7 @@ export function createGitLabClient(options: GitLabClientOptions): GitLabClient {
     for (const [k, v] of Object.entries(init.query ?? {})) url.searchParams.set(k, v);
     for (let attempt = 0; ; attempt++) {
       let problem: string;
-      let wait: number | undefined;
+      let retryAfter: string | null = null;
       try {
         const res = await fetch(url, {
           method,
@@ -92,7 +92,7 @@ export function createGitLabClient(options: GitLabClientOptions): GitLabClient {
         const error = new GitLabApiError(res.status, method, path, detailOf(text));
         if (!(res.status === 429 || res.status >= 500)) throw error;
         problem = error.message;
-        wait = retryAfterMs(res.headers.get('retry-after'));
+        retryAfter = res.headers.get('retry-after');
       } catch (err) {
         if (err instanceof GitLabApiError && !(err.status === 429 || err.status >= 500)) throw err;
         if (err instanceof GitLabApiError) problem = err.message;
@@ -100,7 +100,7 @@ export function createGitLabClient(options: GitLabClientOptions): GitLabClient {
           problem = `GitLab ${method} ${path} failed: ${(err as { cause?: { code?: string } }).cause?.code ?? (err as Error).message}`;
       }
       if (attempt >= retries) throw new Error(problem);
-      const delay = Math.min(wait ?? jittered(baseMs * 2 ** attempt), 60_000);
+      const delay = backoffDelay(attempt, { baseMs, capMs: 60_000, retryAfter });
       options.warn?.(`${problem}; retry ${attempt + 1}/${retries} in ${delay}ms`);
       await sleep(delay);
     }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { parseDuration } from '../../src/core/duration.js';
 import { InputError } from '../../src/core/errors.js';
-import { jittered, retryAfterMs } from '../../src/core/retry.js';
+import { backoffDelay, jittered, retryAfterMs } from '../../src/core/retry.js';
 import { bool, choice, duration, int, list, parseInputs, text } from '../../src/platform/inputs.js';
 
 const defs = {
@@ -79,5 +79,17 @@ describe('durations and retry timing', () => {
     expect(retryAfterMs('2')).toBe(2000);
     expect(retryAfterMs(new Date(10_000).toUTCString(), 4_000)).toBe(6000);
     expect(retryAfterMs('soon')).toBeUndefined();
+  });
+
+  it('backs off exponentially unless the server says when, and never past the cap', () => {
+    const d = (attempt: number, retryAfter?: string) =>
+      backoffDelay(attempt, { baseMs: 100, capMs: 1000, retryAfter });
+    expect(d(0)).toBeGreaterThanOrEqual(75);
+    expect(d(0)).toBeLessThanOrEqual(100);
+    expect(d(3)).toBeGreaterThanOrEqual(600);
+    expect(d(3)).toBeLessThanOrEqual(800);
+    expect(d(9)).toBe(1000);
+    expect(d(0, '0.5')).toBe(500);
+    expect(d(0, '30')).toBe(1000);
   });
 });

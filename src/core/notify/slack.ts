@@ -2,7 +2,7 @@
  * Slack incoming-webhook message (Block Kit) and its delivery. The webhook URL is a secret: no
  * error message built here contains it.
  */
-import { jittered, retryAfterMs, sleep } from '../retry.js';
+import { backoffDelay, sleep } from '../retry.js';
 import { type NotifyValues, statusIcon } from './message.js';
 
 /** Slack mrkdwn needs exactly these three escaped; anything more shows up literally. */
@@ -66,7 +66,7 @@ export async function postSlack(
   const base = options.retryBaseMs ?? 1000;
   for (let attempt = 0; ; attempt++) {
     let problem: string;
-    let wait: number | undefined;
+    let retryAfter: string | null = null;
     try {
       const res = await fetch(webhookUrl, {
         method: 'POST',
@@ -78,7 +78,7 @@ export async function postSlack(
       if (res.ok) return;
       problem = `Slack answered ${res.status}${text ? ` ${text}` : ''}`;
       if (!(res.status === 429 || res.status >= 500)) throw new Error(problem);
-      wait = retryAfterMs(res.headers.get('retry-after'));
+      retryAfter = res.headers.get('retry-after');
     } catch (err) {
       if ((err as Error).message.startsWith('Slack answered')) throw err;
       // fetch errors name the host at most, never the path that holds the secret; say it our way anyway.
@@ -86,7 +86,7 @@ export async function postSlack(
       problem = `Slack webhook unreachable (${cause})`;
     }
     if (attempt >= retries) throw new Error(problem);
-    const delay = Math.min(wait ?? jittered(base * 2 ** attempt), 30_000);
+    const delay = backoffDelay(attempt, { baseMs: base, capMs: 30_000, retryAfter });
     options.warn?.(`${problem}; retry ${attempt + 1}/${retries} in ${delay}ms`);
     await sleep(delay);
   }

@@ -12,7 +12,7 @@ import {
   setHeaderOptions,
 } from '@kubernetes/client-node';
 import { StepError } from '../../errors.js';
-import { isRetryableStatus, jittered, retryAfterMs, sleep } from '../../retry.js';
+import { backoffDelay, isRetryableStatus, sleep } from '../../retry.js';
 
 export const FIELD_MANAGER = 'stagecraft';
 
@@ -96,8 +96,8 @@ export async function withRetry<T>(
       if (!retryable || attempt >= attempts) {
         throw new StepError(`Kubernetes API: ${what} failed: ${apiErrorMessage(err)}`);
       }
-      const after = retryAfterMs((err as ApiErrorLike).headers?.['retry-after']);
-      await sleep(Math.min(after ?? jittered(delayMs * 2 ** (attempt - 1)), 30_000));
+      const retryAfter = (err as ApiErrorLike).headers?.['retry-after'];
+      await sleep(backoffDelay(attempt - 1, { baseMs: delayMs, capMs: 30_000, retryAfter }));
     }
   }
 }

@@ -1,3 +1,0 @@
-#!/usr/bin/env node
-import{createRequire as __scCreateRequire}from'node:module';const require=__scCreateRequire(import.meta.url);
-function o(e,n=Math.random){return Math.round(e*(.75+.25*n()))}function i(e,n=Date.now()){if(!e)return;let r=Number(e);if(Number.isFinite(r)&&r>=0)return r*1e3;let t=Date.parse(e);return Number.isNaN(t)?void 0:Math.max(0,t-n)}function m(e,n){return new Promise(r=>{if(e<=0||n?.aborted)return r();let t=setTimeout(u,e);function u(){clearTimeout(t),n?.removeEventListener("abort",u),r()}n?.addEventListener("abort",u,{once:!0})})}function d(e){return e===408||e===429||e>=500}export{o as a,i as b,m as c,d};
