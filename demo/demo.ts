@@ -14,6 +14,7 @@ import { join, resolve } from 'node:path';
 import YAML from 'yaml';
 import { startFakeGitHub } from '../test/fakes/github-api/server.js';
 import { startFakeKube } from '../test/fakes/kube-apiserver/index.js';
+import { parseOutputs } from '../test/helpers/cli.js';
 import { createBareRepo } from '../test/helpers/git.js';
 import { freePort, startRegistry } from '../test/helpers/registry.js';
 
@@ -71,12 +72,7 @@ async function step(name: string, inputs: Record<string, string>, expectFailure 
   // Long logs (an image build) are cut to their last lines; a CI log would fold them in a group.
   if (log.length > MAX_LOG_LINES) console.log(color(2, `    │ … ${log.length - MAX_LOG_LINES} more lines`));
   for (const line of log.slice(-MAX_LOG_LINES)) console.log(color(2, `    │ ${line}`));
-  const outputs = Object.fromEntries(
-    stdout
-      .split('\n')
-      .filter((l) => l.includes('='))
-      .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
-  );
+  const outputs = parseOutputs(stdout);
   // The step's error (the diagnosis) follows its summary; show it.
   const at = stderr.search(/^error: /m);
   const error = at < 0 ? '' : stderr.slice(at + 7).trim();

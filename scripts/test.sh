@@ -2,11 +2,7 @@
 # The test command (npm test): installs what is missing, then typecheck, lint, the dist check
 # and every jest suite on Node 24. Extra arguments go to jest (e.g. a path to one test file).
 set -euo pipefail
-root=$(cd "$(dirname "$0")/.." && pwd)
-cd "$root"
-bash scripts/setup.sh >/dev/null
-export PATH="$root/.tools/node24/bin:$PATH"
-[ -d node_modules/jest ] || bash scripts/npm-ci.sh
+source "$(dirname "$0")/prepare.sh"
 echo "node $(node --version)"
 npx --no-install tsc --noEmit -p .
 npx --no-install biome check src test scripts bench demo
