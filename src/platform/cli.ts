@@ -8,16 +8,18 @@ import { appendFileSync, existsSync, mkdtempSync, readFileSync, writeFileSync } 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { errorMessage } from '../core/errors.js';
-import type { Step } from '../steps/step.js';
 import { detectContext, isGitlab } from './context.js';
 import { type Host, runStep, VERSION } from './host.js';
-import type { Runtime } from './runtime.js';
+import { type Runtime, tuningFromEnv } from './runtime.js';
+import type { Step } from './step.js';
 
 type Env = Record<string, string | undefined>;
 type Write = (text: string) => void;
 
 export interface CliIo {
   env: Env;
+  /** Working directory for relative paths (default: the process's). */
+  cwd?: string;
   stdout: Write;
   stderr: Write;
 }
@@ -103,6 +105,8 @@ export function cliHost(flags: Map<string, string>, io: CliIo): Host {
     group: sections(io, masker),
     setSecret: (s) => masker.add(s),
     tempDir: mkdtempSync(join(io.env.TMPDIR || tmpdir(), 'stagecraft-')),
+    cwd: io.cwd ?? process.cwd(),
+    tuning: tuningFromEnv(io.env),
   };
   const gitlab = isGitlab(io.env);
   const dotenv = io.env.STAGECRAFT_DOTENV || (gitlab ? 'stagecraft.env' : undefined);

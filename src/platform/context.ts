@@ -6,6 +6,11 @@ import { readFileSync } from 'node:fs';
 
 export interface CiContext {
   provider: 'github' | 'gitlab' | 'local';
+  /**
+   * The code host whose API gate-merge and notify-pr call: the provider's own; on a local run
+   * GitLab when only GitLab's variables (CI_API_V4_URL) name an API, else GitHub.
+   */
+  forge: 'github' | 'gitlab';
   /** The commit the pipeline runs for (the pushed commit). */
   sha: string;
   /** The commit to report on: the PR/MR head on pull/merge requests, else `sha`. */
@@ -69,6 +74,7 @@ export function githubContext(env: Env): CiContext {
   const number = get(pr, 'number') ?? get(event, 'number');
   return {
     provider: 'github',
+    forge: 'github',
     sha,
     headSha,
     ref,
@@ -99,6 +105,7 @@ export function gitlabContext(env: Env): CiContext {
         : '';
   return {
     provider: 'gitlab',
+    forge: 'gitlab',
     sha,
     headSha: env.CI_MERGE_REQUEST_SOURCE_BRANCH_SHA || sha,
     ref,
@@ -115,11 +122,38 @@ export function gitlabContext(env: Env): CiContext {
   };
 }
 
-/** Outside CI: the git work tree's own commit and branch, if the caller passes them. */
+/**
+ * Outside CI: the git work tree's own commit and branch, if the caller passes them, and the code
+ * host's API as its own variables name it (GITHUB_API_URL, GITHUB_SERVER_URL, GITHUB_REPOSITORY;
+ * or CI_API_V4_URL, CI_SERVER_URL, CI_PROJECT_ID).
+ */
 export function localContext(env: Env): CiContext {
   const ref = env.STAGECRAFT_REF ?? '';
   const sha = env.STAGECRAFT_SHA ?? '';
-  return { provider: 'local', sha, headSha: sha, ref, ...refParts(ref), eventName: 'local' };
+  const local: Omit<CiContext, 'forge'> = {
+    provider: 'local',
+    sha,
+    headSha: sha,
+    ref,
+    ...refParts(ref),
+    eventName: 'local',
+  };
+  if (env.CI_API_V4_URL && !env.GITHUB_API_URL) {
+    return {
+      ...local,
+      forge: 'gitlab',
+      apiUrl: env.CI_API_V4_URL,
+      ...(env.CI_SERVER_URL ? { serverUrl: env.CI_SERVER_URL } : {}),
+      ...(env.CI_PROJECT_ID ? { projectId: env.CI_PROJECT_ID } : {}),
+    };
+  }
+  return {
+    ...local,
+    forge: 'github',
+    ...(env.GITHUB_API_URL ? { apiUrl: env.GITHUB_API_URL } : {}),
+    ...(env.GITHUB_SERVER_URL ? { serverUrl: env.GITHUB_SERVER_URL } : {}),
+    ...(env.GITHUB_REPOSITORY ? { repository: env.GITHUB_REPOSITORY } : {}),
+  };
 }
 
 /**

@@ -28,14 +28,10 @@ export interface Forge {
 export interface ForgeOptions {
   token?: string;
   repository?: string;
-  /** Lower retry delays (tests). */
-  retryBaseMs?: number;
 }
 
 export function forgeKind(rt: Runtime): 'github' | 'gitlab' {
-  if (rt.ctx.provider === 'gitlab') return 'gitlab';
-  if (rt.ctx.provider === 'github') return 'github';
-  return rt.env.CI_API_V4_URL && !rt.env.GITHUB_API_URL ? 'gitlab' : 'github';
+  return rt.ctx.forge;
 }
 
 /** The token: the input, else the platform's usual variables. Masked wherever it came from. */
@@ -75,9 +71,6 @@ export function resolveToken(
 export async function connectForge(rt: Runtime, options: ForgeOptions): Promise<Forge> {
   const kind = forgeKind(rt);
   const { token, job } = resolveToken(rt, kind, options.token);
-  // STAGECRAFT_RETRY_BASE_MS shortens backoff in tests; Retry-After from the server still wins.
-  const base = Number(rt.env.STAGECRAFT_RETRY_BASE_MS);
-  if (options.retryBaseMs === undefined && base > 0) options = { ...options, retryBaseMs: base };
   if (kind === 'github') {
     const { githubForge } = await import('./github-forge.js');
     return githubForge(rt, token, options);

@@ -9,7 +9,9 @@
 import { Octokit } from '@octokit/core';
 import { paginateRest } from '@octokit/plugin-paginate-rest';
 import { throttling } from '@octokit/plugin-throttling';
-import { backoffDelay, sleep } from '../core/retry.js';
+import { networkVerdict, statusVerdict } from '../core/http.js';
+import { retry, type Verdict } from '../core/retry.js';
+import { send } from '../core/transport.js';
 
 // @octokit/core with paging, not @octokit/rest: the steps call routes by name (`client.request`),
 // so the generated method tree (most of @octokit/rest's size and load time) is left out.
@@ -37,18 +39,18 @@ interface HttpishError {
   code?: string;
 }
 
-/** A failure worth another attempt: 5xx, 429 that is not a primary/secondary limit (throttling owns those), resets. */
-export function retryableError(err: unknown): boolean {
+/**
+ * The verdict on an Octokit error: 408/5xx, a 429 that is not a primary/secondary limit
+ * (throttling owns those), or no answer at all (ECONNRESET, socket hang up, fetch failed).
+ */
+export function githubVerdict(err: unknown): Verdict {
   const e = err as HttpishError;
   if (typeof e?.status === 'number' && e.status > 0) {
-    if (e.status === 429) return e.response?.headers?.['x-ratelimit-remaining'] !== '0';
-    return e.status >= 500 || e.status === 408;
+    if (e.status === 429 && e.response?.headers?.['x-ratelimit-remaining'] === '0') return false;
+    const header = e.response?.headers?.['retry-after'];
+    return statusVerdict(e.status, header === undefined ? undefined : String(header), `answered ${e.status}`);
   }
-  // No HTTP status: the request never got an answer (ECONNRESET, socket hang up, fetch failed).
-  return (
-    err instanceof Error &&
-    /fetch failed|ECONNRESET|socket hang up|ETIMEDOUT|EPIPE/i.test(String(err.message) + String(e.code ?? ''))
-  );
+  return networkVerdict(err);
 }
 
 export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
@@ -60,6 +62,8 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
     auth: options.token,
     baseUrl: (options.apiUrl ?? 'https://api.github.com').replace(/\/+$/, ''),
     userAgent: 'stagecraft',
+    // The pack's one transport: node:http, not the global fetch (whose start-up delays the first request).
+    request: { fetch: send },
     log: {
       debug() {},
       info() {},
@@ -82,23 +86,18 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
       },
     },
   });
-  client.hook.wrap('request', async (request, req) => {
-    for (let attempt = 0; ; attempt++) {
-      try {
-        return await request(req);
-      } catch (err) {
-        if (attempt >= retries || !retryableError(err)) throw err;
-        const header = (err as HttpishError).response?.headers?.['retry-after'];
-        const retryAfter = header === undefined ? undefined : String(header);
-        const wait = backoffDelay(attempt, { baseMs, capMs: maxAfter, retryAfter });
-        const status = (err as HttpishError).status;
+  client.hook.wrap('request', (request, req) =>
+    retry(async () => request(req), {
+      attempts: retries + 1,
+      baseMs,
+      capMs: maxAfter,
+      retryError: githubVerdict,
+      onRetry: ({ attempt, delayMs, reason }) =>
         options.warn?.(
-          `GitHub ${req.method} ${req.url} answered ${status ?? (err as Error).message}; retry ${attempt + 1}/${retries} in ${wait}ms`,
-        );
-        await sleep(wait);
-      }
-    }
-  });
+          `GitHub ${req.method} ${req.url} ${reason}; retry ${attempt}/${retries} in ${delayMs}ms`,
+        ),
+    }),
+  );
   return client;
 }
 

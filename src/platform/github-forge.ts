@@ -10,18 +10,16 @@ function clip(text: string | undefined): string | undefined {
 }
 
 export function githubForge(rt: Runtime, token: string, options: ForgeOptions): Forge {
-  const repository = options.repository ?? rt.ctx.repository ?? rt.env.GITHUB_REPOSITORY;
+  const repository = options.repository ?? rt.ctx.repository;
   const { owner, repo } = splitRepository(repository);
+  const retryBaseMs = rt.tuning.retryBaseMs;
   const client = createGitHubClient({
     token,
-    apiUrl: rt.env.GITHUB_API_URL ?? rt.ctx.apiUrl,
+    apiUrl: rt.ctx.apiUrl,
     warn: (m) => rt.warning(m),
-    ...(options.retryBaseMs !== undefined ? { retryBaseMs: options.retryBaseMs } : {}),
+    ...(retryBaseMs !== undefined ? { retryBaseMs } : {}),
   });
-  const serverUrl = (rt.ctx.serverUrl ?? rt.env.GITHUB_SERVER_URL ?? 'https://github.com').replace(
-    /\/+$/,
-    '',
-  );
+  const serverUrl = (rt.ctx.serverUrl ?? 'https://github.com').replace(/\/+$/, '');
 
   return {
     kind: 'github',

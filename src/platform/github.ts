@@ -3,10 +3,10 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as core from '@actions/core';
-import type { Step } from '../steps/step.js';
 import { githubContext } from './context.js';
 import { type Host, runStep } from './host.js';
-import type { Runtime } from './runtime.js';
+import { type Runtime, tuningFromEnv } from './runtime.js';
+import type { Step } from './step.js';
 
 export function githubRuntime(env: Record<string, string | undefined> = process.env): Runtime {
   return {
@@ -19,6 +19,8 @@ export function githubRuntime(env: Record<string, string | undefined> = process.
     group: (title, fn) => core.group(title, fn),
     setSecret: (s) => core.setSecret(s),
     tempDir: env.RUNNER_TEMP || mkdtempSync(join(tmpdir(), 'stagecraft-')),
+    cwd: process.cwd(),
+    tuning: tuningFromEnv(env),
   };
 }
 

@@ -3,7 +3,8 @@
  * commit, merge-request notes. CI_API_V4_URL for the base; `PRIVATE-TOKEN` for a personal /
  * project access token, `JOB-TOKEN` for CI_JOB_TOKEN. Retries 429/5xx/resets honouring Retry-After.
  */
-import { backoffDelay, sleep } from '../core/retry.js';
+import { httpFetch, networkReason } from '../core/http.js';
+import type { HttpHeaders, HttpResponse } from '../core/transport.js';
 
 export interface GitLabClientOptions {
   apiUrl: string;
@@ -31,7 +32,7 @@ export class GitLabApiError extends Error {
 export interface GitLabResponse<T> {
   status: number;
   data: T;
-  headers: Headers;
+  headers: HttpHeaders;
 }
 
 export interface GitLabClient {
@@ -68,42 +69,38 @@ export function createGitLabClient(options: GitLabClientOptions): GitLabClient {
   ): Promise<GitLabResponse<T>> {
     const url = new URL(base + path);
     for (const [k, v] of Object.entries(init.query ?? {})) url.searchParams.set(k, v);
-    for (let attempt = 0; ; attempt++) {
-      let problem: string;
-      let retryAfter: string | null = null;
-      try {
-        const res = await fetch(url, {
+    let res: HttpResponse;
+    try {
+      res = await httpFetch(
+        url,
+        {
           method,
           headers: {
             ...auth,
             accept: 'application/json',
             ...(init.body !== undefined ? { 'content-type': 'application/json' } : {}),
-          } as Record<string, string>,
+          },
           ...(init.body !== undefined ? { body: JSON.stringify(init.body) } : {}),
-          signal: AbortSignal.timeout(options.timeoutMs ?? 30_000),
-        });
-        const text = await res.text();
-        if (res.ok)
-          return {
-            status: res.status,
-            data: (text ? JSON.parse(text) : undefined) as T,
-            headers: res.headers,
-          };
-        const error = new GitLabApiError(res.status, method, path, detailOf(text));
-        if (!(res.status === 429 || res.status >= 500)) throw error;
-        problem = error.message;
-        retryAfter = res.headers.get('retry-after');
-      } catch (err) {
-        if (err instanceof GitLabApiError && !(err.status === 429 || err.status >= 500)) throw err;
-        if (err instanceof GitLabApiError) problem = err.message;
-        else
-          problem = `GitLab ${method} ${path} failed: ${(err as { cause?: { code?: string } }).cause?.code ?? (err as Error).message}`;
-      }
-      if (attempt >= retries) throw new Error(problem);
-      const delay = backoffDelay(attempt, { baseMs, capMs: 60_000, retryAfter });
-      options.warn?.(`${problem}; retry ${attempt + 1}/${retries} in ${delay}ms`);
-      await sleep(delay);
+        },
+        {
+          timeoutMs: options.timeoutMs ?? 30_000,
+          retry: {
+            attempts: retries + 1,
+            baseMs,
+            capMs: 60_000,
+            onRetry: ({ attempt, delayMs, reason }) =>
+              options.warn?.(
+                `GitLab ${method} ${path}: ${reason}; retry ${attempt}/${retries} in ${delayMs}ms`,
+              ),
+          },
+        },
+      );
+    } catch (err) {
+      throw new Error(`GitLab ${method} ${path} failed: ${networkReason(err)}`);
     }
+    const text = await res.text();
+    if (!res.ok) throw new GitLabApiError(res.status, method, path, detailOf(text));
+    return { status: res.status, data: (text ? JSON.parse(text) : undefined) as T, headers: res.headers };
   }
 
   async function paginate<T>(path: string, query: Record<string, string> = {}): Promise<T[]> {

@@ -38,8 +38,8 @@ export function fromGitLab(status: string): string {
 }
 
 export function gitlabForge(rt: Runtime, token: string, job: boolean, options: ForgeOptions): Forge {
-  const apiUrl = rt.ctx.apiUrl ?? rt.env.CI_API_V4_URL;
-  const project = options.repository ?? rt.ctx.projectId ?? rt.env.CI_PROJECT_ID ?? rt.ctx.repository;
+  const apiUrl = rt.ctx.apiUrl;
+  const project = options.repository ?? rt.ctx.projectId ?? rt.ctx.repository;
   if (!apiUrl) throw new StepError('no GitLab API URL: CI_API_V4_URL is not set');
   if (!project) throw new StepError('no GitLab project: set the "repository" input or CI_PROJECT_ID');
   const client = createGitLabClient({
@@ -47,9 +47,9 @@ export function gitlabForge(rt: Runtime, token: string, job: boolean, options: F
     token,
     tokenKind: job ? 'job' : 'private',
     warn: (m) => rt.warning(m),
-    ...(options.retryBaseMs !== undefined ? { retryBaseMs: options.retryBaseMs } : {}),
+    ...(rt.tuning.retryBaseMs !== undefined ? { retryBaseMs: rt.tuning.retryBaseMs } : {}),
   });
-  const server = (rt.ctx.serverUrl ?? rt.env.CI_SERVER_URL ?? new URL(apiUrl).origin).replace(/\/+$/, '');
+  const server = (rt.ctx.serverUrl ?? new URL(apiUrl).origin).replace(/\/+$/, '');
   const projectWebPath = rt.ctx.repository ?? project;
 
   return {

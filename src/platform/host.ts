@@ -1,11 +1,12 @@
 /**
- * The one flow every platform runs a step through: parse the inputs (one clear error, before
- * anything happens) → run → write outputs and summary → fail if the verdict is failure.
+ * The one flow every platform runs a step through: parse the inputs and build the step's settings
+ * (one clear error, before anything happens) → run → write outputs and summary → fail if the
+ * verdict is failure.
  */
 import { errorMessage, InputError, StepError } from '../core/errors.js';
-import type { Step } from '../steps/step.js';
 import { parseInputs } from './inputs.js';
 import type { Runtime } from './runtime.js';
+import type { Step } from './step.js';
 
 export interface Host {
   runtime: Runtime;
@@ -22,19 +23,20 @@ export const VERSION = typeof __STAGECRAFT_VERSION__ === 'string' ? __STAGECRAFT
 
 /** Runs a step on a host; resolves to true when the step passed. Never throws. */
 export async function runStep(step: Step, host: Host): Promise<boolean> {
-  let inputs: ReturnType<typeof parseInputs>;
+  let settings: unknown;
   try {
-    inputs = parseInputs(
+    const inputs = parseInputs(
       step.inputs,
       (name) => host.read(name),
       (s) => host.runtime.setSecret(s),
     );
+    settings = step.settings ? step.settings(inputs, host.runtime) : inputs;
   } catch (err) {
     host.fail(errorMessage(err));
     return false;
   }
   try {
-    const result = await step.run(inputs, host.runtime);
+    const result = await step.run(settings, host.runtime);
     await host.writeOutputs(result.outputs);
     if (result.summary) await host.writeSummary(result.summary);
     if (result.failure) {

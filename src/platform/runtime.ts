@@ -4,6 +4,17 @@
  */
 import type { CiContext } from './context.js';
 
+/**
+ * Timing knobs the host sets: absent means the production default of each client. The GitHub and
+ * CLI hosts read them from tuningFromEnv; the in-process test host sets them directly.
+ */
+export interface Tuning {
+  /** Base delay of retry backoff for the GitHub, GitLab and Slack APIs (Retry-After still wins). */
+  retryBaseMs?: number;
+  /** Poll interval while waiting for an ECS rollout (default 6 s). */
+  ecsPollIntervalMs?: number;
+}
+
 export interface Runtime {
   ctx: CiContext;
   env: Record<string, string | undefined>;
@@ -15,4 +26,26 @@ export interface Runtime {
   setSecret(value: string): void;
   /** A temp directory for this run (RUNNER_TEMP on GitHub). */
   tempDir: string;
+  /** The working directory relative paths (manifests, files) are resolved against. */
+  cwd: string;
+  tuning: Tuning;
+}
+
+/**
+ * The one place the timing knobs are read from the environment, for hosts that run as separate
+ * processes (action bundles, the CLI in GitLab jobs), where tests can only reach them this way:
+ * `STAGECRAFT_RETRY_BASE_MS` (retry backoff base) and `STAGECRAFT_ECS_POLL_MS` (ECS rollout poll,
+ * also an operator knob, see docs/ecs.md). Unset or not a positive number: production defaults.
+ */
+export function tuningFromEnv(env: Record<string, string | undefined>): Tuning {
+  const positive = (text: string | undefined) => {
+    const n = Number(text);
+    return Number.isFinite(n) && n > 0 ? n : undefined;
+  };
+  const retryBaseMs = positive(env.STAGECRAFT_RETRY_BASE_MS);
+  const ecsPollIntervalMs = positive(env.STAGECRAFT_ECS_POLL_MS);
+  return {
+    ...(retryBaseMs !== undefined ? { retryBaseMs } : {}),
+    ...(ecsPollIntervalMs !== undefined ? { ecsPollIntervalMs } : {}),
+  };
 }

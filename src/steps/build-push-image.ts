@@ -1,17 +1,18 @@
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { selectBuilder, systemProbe } from '../core/build/select.js';
-import { BuildError, type Builder, type BuildSpec } from '../core/build/types.js';
+import type { Builder, BuildSpec } from '../core/build/types.js';
 import { InputError, StepError } from '../core/errors.js';
 import { formatImageRef, type ImageRef, repositoryName } from '../core/image-ref.js';
 import { excerpt, table } from '../core/markdown.js';
+import { CommandFailed } from '../core/process.js';
 import { RegistryClient } from '../core/registry/client.js';
 import { type CopyResult, copyImage } from '../core/registry/copy.js';
 import { authConfigFor, type Credentials, credentialsFromFiles } from '../core/registry/docker-config.js';
 import { explicitTags, policyTags, type TagPlan } from '../core/tags.js';
 import type { Runtime } from '../platform/runtime.js';
+import { defineStep } from '../platform/step.js';
 import { buildPushInputs } from './build-push-inputs.js';
-import { defineStep } from './step.js';
 
 type Parsed = {
   image: ImageRef;
@@ -21,7 +22,11 @@ type Parsed = {
 };
 
 /** Explicit credentials, else the docker config / containers auth file; passwords are masked. */
-function credentialsFor(registry: string, input: Parsed, rt: Runtime): Credentials | undefined {
+async function credentialsFor(
+  registry: string,
+  input: Parsed,
+  rt: Runtime,
+): Promise<Credentials | undefined> {
   if (input.registryUsername || input.registryPassword) {
     if (!input.registryUsername)
       throw new InputError('registry-username', '', 'it is required with registry-password');
@@ -37,10 +42,13 @@ function credentialsFor(registry: string, input: Parsed, rt: Runtime): Credentia
     rt.env.DOCKER_CONFIG ? join(rt.env.DOCKER_CONFIG, 'config.json') : join(home, '.docker/config.json'),
     rt.env.XDG_RUNTIME_DIR ? join(rt.env.XDG_RUNTIME_DIR, 'containers/auth.json') : undefined,
   ].filter((p): p is string => Boolean(p));
-  const found = credentialsFromFiles(paths, registry, (p) => readFileSync(p, 'utf8'));
+  const found = await credentialsFromFiles(paths, registry, {
+    read: (p) => readFileSync(p, 'utf8'),
+    env: rt.env,
+  });
   if (!found) return undefined;
   rt.setSecret(found.credentials.password);
-  rt.info(`Using credentials for ${registry} from ${found.path}`);
+  rt.info(`Using credentials for ${registry} from ${found.source}`);
   return found.credentials;
 }
 
@@ -83,7 +91,7 @@ async function runTestStage(builder: Builder, spec: BuildSpec, testTarget: strin
       builder.test({ ...spec, target: testTarget, labels: {} }, rt),
     );
   } catch (err) {
-    if (!(err instanceof BuildError)) throw err;
+    if (!(err instanceof CommandFailed)) throw err;
     throw new StepError(
       `test stage "${testTarget}" failed, nothing was pushed. End of the build log:\n${err.excerpt}`,
     );
@@ -138,7 +146,7 @@ export const buildPushImage = defineStep({
     }
     const refs = plan.tags.map((tag) => `${repo}:${tag}`);
     const insecure = !input.tlsVerify;
-    const targetCreds = credentialsFor(input.image.registry, input, rt);
+    const targetCreds = await credentialsFor(input.image.registry, input, rt);
     const target = new RegistryClient({
       registry: input.image.registry,
       insecure,
@@ -155,8 +163,8 @@ export const buildPushImage = defineStep({
       const sourceClient =
         from.registry === input.image.registry
           ? target
-          : (() => {
-              const creds = credentialsFor(from.registry, input, rt);
+          : await (async () => {
+              const creds = await credentialsFor(from.registry, input, rt);
               return new RegistryClient({
                 registry: from.registry,
                 insecure,
@@ -187,8 +195,9 @@ export const buildPushImage = defineStep({
           'a Dockerfile that exists',
         );
       }
-      const { builder, reason } = await selectBuilder(input.builder, systemProbe(rt.env.PATH), {
+      const { builder, reason } = await selectBuilder(input.builder, systemProbe(rt.env), {
         tempDir: rt.tempDir,
+        env: rt.env,
       });
       rt.info(`Builder: ${builder.name} (${reason})`);
       const spec: BuildSpec = {
@@ -197,6 +206,7 @@ export const buildPushImage = defineStep({
         ...(input.target ? { target: input.target } : {}),
         buildArgs: input.buildArgs ?? {},
         labels: { ...ociLabels(plan, rt), ...input.labels },
+        ...(input.network ? { network: input.network } : {}),
       };
       if (input.testTarget) await runTestStage(builder, spec, input.testTarget, rt);
       if (!input.push) {
@@ -220,7 +230,7 @@ export const buildPushImage = defineStep({
             ),
           )
           .catch((err: unknown) => {
-            if (err instanceof BuildError)
+            if (err instanceof CommandFailed)
               throw new StepError(`${err.message}. End of the build log:\n${err.excerpt}`);
             throw err;
           });
@@ -242,7 +252,7 @@ export const buildPushImage = defineStep({
           rt,
         ),
       );
-      how = `built with ${builder.name}${input.testTarget ? `, test stage \`${input.testTarget}\` passed` : ''}`;
+      how = `built with ${builder.name} (${reason})${input.testTarget ? `, test stage \`${input.testTarget}\` passed` : ''}`;
     }
 
     const imageRef = `${repo}@${result.digest}`;

@@ -1,5 +1,5 @@
 /** The inputs of build-push-image, declared once (action.yml, component spec, CLI and docs read them). */
-import { BUILDER_NAMES } from '../core/build/types.js';
+import { BUILD_NETWORKS, BUILDER_NAMES } from '../core/build/types.js';
 import { type ImageRef, parseImageRef } from '../core/image-ref.js';
 import { TAG_HELP, validateTags } from '../core/tags.js';
 import { bool, choice, int, parsed, splitLines, splitList, text } from '../platform/inputs.js';
@@ -82,6 +82,11 @@ export const buildPushInputs = {
   'tls-verify': bool({
     description: '`false` allows a plain-HTTP registry (local registries)',
     default: 'true',
+  }),
+  network: choice({
+    description:
+      'Network mode of RUN steps: `host` or `none` (as `docker build --network`; self-hosted runners and engines without a bridge need `host`)',
+    options: BUILD_NETWORKS,
   }),
   'promote-from': parsed(
     {

@@ -1,18 +1,20 @@
-import type { DeployContext, DeployResult } from '../core/deploy/types.js';
+import type { DeployResult } from '../core/deploy/types.js';
 import {
   ENVIRONMENT_NAME,
+  type EnvironmentRule,
   parseEnvironmentRules,
   RULES_HELP,
   resolveEnvironment,
 } from '../core/environments.js';
 import { errorMessage, StepError } from '../core/errors.js';
 import { table } from '../core/markdown.js';
-import { bool, parsed } from '../platform/inputs.js';
-import type { Runtime } from '../platform/runtime.js';
+import { bool, type Inputs, parsed } from '../platform/inputs.js';
+import { defineStep, type SettingsSource } from '../platform/step.js';
+import { deployContext } from './deploy-context.js';
 import { imageInput, strategyInput, targetInputs, urlInput } from './deploy-inputs.js';
 import { recordDeployment } from './deploy-record.js';
-import { checkTarget, deployWith } from './deploy-strategies.js';
-import { defineStep } from './step.js';
+import { type DeployTarget, parseDeployTarget } from './deploy-settings.js';
+import { deployWith } from './deploy-strategies.js';
 
 function parseEnvironmentName(raw: string): string {
   const name = raw.trim();
@@ -51,6 +53,32 @@ const inputs = {
   }),
 };
 
+/** deploy-env's settings: where to deploy (or how to find it), the target, and the record. */
+export interface DeploySettings {
+  /** An environment name, or `auto`: resolved from `environmentRules` and the ref when run. */
+  environment: string;
+  environmentRules: EnvironmentRule[];
+  target: DeployTarget;
+  url?: string;
+  /** Write a GitHub deployment record (never on a dry run). */
+  record: boolean;
+  /** For the deployment record (gitops also authenticates with it). */
+  token?: string;
+  dryRun: boolean;
+}
+
+export function deploySettings(input: Inputs<typeof inputs>, source: SettingsSource): DeploySettings {
+  return {
+    environment: input.environment,
+    environmentRules: input.environmentRules,
+    target: parseDeployTarget(input, source),
+    ...(input.url ? { url: input.url } : {}),
+    record: input.record && !input.dryRun,
+    ...(input.token ? { token: input.token } : {}),
+    dryRun: input.dryRun,
+  };
+}
+
 export const deployEnv = defineStep({
   name: 'deploy-env',
   example: `
@@ -72,6 +100,7 @@ export const deployEnv = defineStep({
     'Deploys an image to an environment chosen by ref rules: GitOps write-back, Kubernetes apply + rollout, Terraform or Amazon ECS.',
   stage: 'deploy',
   inputs,
+  settings: deploySettings,
   outputs: {
     environment: 'The environment deployed to (empty when skipped)',
     image: 'The image reference now deployed',
@@ -85,8 +114,7 @@ export const deployEnv = defineStep({
     'rollout-state': 'ecs: the rollout state of the deployment',
   },
   async run(input, rt) {
-    // Every check on the inputs happens here, before anything is cloned, applied or recorded.
-    checkTarget(input, input.image, 'deploy');
+    const { target } = input;
     let environment = input.environment;
     if (environment === 'auto') {
       const match = resolveEnvironment(input.environmentRules, rt.ctx.ref);
@@ -95,7 +123,12 @@ export const deployEnv = defineStep({
           `No environment rule matches ref "${rt.ctx.ref || '(none)'}"; nothing deployed. Rules: ${input.environmentRules.map((r) => `${r.pattern}=${r.environment}`).join(', ')}`,
         );
         return {
-          outputs: { environment: '', image: input.image?.text ?? '', url: input.url ?? '', skipped: 'true' },
+          outputs: {
+            environment: '',
+            image: target.image?.text ?? '',
+            url: input.url ?? '',
+            skipped: 'true',
+          },
           summary: `### Deploy skipped\n\nNo environment rule matches \`${rt.ctx.ref || '(no ref)'}\`.\n`,
         };
       }
@@ -103,28 +136,29 @@ export const deployEnv = defineStep({
       environment = match.environment;
     }
     const ctx = deployContext(rt, environment, input.dryRun);
-    const requested = input.image?.text ?? input.taskDefinitionArn ?? '';
+    // ecs may deploy an existing revision without an image.
+    const requested = target.image?.text ?? (target.strategy === 'ecs' ? target.taskDefinitionArn : '') ?? '';
     const result = await rt
       .group(
-        `Deploy ${input.image?.text ?? input.taskDefinitionArn} to ${environment} (${input.strategy}${input.dryRun ? ', dry run' : ''})`,
+        `Deploy ${requested} to ${environment} (${target.strategy}${input.dryRun ? ', dry run' : ''})`,
         () =>
           recordDeployment(
             rt,
             {
-              enabled: input.record && !input.dryRun,
+              enabled: input.record,
               ...(input.token ? { token: input.token } : {}),
               environment,
-              image: input.image?.text ?? input.taskDefinitionArn ?? '',
+              image: requested,
               ...(input.url ? { url: input.url } : {}),
             },
-            () => deployWith(input, { ...(input.image ? { image: input.image } : {}), ci: rt.ctx }, ctx),
+            () => deployWith(target, { ci: rt.ctx, cwd: rt.cwd, tuning: rt.tuning }, ctx),
           ),
       )
       .catch((err: unknown) => {
         // A failed deploy is reported like a finished one: outputs and a summary with the diagnosis.
         throw new StepError(errorMessage(err), {
           outputs: { environment, image: requested, url: input.url ?? '', skipped: 'false' },
-          summary: failureSummary(environment, input.strategy, requested, errorMessage(err)),
+          summary: failureSummary(environment, target.strategy, requested, errorMessage(err)),
         });
       });
     return {
@@ -137,27 +171,10 @@ export const deployEnv = defineStep({
         skipped: 'false',
         ...result.extraOutputs,
       },
-      summary: summarize(environment, input.strategy, input.url, input.dryRun, result),
+      summary: summarize(environment, target.strategy, input.url, input.dryRun, result),
     };
   },
 });
-
-export function deployContext(rt: Runtime, environment: string, dryRun: boolean): DeployContext {
-  return {
-    environment,
-    log: rt,
-    tempDir: rt.tempDir,
-    dryRun,
-    env: rt.env,
-    origin: {
-      ...(rt.ctx.actor ? { actor: rt.ctx.actor } : {}),
-      ...(rt.ctx.runUrl ? { runUrl: rt.ctx.runUrl } : {}),
-      ...(rt.ctx.sha ? { sha: rt.ctx.sha } : {}),
-      ...(rt.ctx.ref ? { ref: rt.ctx.ref } : {}),
-      ...(rt.ctx.repository ? { repository: rt.ctx.repository } : {}),
-    },
-  };
-}
 
 function summarize(
   environment: string,

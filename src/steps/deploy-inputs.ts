@@ -6,6 +6,7 @@
 import { posix } from 'node:path';
 import { type ImageRef, parseImageRef } from '../core/image-ref.js';
 import { bool, choice, duration, type Inputs, int, list, parsed, text } from '../platform/inputs.js';
+import { parseHttpUrl } from './shared-inputs.js';
 
 export const STRATEGIES = ['gitops', 'kubernetes', 'terraform', 'ecs'] as const;
 export type Strategy = (typeof STRATEGIES)[number];
@@ -60,12 +61,6 @@ export function parseBranch(raw: string): string {
     throw new Error('not a valid branch name');
   }
   return name;
-}
-
-function parseUrl(raw: string): string {
-  const url = new URL(raw.trim());
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error('only http and https URLs');
-  return url.href;
 }
 
 export const strategyInput = choice({
@@ -161,7 +156,7 @@ export const targetInputs = {
   'aws-region': text({ description: 'ecs: AWS region; default `AWS_REGION`' }),
   'endpoint-url': parsed(
     { description: 'ecs: custom ECS endpoint (e.g. a local emulator)', accepted: 'an http(s) URL' },
-    parseUrl,
+    parseHttpUrl,
   ),
   'force-new-deployment': bool({
     description: 'ecs: start a new deployment even if nothing changed',
@@ -174,7 +169,7 @@ export const targetInputs = {
 
 export const urlInput = parsed(
   { description: 'Environment URL, recorded and passed on', accepted: 'an http(s) URL' },
-  parseUrl,
+  parseHttpUrl,
 );
 
 export const imageInput = parsed(
@@ -185,5 +180,5 @@ export const imageInput = parsed(
   parseImage,
 );
 
-/** What dispatch reads: the shared target inputs plus the strategy. */
+/** What deploy-settings.ts parses into a target: the shared target inputs plus the strategy. */
 export type TargetInputs = Inputs<typeof targetInputs> & { strategy: Strategy };

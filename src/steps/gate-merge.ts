@@ -2,37 +2,10 @@ import { formatDuration } from '../core/duration.js';
 import { InputError } from '../core/errors.js';
 import { type ContextReport, waitForContexts } from '../core/gate/contexts.js';
 import { table } from '../core/markdown.js';
-import { connectForge } from '../platform/forge.js';
-import { choice, duration, list, parsed, text } from '../platform/inputs.js';
-import { defineStep } from './step.js';
-
-/** Statuses need the full commit id (40 hex, or 64 in SHA-256 repositories). */
-export function parseSha(raw: string): string {
-  const sha = raw.trim().toLowerCase();
-  if (!/^(?:[0-9a-f]{40}|[0-9a-f]{64})$/.test(sha)) throw new Error('not a full commit sha');
-  return sha;
-}
-
-export function parseHttpUrl(raw: string): string {
-  const url = new URL(raw.trim());
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error('only http and https URLs');
-  return url.href;
-}
-
-export const SHA_ACCEPTED = 'a full commit sha (40 hexadecimal characters, 64 in SHA-256 repositories)';
-
-export const tokenInput = text({
-  description:
-    'API token. GitHub: defaults to the workflow token (needs `statuses: write`, `pull-requests: write`). CLI: GITHUB_TOKEN, else GITLAB_TOKEN, else CI_JOB_TOKEN',
-  githubDefault: '${{ github.token }}',
-  secret: true,
-});
-
-export const repositoryInput = text({
-  description: 'owner/name on GitHub, project id or path on GitLab (default: this repository / project)',
-  pattern: /^[\w.-]+(?:\/[\w.-]+)*$/,
-  accepted: 'owner/name, a project path or a numeric project id',
-});
+import { type CommitState, connectForge } from '../platform/forge.js';
+import { choice, duration, type Inputs, list, parsed, text } from '../platform/inputs.js';
+import { defineStep, type SettingsSource } from '../platform/step.js';
+import { parseHttpUrl, parseSha, repositoryInput, SHA_ACCEPTED, tokenInput } from './shared-inputs.js';
 
 const inputs = {
   mode: choice({
@@ -84,6 +57,63 @@ const inputs = {
   token: tokenInput,
 };
 
+interface Common {
+  /** The commit to mark or check: the `sha` input, else the context's head commit. */
+  sha: string;
+  token?: string;
+  repository?: string;
+}
+
+/** gate-merge's settings, one shape per mode. */
+export type GateSettings =
+  | (Common & {
+      mode: 'set';
+      state: CommitState;
+      context: string;
+      description?: string;
+      /** The `target-url` input, else this run. */
+      targetUrl?: string;
+    })
+  | (Common & {
+      mode: 'require';
+      /** At least one. */
+      contexts: string[];
+      timeoutMs: number;
+      pollIntervalMs: number;
+    });
+
+export function gateSettings(input: Inputs<typeof inputs>, { ctx }: SettingsSource): GateSettings {
+  const contexts = input.contexts ?? [];
+  if (input.mode === 'require' && !contexts.length) {
+    throw new InputError('contexts', '', 'require mode needs at least one context, one a line');
+  }
+  const sha = input.sha ?? ctx.headSha;
+  if (!sha) throw new InputError('sha', '', `no commit in this context; ${SHA_ACCEPTED}`);
+  const common: Common = {
+    sha,
+    ...(input.token ? { token: input.token } : {}),
+    ...(input.repository ? { repository: input.repository } : {}),
+  };
+  if (input.mode === 'require') {
+    return {
+      ...common,
+      mode: 'require',
+      contexts,
+      timeoutMs: input.timeout,
+      pollIntervalMs: input.pollInterval,
+    };
+  }
+  const targetUrl = input.targetUrl ?? ctx.runUrl;
+  return {
+    ...common,
+    mode: 'set',
+    state: input.state,
+    context: input.context,
+    ...(input.description ? { description: input.description } : {}),
+    ...(targetUrl ? { targetUrl } : {}),
+  };
+}
+
 const ICON: Record<ContextReport['verdict'], string> = {
   green: '✅',
   pending: '⏳',
@@ -104,30 +134,25 @@ export const gateMerge = defineStep({
     'Writes the commit status that blocks merging until staging is verified, or requires a set of statuses to be green.',
   stage: 'gate',
   inputs,
+  settings: gateSettings,
   outputs: {
     state: '`set`: the state written; `require`: `success`, `failure` or `pending` (timed out)',
     sha: 'The commit that was marked or checked',
     report: '`require` mode: JSON array of {context, verdict, detail}',
   },
   async run(input, rt) {
-    // Cross-input checks first: nothing is called before every input is known to be usable.
-    if (input.mode === 'require' && !input.contexts?.length) {
-      throw new InputError('contexts', '', 'require mode needs at least one context, one a line');
-    }
-    const sha = input.sha ?? rt.ctx.headSha;
-    if (!sha) throw new InputError('sha', '', `no commit in this context; ${SHA_ACCEPTED}`);
+    const sha = input.sha;
     const forge = await connectForge(rt, {
       ...(input.token ? { token: input.token } : {}),
       ...(input.repository ? { repository: input.repository } : {}),
     });
 
     if (input.mode === 'set') {
-      const targetUrl = input.targetUrl ?? rt.ctx.runUrl;
       await forge.setStatus(sha, {
         state: input.state,
         context: input.context,
         ...(input.description ? { description: input.description } : {}),
-        ...(targetUrl ? { targetUrl } : {}),
+        ...(input.targetUrl ? { targetUrl: input.targetUrl } : {}),
       });
       rt.info(`Set ${input.context} = ${input.state} on ${sha} (${forge.project})`);
       return {
@@ -136,13 +161,13 @@ export const gateMerge = defineStep({
       };
     }
 
-    const required = input.contexts as string[];
+    const required = input.contexts;
     const result = await rt.group(`Require ${required.join(', ')} on ${sha.slice(0, 12)}`, () =>
       waitForContexts({
         required,
         read: () => forge.readChecks(sha),
-        timeoutMs: input.timeout,
-        pollMs: input.pollInterval,
+        timeoutMs: input.timeoutMs,
+        pollMs: input.pollIntervalMs,
         log: rt,
       }),
     );
@@ -153,7 +178,7 @@ export const gateMerge = defineStep({
         : 'pending';
     const report = result.reports.map(({ context, verdict, detail }) => ({ context, verdict, detail }));
     const rows = result.reports.map((r) => [`\`${r.context}\``, `${ICON[r.verdict]} ${r.verdict}`, r.detail]);
-    const waited = input.timeout
+    const waited = input.timeoutMs
       ? ` · waited ${formatDuration(result.waitedMs)} (${result.polls} reads)`
       : '';
     const summary = [
@@ -172,7 +197,7 @@ export const gateMerge = defineStep({
         ? {}
         : {
             failure: [
-              `${bad.length} of ${required.length} required context(s) not green on ${sha}${input.timeout ? ` after ${formatDuration(result.waitedMs)}` : ''}:`,
+              `${bad.length} of ${required.length} required context(s) not green on ${sha}${input.timeoutMs ? ` after ${formatDuration(result.waitedMs)}` : ''}:`,
               ...bad.map((r) => `- ${r.context}: ${r.verdict} (${r.detail})`),
             ].join('\n'),
           }),

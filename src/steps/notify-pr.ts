@@ -12,9 +12,9 @@ import {
 import { postSlack, slackPayload } from '../core/notify/slack.js';
 import { upsertComment } from '../core/notify/sticky.js';
 import { connectForge, forgeKind } from '../platform/forge.js';
-import { bool, parsed, splitList, text } from '../platform/inputs.js';
-import { parseHttpUrl, parseSha, repositoryInput, SHA_ACCEPTED, tokenInput } from './gate-merge.js';
-import { defineStep } from './step.js';
+import { bool, type Inputs, parsed, splitList, text } from '../platform/inputs.js';
+import { defineStep, type SettingsSource } from '../platform/step.js';
+import { parseHttpUrl, parseSha, repositoryInput, SHA_ACCEPTED, tokenInput } from './shared-inputs.js';
 
 export function parsePullNumbers(raw: string): number[] {
   const items = splitList(raw.replace(/#/g, ''));
@@ -67,6 +67,49 @@ const inputs = {
   token: tokenInput,
 };
 
+/** notify-pr's settings: the message values, rendered text and marker, and where to post. */
+export interface NotifySettings {
+  values: NotifyValues;
+  /** The commit whose PRs are notified when `pr` is not given (and none is in the event). */
+  sha?: string;
+  /** The `pr` input, else the event's PR; absent: the PRs of `sha`. */
+  pulls?: number[];
+  /** The comment's markdown (template rendered, or the default message). */
+  message: string;
+  /** The sticky marker made from `key`. */
+  marker: string;
+  sticky: boolean;
+  slackWebhookUrl?: string;
+  failOnSlackError: boolean;
+  token?: string;
+  repository?: string;
+}
+
+export function notifySettings(input: Inputs<typeof inputs>, { ctx }: SettingsSource): NotifySettings {
+  const sha = input.sha ?? ctx.headSha ?? ctx.sha;
+  const values: NotifyValues = {
+    status: input.status,
+    ...(input.environment ? { environment: input.environment } : {}),
+    ...(input.image ? { image: input.image } : {}),
+    ...(input.url ? { url: input.url } : {}),
+    ...(sha ? { sha } : {}),
+    ...(ctx.runUrl ? { runUrl: ctx.runUrl } : {}),
+  };
+  const pulls = input.pr ?? (ctx.pullNumber ? [ctx.pullNumber] : undefined);
+  return {
+    values,
+    ...(sha ? { sha } : {}),
+    ...(pulls ? { pulls } : {}),
+    message: input.message ? renderTemplate(input.message, values) : defaultMessage(values),
+    marker: markerFor(renderTemplate(input.key, values)),
+    sticky: input.sticky,
+    ...(input.slackWebhookUrl ? { slackWebhookUrl: input.slackWebhookUrl } : {}),
+    failOnSlackError: input.failOnSlackError,
+    ...(input.token ? { token: input.token } : {}),
+    ...(input.repository ? { repository: input.repository } : {}),
+  };
+}
+
 export const notifyPr = defineStep({
   name: 'notify-pr',
   example: `
@@ -82,29 +125,20 @@ export const notifyPr = defineStep({
     'Comments on the pull/merge request(s) of a deploy (one sticky comment per environment) and optionally posts to Slack.',
   stage: 'notify',
   inputs,
+  settings: notifySettings,
   outputs: {
     'comment-ids': 'Ids of the comments (notes) written or updated, one a line',
     'pr-numbers': 'PR (MR) numbers that were notified, one a line',
   },
   async run(input, rt) {
-    const sha = input.sha ?? rt.ctx.headSha ?? rt.ctx.sha;
-    const values: NotifyValues = {
-      status: input.status,
-      ...(input.environment ? { environment: input.environment } : {}),
-      ...(input.image ? { image: input.image } : {}),
-      ...(input.url ? { url: input.url } : {}),
-      ...(sha ? { sha } : {}),
-      ...(rt.ctx.runUrl ? { runUrl: rt.ctx.runUrl } : {}),
-    };
-    const message = input.message ? renderTemplate(input.message, values) : defaultMessage(values);
-    const marker = markerFor(renderTemplate(input.key, values));
+    const { values, sha, message, marker } = input;
     // Token known and masked before any call; GitHub and GitLab share the rest.
     const forge = await connectForge(rt, {
       ...(input.token ? { token: input.token } : {}),
       ...(input.repository ? { repository: input.repository } : {}),
     });
 
-    let pulls = input.pr ?? (rt.ctx.pullNumber ? [rt.ctx.pullNumber] : undefined);
+    let pulls = input.pulls;
     if (!pulls) {
       if (!sha) throw new StepError('no PR to notify: give "pr", or "sha" to look up the PRs of a commit');
       pulls = await forge.pullsForCommit(sha);
@@ -137,7 +171,7 @@ export const notifyPr = defineStep({
         });
         await postSlack(input.slackWebhookUrl, payload, {
           warn: (m) => rt.warning(m),
-          retryBaseMs: Number(rt.env.STAGECRAFT_RETRY_BASE_MS) || 1000,
+          retryBaseMs: rt.tuning.retryBaseMs ?? 1000,
         });
         slack = 'posted';
       } catch (err) {

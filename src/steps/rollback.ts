@@ -1,10 +1,11 @@
 import { ENVIRONMENT_NAME } from '../core/environments.js';
 import { table } from '../core/markdown.js';
-import { parsed, text } from '../platform/inputs.js';
-import { deployContext } from './deploy-env.js';
-import { imageInput, strategyInput, targetInputs } from './deploy-inputs.js';
-import { checkTarget, rollbackWith } from './deploy-strategies.js';
-import { defineStep } from './step.js';
+import { type Inputs, parsed, text } from '../platform/inputs.js';
+import { defineStep, type SettingsSource } from '../platform/step.js';
+import { deployContext } from './deploy-context.js';
+import { imageInput, type ParsedImage, strategyInput, targetInputs } from './deploy-inputs.js';
+import { parseRollbackTo, parseTarget, type Target } from './deploy-settings.js';
+import { rollbackWith } from './deploy-strategies.js';
 
 function parseEnvironment(raw: string): string {
   const name = raw.trim();
@@ -35,6 +36,31 @@ const inputs = {
   ...targetInputs,
 };
 
+/** rollback's settings: the environment, the target, and what to return to. */
+export interface RollbackSettings {
+  environment: string;
+  target: Target;
+  /** The version to return to (trimmed); for ecs an image reference. */
+  to?: string;
+  reason?: string;
+  /** The deployed image's repository, to report full references and pick containers. */
+  image?: ParsedImage;
+  dryRun: boolean;
+}
+
+export function rollbackSettings(input: Inputs<typeof inputs>, source: SettingsSource): RollbackSettings {
+  const target = parseTarget(input, source, 'rollback');
+  const to = parseRollbackTo(input.to?.trim() || undefined, target);
+  return {
+    environment: input.environment,
+    target,
+    ...(to ? { to } : {}),
+    ...(input.reason ? { reason: input.reason } : {}),
+    ...(input.image ? { image: input.image } : {}),
+    dryRun: input.dryRun,
+  };
+}
+
 export const rollback = defineStep({
   name: 'rollback',
   example: `
@@ -51,6 +77,7 @@ export const rollback = defineStep({
     'Returns an environment to the version deployed before the current one (or to `to`): a new GitOps commit, the previous Deployment revision, or the previous ECS task definition.',
   stage: 'deploy',
   inputs,
+  settings: rollbackSettings,
   outputs: {
     from: 'The image reference that was deployed before the rollback',
     to: 'The image reference deployed now',
@@ -58,17 +85,16 @@ export const rollback = defineStep({
       "The strategy's revision after the rollback: commit sha, Deployment revision, task-definition ARN",
   },
   async run(input, rt) {
-    checkTarget(input, input.image, 'rollback');
     const ctx = deployContext(rt, input.environment, input.dryRun);
-    const result = await rt.group(`Roll back ${input.environment} (${input.strategy})`, () =>
+    const result = await rt.group(`Roll back ${input.environment} (${input.target.strategy})`, () =>
       rollbackWith(
-        input,
+        input.target,
         {
-          ...(input.to ? { to: input.to.trim() } : {}),
+          ...(input.to ? { to: input.to } : {}),
           ...(input.reason ? { reason: input.reason } : {}),
           ...(input.image ? { image: input.image } : {}),
-          ci: rt.ctx,
         },
+        { ci: rt.ctx, cwd: rt.cwd, tuning: rt.tuning },
         ctx,
       ),
     );

@@ -1,9 +1,10 @@
 import { formatDuration } from '../core/duration.js';
 import { excerpt, table } from '../core/markdown.js';
-import { CHECK_HELP, parseChecks } from '../core/smoke/checks.js';
+import { CHECK_HELP, type Check, parseChecks } from '../core/smoke/checks.js';
 import { type CheckResult, runSmokeTest } from '../core/smoke/run.js';
-import { duration, int, parsed, splitLines } from '../platform/inputs.js';
-import { defineStep } from './step.js';
+import { duration, type Inputs, int, parsed, splitLines } from '../platform/inputs.js';
+import { defineStep } from '../platform/step.js';
+import { parseHttpUrl } from './shared-inputs.js';
 
 const HEADER = /^([!#$%&'*+.^_`|~0-9A-Za-z-]+):\s*(.*)$/;
 
@@ -19,12 +20,6 @@ export function parseHeaders(raw: string): Record<string, string> {
   return headers;
 }
 
-function parseBaseUrl(raw: string): string {
-  const url = new URL(raw.trim());
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error('only http and https URLs');
-  return url.href;
-}
-
 const inputs = {
   url: parsed(
     {
@@ -32,7 +27,7 @@ const inputs = {
       required: true,
       accepted: 'an http(s) URL',
     },
-    parseBaseUrl,
+    parseHttpUrl,
   ),
   checks: parsed(
     {
@@ -63,6 +58,32 @@ const inputs = {
   ),
 };
 
+/** smoke-test's settings: what to check, where, and the time limits in milliseconds. */
+export interface SmokeSettings {
+  url: string;
+  checks: Check[];
+  retries: number;
+  retryDelayMs: number;
+  timeoutMs: number;
+  deadlineMs: number;
+  maxLatencyMs?: number;
+  /** Request headers (values are secrets, already masked). */
+  headers: Record<string, string>;
+}
+
+export function smokeSettings(input: Inputs<typeof inputs>): SmokeSettings {
+  return {
+    url: input.url,
+    checks: input.checks,
+    retries: input.retries,
+    retryDelayMs: input.retryDelay,
+    timeoutMs: input.timeout,
+    deadlineMs: input.deadline,
+    ...(input.maxLatency !== undefined ? { maxLatencyMs: input.maxLatency } : {}),
+    headers: input.headers ?? {},
+  };
+}
+
 export const smokeTest = defineStep({
   name: 'smoke-test',
   example: `
@@ -84,23 +105,24 @@ export const smokeTest = defineStep({
     'Checks a deployed service over HTTP with retries, expected statuses, JSON fields, text and latency.',
   stage: 'verify',
   inputs,
+  settings: smokeSettings,
   outputs: {
     passed: '`true` when every check passed, else `false`',
     report: 'JSON array with one entry per check: check, ok, status, attempts, latency-ms, error',
     'duration-ms': 'How long the smoke test took, in milliseconds',
   },
   async run(input, rt) {
-    const headers = input.headers ?? {};
+    const { headers } = input;
     const started = performance.now();
     const results = await rt.group(`Smoke test ${input.url} (${input.checks.length} checks)`, () =>
       runSmokeTest({
         baseUrl: input.url,
         checks: input.checks,
         retries: input.retries,
-        retryDelayMs: input.retryDelay,
-        timeoutMs: input.timeout,
-        deadlineMs: input.deadline,
-        ...(input.maxLatency !== undefined ? { maxLatencyMs: input.maxLatency } : {}),
+        retryDelayMs: input.retryDelayMs,
+        timeoutMs: input.timeoutMs,
+        deadlineMs: input.deadlineMs,
+        ...(input.maxLatencyMs !== undefined ? { maxLatencyMs: input.maxLatencyMs } : {}),
         headers,
         onAttempt: (check, a) =>
           rt.info(

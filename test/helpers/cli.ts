@@ -1,7 +1,7 @@
 /** Runs the built CLI bundle (dist/cli/index.js) as a user or a GitLab job would. */
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { nodeBinary, ROOT } from './runner.js';
+import { type NodeVersion, nodeBinary, ROOT } from './runner.js';
 
 export interface CliRun {
   code: number;
@@ -13,8 +13,10 @@ export async function runCli(
   args: string[],
   env: Record<string, string> = {},
   cwd = process.cwd(),
+  /** The Node major that runs the CLI; defaults to node24. */
+  node?: NodeVersion,
 ): Promise<CliRun> {
-  const child = spawn(nodeBinary(), [join(ROOT, 'dist/cli/index.js'), ...args], {
+  const child = spawn(nodeBinary(node), [join(ROOT, 'dist/cli/index.js'), ...args], {
     cwd,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env },
   });

@@ -1,7 +1,7 @@
 /**
  * Runs real GitLab pipelines with gitlab-ci-local (shell executor) against the components of this
  * working tree: a temp git project holds the catalog layout (templates/<component>/template.yml,
- * assembled by scripts/catalog.mjs), dist/cli and the test's files, with an `origin` remote whose
+ * assembled by scripts/catalog.ts), dist/cli and the test's files, with an `origin` remote whose
  * path matches the `component:` lines, so `include: component:` resolves locally.
  */
 import { execFileSync, spawn } from 'node:child_process';
@@ -28,7 +28,9 @@ export interface Project {
 
 export function createProject(files: Record<string, string>, branch = 'main'): Project {
   const dir = mkdtempSync(join(tmpdir(), 'stagecraft-gcl-'));
-  execFileSync(nodeBinary(), [join(ROOT, 'scripts/catalog.mjs'), dir], { stdio: 'ignore' });
+  execFileSync(nodeBinary(), [join(ROOT, 'scripts/run-ts.mjs'), join(ROOT, 'scripts/catalog.ts'), dir], {
+    stdio: 'ignore',
+  });
   cpSync(join(ROOT, 'dist/cli'), join(dir, 'dist/cli'), { recursive: true });
   const git = (...args: string[]) =>
     execFileSync('git', ['-c', 'user.email=ci@example.com', '-c', 'user.name=ci', ...args], {

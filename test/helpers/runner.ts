@@ -1,7 +1,8 @@
 /**
  * Runs a built action bundle the way the GitHub runner does: INPUT_* variables with the
  * action.yml defaults applied, GITHUB_OUTPUT / GITHUB_STEP_SUMMARY / GITHUB_EVENT_PATH /
- * RUNNER_TEMP files, node24 from .tools when present, and returns the parsed results.
+ * RUNNER_TEMP files, node24 from .tools when present (or the Node major asked for), and returns the
+ * parsed results.
  */
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -12,10 +13,20 @@ import { interpolate } from './expressions.js';
 
 export const ROOT = resolve(import.meta.dirname ?? __dirname, '../..');
 
-/** Node 24 installed by scripts/setup.sh, else whatever node runs the tests. */
-export function nodeBinary(): string {
-  const local = join(ROOT, '.tools/node24/bin/node');
-  return existsSync(local) ? local : process.execPath;
+/** The Node majors every bundle must run on (`engines: >=20`; the runner's node24 is the default). */
+export const NODE_VERSIONS = [20, 22, 24] as const;
+export type NodeVersion = (typeof NODE_VERSIONS)[number];
+
+/**
+ * Without a version: Node 24 installed by scripts/setup.sh, else whatever node runs the tests.
+ * With one: that major from .tools/node<version> (scripts/setup.sh installs 20, 22 and 24) —
+ * never the machine's own node, so a test asking for Node 20 really runs on Node 20.
+ */
+export function nodeBinary(version?: NodeVersion): string {
+  const local = join(ROOT, `.tools/node${version ?? 24}/bin/node`);
+  if (existsSync(local)) return local;
+  if (version === undefined) return process.execPath;
+  throw new Error(`Node ${version} is not installed in .tools/node${version}: run scripts/setup.sh`);
 }
 
 export interface ActionRun {
@@ -79,6 +90,8 @@ export interface RunOptions {
   timeoutMs?: number;
   /** Working directory (GITHUB_WORKSPACE); defaults to the test's cwd. */
   cwd?: string;
+  /** The Node major that runs the bundle; defaults to node24, what `runs.using` names. */
+  node?: NodeVersion;
 }
 
 export async function runAction(step: string, options: RunOptions = {}): Promise<ActionRun> {
@@ -132,7 +145,7 @@ export async function runActionAt(actionDir: string, options: RunOptions = {}): 
   Object.assign(env, options.env);
 
   const main = resolve(actionDir, meta.runs.main);
-  const child = spawn(nodeBinary(), [main], { env, cwd: options.cwd ?? process.cwd() });
+  const child = spawn(nodeBinary(options.node), [main], { env, cwd: options.cwd ?? process.cwd() });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d) => (stdout += d));

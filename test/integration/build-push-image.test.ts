@@ -2,7 +2,8 @@
  * build-push-image run exactly as the GitHub runner runs the committed bundle, with real
  * buildah builds (vfs, chroot) of a FROM-scratch busybox fixture and real docker-registry
  * instances on 127.0.0.1; results checked with skopeo. Builds are few and tiny: one image is
- * built and then reused by the promotion tests.
+ * built and then reused by the promotion tests. buildx on a real Docker engine:
+ * build-push-image-buildx.test.ts.
  */
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, cpSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
@@ -63,6 +64,8 @@ describe('build-push-image', () => {
         'tls-verify': 'false',
       },
       event: { repository: { default_branch: 'main' } },
+      // No engine answers there (whatever this machine runs): auto falls back to buildah.
+      env: { DOCKER_HOST: `unix://${join(context, 'no-docker.sock')}` },
       timeoutMs: 180_000,
     });
     expect(run.errors).toEqual([]);

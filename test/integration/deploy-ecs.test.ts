@@ -231,7 +231,7 @@ describe('deploy', () => {
     expect((error as Error).message).toMatch(/did not complete within 300ms \(0\/2 running, 2 pending\)/);
   });
 
-  test('throttling is retried by the SDK (standard mode) and the deploy still succeeds', async () => {
+  test('throttling is retried and the deploy still succeeds', async () => {
     fake.fail('DescribeServices', 'ThrottlingException', 2);
     const result = await deployEcs(options(), context());
     expect(result.extraOutputs?.['rollout-state']).toBe('COMPLETED');
@@ -246,9 +246,8 @@ describe('deploy', () => {
 });
 
 describe('bad inputs fail before any API call', () => {
+  // Checks across inputs (service, region, revision) are made at the edge: test/inprocess/bad-inputs.test.ts.
   const cases: Array<[string, () => Partial<EcsOptions>, RegExp]> = [
-    ['no service', () => ({ service: '' }), /Input "service"/],
-    ['no region', () => ({ region: undefined }), /Input "aws-region".*AWS_REGION/],
     [
       'unknown container',
       () => ({ taskDefinition: writeDef('ok.json', JSON.stringify(appDef())), containers: ['api'] }),
@@ -274,7 +273,6 @@ describe('bad inputs fail before any API call', () => {
       () => ({ taskDefinition: join(dir, 'nope.json') }),
       /cannot be read \(ENOENT\)/,
     ],
-    ['bad task-definition-arn', () => ({ taskDefinitionArn: 'app' }), /Input "task-definition-arn"/],
   ];
   test.each(cases)('%s', async (_name, extra, expected) => {
     await expect(deployEcs(options(extra()), context())).rejects.toThrow(expected);

@@ -42,6 +42,7 @@ function seedBackingServices(brokenRedis = false) {
 
 const base = () => ({
   kubeconfig: kube.kubeconfigPath,
+  workingDirectory: DIR,
   namespace: 'caspar',
   rolloutTimeoutMs: 20_000,
   pollIntervalMs: 100,

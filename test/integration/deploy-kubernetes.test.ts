@@ -201,15 +201,12 @@ spec:
 });
 
 describe('kubernetes deploy: bad input fails before any request', () => {
+  // manifests/workloads/image checks are made at the edge: test/inprocess/bad-inputs.test.ts.
   it.each([
     [
       { manifests: ['missing/{environment}'] },
       /Input "manifests" has an invalid value "missing\/\{environment\}".*does not exist/,
     ],
-    [{ workloads: ['deployment/web'] }, /Input "workloads".*empty when `manifests` is set/],
-    [{ manifests: [], workloads: ['pod/web'] }, /Input "workloads" has an invalid value "pod\/web"/],
-    [{ manifests: [], workloads: [] }, /Input "manifests"/],
-    [{ image: 'Registry/UPPER:tag' }, /Input "image"/],
     [
       { containers: ['nope'] },
       /Input "containers" has an invalid value "nope".*found deployment\/shop-api-dev api=/,

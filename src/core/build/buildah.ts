@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Log } from '../log.js';
-import { mustRun } from './exec.js';
+import { type Env, mustRun } from '../process.js';
 import { type Builder, type BuildSpec, type PushSpec, pairs } from './types.js';
 
 const BASE = ['buildah', '--storage-driver', 'vfs'];
@@ -15,31 +15,32 @@ function budArgs(spec: BuildSpec): string[] {
   return [
     ...BASE,
     'bud',
+    // chroot isolation shares the host's network; `network: none` needs a namespace of its own (OCI).
     '--isolation',
-    'chroot',
+    spec.network === 'none' ? 'oci' : 'chroot',
     // Layer cache: the test stage and the image share their base stages.
     '--layers',
     '--file',
     spec.file,
     ...(spec.target ? ['--target', spec.target] : []),
+    ...(spec.network ? ['--network', spec.network] : []),
     ...pairs('--build-arg', spec.buildArgs),
   ];
 }
 
-export function buildahBuilder(options: { tempDir?: string } = {}): Builder {
+export function buildahBuilder(options: { tempDir?: string; env?: Env } = {}): Builder {
+  const env = options.env ?? {};
   return {
     name: 'buildah',
     async test(spec: BuildSpec, log: Log) {
-      await mustRun(`buildah test stage "${spec.target}"`, [...budArgs(spec), spec.context], { log });
+      await mustRun(`buildah test stage "${spec.target}"`, [...budArgs(spec), spec.context], { log, env });
     },
     async build(spec: BuildSpec, push: PushSpec | undefined, log: Log) {
       const local = push?.ref ?? 'localhost/stagecraft-build:latest';
       await mustRun(
         'buildah build',
         [...budArgs(spec), ...pairs('--label', spec.labels), '--tag', local, spec.context],
-        {
-          log,
-        },
+        { log, env },
       );
       if (!push) return {};
       const dir = mkdtempSync(join(options.tempDir ?? tmpdir(), 'buildah-push-'));
@@ -57,7 +58,7 @@ export function buildahBuilder(options: { tempDir?: string } = {}): Builder {
             local,
             `docker://${push.ref}`,
           ],
-          { log },
+          { log, env },
         );
         return { digest: readFileSync(digestFile, 'utf8').trim() };
       } finally {

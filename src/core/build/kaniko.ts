@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Log } from '../log.js';
-import { mustRun } from './exec.js';
+import { type Env, mustRun } from '../process.js';
 import { type Builder, type BuildSpec, type PushSpec, pairs } from './types.js';
 
 export const KANIKO_EXECUTOR = '/kaniko/executor';
@@ -20,13 +20,15 @@ function executorArgs(spec: BuildSpec, executor: string): string[] {
   ];
 }
 
-export function kanikoBuilder(options: { tempDir?: string; executor?: string } = {}): Builder {
+export function kanikoBuilder(options: { tempDir?: string; executor?: string; env?: Env } = {}): Builder {
   const executor = options.executor ?? KANIKO_EXECUTOR;
+  const env = options.env ?? {};
   return {
     name: 'kaniko',
     async test(spec: BuildSpec, log: Log) {
       await mustRun(`kaniko test stage "${spec.target}"`, [...executorArgs(spec, executor), '--no-push'], {
         log,
+        env,
       });
     },
     async build(spec: BuildSpec, push: PushSpec | undefined, log: Log) {
@@ -48,7 +50,7 @@ export function kanikoBuilder(options: { tempDir?: string; executor?: string } =
                 ]
               : ['--no-push']),
           ],
-          { log, ...(push?.authDir ? { env: { DOCKER_CONFIG: push.authDir } } : {}) },
+          { log, env: push?.authDir ? { ...env, DOCKER_CONFIG: push.authDir } : env },
         );
         return push ? { digest: readFileSync(digestFile, 'utf8').trim() } : {};
       } finally {

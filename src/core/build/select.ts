@@ -3,10 +3,10 @@
  * is not enough: runners often have the CLI without a daemon), else buildah, else kaniko.
  * Every choice comes with the reason, which the step logs.
  */
-import { execFile } from 'node:child_process';
 import { accessSync, constants } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { StepError } from '../errors.js';
+import { type Env, runProcess } from '../process.js';
 import { buildahBuilder } from './buildah.js';
 import { buildxBuilder } from './buildx.js';
 import { KANIKO_EXECUTOR, kanikoBuilder } from './kaniko.js';
@@ -30,30 +30,34 @@ function executable(path: string): boolean {
   }
 }
 
-function run(argv: string[], timeoutMs: number): Promise<{ ok: boolean; out: string }> {
-  const [cmd, ...args] = argv as [string, ...string[]];
-  return new Promise((resolve) => {
-    execFile(cmd, args, { timeout: timeoutMs }, (err, stdout, stderr) =>
-      resolve({ ok: !err, out: `${stdout}${stderr}`.trim() }),
-    );
-  });
+async function run(argv: string[], env: Env, timeoutMs: number): Promise<{ ok: boolean; out: string }> {
+  try {
+    const res = await runProcess(argv, { env, timeoutMs });
+    return { ok: res.code === 0 && !res.timedOut, out: `${res.stdout}${res.stderr}`.trim() };
+  } catch (err) {
+    return { ok: false, out: (err as Error).message };
+  }
 }
 
-/** Probes the real machine: PATH lookups and `docker version` with a short timeout. */
-export function systemProbe(pathEnv: string | undefined, timeoutMs = 5000): BuilderProbe {
+/**
+ * Probes the real machine: PATH lookups and `docker version` with a short timeout, in `env` (the
+ * runner's environment: its PATH, and DOCKER_HOST / DOCKER_CONFIG / DOCKER_CONTEXT name the engine
+ * and the CLI plugins, as they will for the build).
+ */
+export function systemProbe(env: Record<string, string | undefined>, timeoutMs = 5000): BuilderProbe {
   return {
     has(command) {
       if (command.startsWith('/')) return executable(command);
-      return (pathEnv ?? '').split(delimiter).some((dir) => dir && executable(join(dir, command)));
+      return (env.PATH ?? '').split(delimiter).some((dir) => dir && executable(join(dir, command)));
     },
     async dockerEngine() {
-      const res = await run(['docker', 'version', '--format', '{{.Server.Version}}'], timeoutMs);
+      const res = await run(['docker', 'version', '--format', '{{.Server.Version}}'], env, timeoutMs);
       if (res.ok && res.out) return { version: res.out.split('\n').pop() as string };
       const line = res.out.split('\n').find((l) => /cannot connect|daemon|error/i.test(l)) ?? res.out;
       return { problem: line.slice(0, 200) || `no answer within ${timeoutMs}ms` };
     },
     async buildx() {
-      return (await run(['docker', 'buildx', 'version'], timeoutMs)).ok;
+      return (await run(['docker', 'buildx', 'version'], env, timeoutMs)).ok;
     },
   };
 }
@@ -66,7 +70,7 @@ export interface Selection {
 export async function selectBuilder(
   choice: BuilderChoice,
   probe: BuilderProbe,
-  options: { tempDir?: string } = {},
+  options: { tempDir?: string; env?: Record<string, string | undefined> } = {},
 ): Promise<Selection> {
   const make = {
     buildx: () => buildxBuilder(options),

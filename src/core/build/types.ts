@@ -4,6 +4,8 @@ import type { Log } from '../log.js';
 export const BUILDER_NAMES = ['auto', 'buildx', 'buildah', 'kaniko'] as const;
 export type BuilderChoice = (typeof BUILDER_NAMES)[number];
 export type BuilderName = Exclude<BuilderChoice, 'auto'>;
+export const BUILD_NETWORKS = ['host', 'none'] as const;
+export type BuildNetwork = (typeof BUILD_NETWORKS)[number];
 
 export interface BuildSpec {
   /** Absolute path of the build context. */
@@ -13,6 +15,8 @@ export interface BuildSpec {
   target?: string;
   buildArgs: Record<string, string>;
   labels: Record<string, string>;
+  /** Network mode of RUN steps (`--network`); the tool's default when absent. */
+  network?: BuildNetwork;
 }
 
 export interface PushSpec {
@@ -25,21 +29,10 @@ export interface PushSpec {
 
 export interface Builder {
   name: BuilderName;
-  /** Builds `spec.target` only for its RUN steps (the tests); nothing is pushed. Throws BuildError. */
+  /** Builds `spec.target` only for its RUN steps (the tests); nothing is pushed. Throws CommandFailed. */
   test(spec: BuildSpec, log: Log): Promise<void>;
   /** Builds the image and, with `push`, pushes it; returns the digest when the tool reports one. */
   build(spec: BuildSpec, push: PushSpec | undefined, log: Log): Promise<{ digest?: string }>;
-}
-
-/** A build tool failed; `excerpt` holds the end of its output (what the user needs to see). */
-export class BuildError extends Error {
-  constructor(
-    message: string,
-    readonly excerpt: string,
-  ) {
-    super(message);
-    this.name = 'BuildError';
-  }
 }
 
 /** `KEY=value` pairs as repeated argv flags: `--build-arg KEY=value …`. */

@@ -3,11 +3,11 @@
  * of exactly that plan (or stop after the plan with `apply: false`). Terraform runs with an argv
  * array and TF_IN_AUTOMATION; the plan text goes into the job summary.
  */
-import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { StepError } from '../errors.js';
 import { excerpt } from '../markdown.js';
+import { CommandNotFound, type ProcessResult, runProcess } from '../process.js';
 import type { DeployContext, DeployResult, RollbackResult } from './types.js';
 
 export interface TerraformOptions {
@@ -19,30 +19,14 @@ export interface TerraformOptions {
   binary?: string;
 }
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function terraform(options: TerraformOptions, ctx: DeployContext, args: string[]): Promise<Run> {
-  const env: Record<string, string> = {};
-  for (const [k, v] of Object.entries(ctx.env ?? {})) if (v !== undefined) env[k] = v;
-  env.TF_IN_AUTOMATION = '1';
-  env.TF_INPUT = '0';
-  return new Promise((done, reject) => {
-    execFile(
-      options.binary ?? 'terraform',
-      args,
-      { cwd: resolve(options.workingDirectory), env, maxBuffer: 64 * 1024 * 1024 },
-      (err, stdout, stderr) => {
-        if (err && (err as NodeJS.ErrnoException).code === 'ENOENT') {
-          return reject(new StepError('terraform is not installed (not found on PATH)'));
-        }
-        if (err && typeof (err as NodeJS.ErrnoException).code === 'string') return reject(err);
-        done({ code: err ? Number(err.code ?? 1) : 0, stdout, stderr });
-      },
-    );
+function terraform(options: TerraformOptions, ctx: DeployContext, args: string[]): Promise<ProcessResult> {
+  const binary = options.binary ?? 'terraform';
+  return runProcess([binary, ...args], {
+    cwd: resolve(options.workingDirectory),
+    env: { ...ctx.env, TF_IN_AUTOMATION: '1', TF_INPUT: '0' },
+  }).catch((err: unknown) => {
+    if (err instanceof CommandNotFound) throw new StepError('terraform is not installed (not found on PATH)');
+    throw err;
   });
 }
 

@@ -12,7 +12,7 @@ export interface DeployContext {
   dryRun: boolean;
   /** Who/what runs the deploy, for commit messages and records (optional: benches and tests omit it). */
   origin?: DeployOrigin;
-  /** Environment for child processes (git, terraform): the runner's env; core never reads process.env. */
+  /** Environment for child processes (git, terraform, kubectl): the runner's, handed down by the edge. */
   env?: Record<string, string | undefined>;
 }
 

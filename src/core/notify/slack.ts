@@ -2,7 +2,8 @@
  * Slack incoming-webhook message (Block Kit) and its delivery. The webhook URL is a secret: no
  * error message built here contains it.
  */
-import { backoffDelay, sleep } from '../retry.js';
+import { httpFetch, networkReason } from '../http.js';
+import type { HttpResponse } from '../transport.js';
 import { type NotifyValues, statusIcon } from './message.js';
 
 /** Slack mrkdwn needs exactly these three escaped; anything more shows up literally. */
@@ -63,31 +64,30 @@ export async function postSlack(
   options: PostOptions = {},
 ): Promise<void> {
   const retries = options.retries ?? 3;
-  const base = options.retryBaseMs ?? 1000;
-  for (let attempt = 0; ; attempt++) {
-    let problem: string;
-    let retryAfter: string | null = null;
-    try {
-      const res = await fetch(webhookUrl, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(payload),
-        signal: AbortSignal.timeout(options.timeoutMs ?? 10_000),
-      });
-      const text = (await res.text()).slice(0, 200);
-      if (res.ok) return;
-      problem = `Slack answered ${res.status}${text ? ` ${text}` : ''}`;
-      if (!(res.status === 429 || res.status >= 500)) throw new Error(problem);
-      retryAfter = res.headers.get('retry-after');
-    } catch (err) {
-      if ((err as Error).message.startsWith('Slack answered')) throw err;
-      // fetch errors name the host at most, never the path that holds the secret; say it our way anyway.
-      const cause = (err as { cause?: { code?: string } }).cause?.code ?? (err as Error).name;
-      problem = `Slack webhook unreachable (${cause})`;
-    }
-    if (attempt >= retries) throw new Error(problem);
-    const delay = backoffDelay(attempt, { baseMs: base, capMs: 30_000, retryAfter });
-    options.warn?.(`${problem}; retry ${attempt + 1}/${retries} in ${delay}ms`);
-    await sleep(delay);
+  let res: HttpResponse;
+  try {
+    res = await httpFetch(
+      webhookUrl,
+      { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(payload) },
+      {
+        timeoutMs: options.timeoutMs ?? 10_000,
+        retry: {
+          attempts: retries + 1,
+          baseMs: options.retryBaseMs ?? 1000,
+          capMs: 30_000,
+          onRetry: ({ attempt, delayMs, reason }) =>
+            options.warn?.(`Slack: ${reason}; retry ${attempt}/${retries} in ${delayMs}ms`),
+        },
+      },
+    );
+  } catch (err) {
+    // fetch errors name the host at most, never the path that holds the secret; say it our way anyway.
+    throw new Error(`Slack webhook unreachable (${networkReason(err)})`);
   }
+  if (res.ok) {
+    await res.body?.cancel().catch(() => {});
+    return;
+  }
+  const text = (await res.text()).slice(0, 200);
+  throw new Error(`Slack answered ${res.status}${text ? ` ${text}` : ''}`);
 }

@@ -5,8 +5,9 @@
  * A 4xx other than those is final: it will not change by asking again.
  */
 import { createHash } from 'node:crypto';
+import { type HttpRetry, httpFetch, networkReason } from '../http.js';
 import { type Log, silentLog } from '../log.js';
-import { isRetryableStatus, jittered, retryAfterMs, sleep } from '../retry.js';
+import type { HttpResponse, SendInit } from '../transport.js';
 import { basicHeader, type Challenge, parseChallenge, pullScope, pushScope, tokenUrl } from './auth.js';
 import type { Credentials } from './docker-config.js';
 import { MANIFEST_ACCEPT, type Manifest, manifestMediaType } from './media-types.js';
@@ -46,25 +47,13 @@ interface RequestOptions {
   scopes: string[];
   headers?: Record<string, string>;
   /** A fresh body for each attempt (a stream cannot be sent twice). */
-  body?: () => BodyInit | undefined;
+  body?: () => SendInit['body'];
   /** false: one attempt only (the caller retries a whole streamed upload). */
   retry?: boolean;
 }
 
 export function sha256Digest(bytes: Uint8Array): string {
   return `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
-}
-
-/** True for errors fetch raises when the connection failed or was reset (worth another try). */
-export function isNetworkError(err: unknown): boolean {
-  // By name, not instanceof: fetch's TypeError may come from another realm (bundles, test VMs).
-  const e = err as { name?: string; message?: string; cause?: { code?: string } } | undefined;
-  if (!e || e.name === 'AbortError' || e.name === 'TimeoutError') return false;
-  return (
-    e.name === 'TypeError' ||
-    /^(ECONNRESET|ECONNREFUSED|EPIPE|ETIMEDOUT|UND_ERR_)/.test(e.cause?.code ?? '') ||
-    /ECONNRESET|socket|terminated/i.test(e.message ?? '')
-  );
 }
 
 export class RegistryClient {
@@ -74,53 +63,34 @@ export class RegistryClient {
   bytesUploaded = 0;
   private challenge: Challenge | undefined;
   private readonly tokens = new Map<string, string>();
-  private readonly attempts: number;
-  private readonly baseDelayMs: number;
-  private readonly maxDelayMs: number;
+  /** The retry policy of every call (also used by copy.ts to retry a whole streamed upload). */
+  readonly retryPolicy: HttpRetry;
   private readonly log: Log;
 
   constructor(private readonly options: RegistryClientOptions) {
     this.registry = options.registry;
     const host = options.registry === 'docker.io' ? 'registry-1.docker.io' : options.registry;
     this.baseUrl = `${options.insecure ? 'http' : 'https'}://${host}`;
-    this.attempts = options.attempts ?? 6;
-    this.baseDelayMs = options.baseDelayMs ?? 500;
-    this.maxDelayMs = options.maxDelayMs ?? 20_000;
     this.log = options.log ?? silentLog;
-  }
-
-  /** Delay before attempt `n + 1`: the server's Retry-After when it gave one, else jittered backoff. */
-  backoff(attempt: number, retryAfter?: string | null): number {
-    const asked = retryAfterMs(retryAfter);
-    // The server knows best; a cap only guards against a Retry-After of hours.
-    if (asked !== undefined) return Math.min(asked, 60_000);
-    return jittered(Math.min(this.baseDelayMs * 2 ** (attempt - 1), this.maxDelayMs));
+    this.retryPolicy = {
+      attempts: options.attempts ?? 6,
+      baseMs: options.baseDelayMs ?? 500,
+      capMs: options.maxDelayMs ?? 20_000,
+      // The server knows best; a cap only guards against a Retry-After of hours.
+      maxRetryAfterMs: 60_000,
+      onRetry: ({ attempt, attempts, delayMs, reason }) =>
+        this.log.debug(`${this.registry}: ${reason}; retry ${attempt}/${attempts - 1} in ${delayMs}ms`),
+    };
   }
 
   /** Sends with retries on retryable statuses and network errors; returns the last response. */
-  private async send(what: string, make: () => Promise<Response>, retry = true): Promise<Response> {
-    const attempts = retry ? this.attempts : 1;
-    for (let attempt = 1; ; attempt++) {
-      let res: Response;
-      try {
-        res = await make();
-      } catch (err) {
-        if (attempt >= attempts || !isNetworkError(err)) {
-          const cause = (err as { cause?: { code?: string; message?: string } }).cause;
-          throw new RegistryError(
-            `${what}: ${cause?.code ?? cause?.message ?? (err as Error).message} after ${attempt} attempt(s)`,
-          );
-        }
-        const delay = this.backoff(attempt);
-        this.log.debug(`${what}: connection failed (${(err as Error).message}); retrying in ${delay}ms`);
-        await sleep(delay);
-        continue;
-      }
-      if (!isRetryableStatus(res.status) || attempt >= attempts) return res;
-      const delay = this.backoff(attempt, res.headers.get('retry-after'));
-      this.log.debug(`${what}: HTTP ${res.status}; retry ${attempt}/${attempts - 1} in ${delay}ms`);
-      await res.body?.cancel().catch(() => {});
-      await sleep(delay);
+  private async send(what: string, init: () => SendInit, url: URL, retry = true): Promise<HttpResponse> {
+    try {
+      return await httpFetch(url, init, {
+        retry: retry ? this.retryPolicy : { ...this.retryPolicy, attempts: 1 },
+      });
+    } catch (err) {
+      throw new RegistryError(`${what}: ${networkReason(err)}`);
     }
   }
 
@@ -133,8 +103,10 @@ export class RegistryClient {
     const cached = this.tokens.get(key);
     if (cached) return cached;
     const url = tokenUrl(challenge, scopes);
-    const res = await this.send(`GET token ${url.origin}${url.pathname}`, () =>
-      fetch(url, { headers: creds ? { authorization: basicHeader(creds) } : {} }),
+    const res = await this.send(
+      `GET token ${url.origin}${url.pathname}`,
+      (): SendInit => (creds ? { headers: { authorization: basicHeader(creds) } } : {}),
+      url,
     );
     if (!res.ok) {
       await res.body?.cancel().catch(() => {});
@@ -152,7 +124,7 @@ export class RegistryClient {
   }
 
   /** One API call: path relative to the registry (or an absolute upload URL), auth on challenge. */
-  async request(method: string, path: string, options: RequestOptions): Promise<Response> {
+  async request(method: string, path: string, options: RequestOptions): Promise<HttpResponse> {
     const url = new URL(path, this.baseUrl);
     const what = `${method} ${url.origin}${url.pathname}`;
     for (let authTry = 0; ; authTry++) {
@@ -161,13 +133,14 @@ export class RegistryClient {
         what,
         () => {
           const body = options.body?.();
-          return fetch(url, {
+          return {
             method,
             headers: { ...options.headers, ...(auth ? { authorization: auth } : {}) },
             redirect: 'follow',
-            ...(body !== undefined ? { body, duplex: 'half' } : {}),
-          } as RequestInit);
+            ...(body !== undefined ? { body } : {}),
+          };
         },
+        url,
         options.retry !== false,
       );
       if (res.status !== 401 || authTry > 0) return res;
@@ -181,7 +154,7 @@ export class RegistryClient {
   }
 
   /** A RegistryError with the registry's own error code and message, when it sent one. */
-  async fail(res: Response, what: string): Promise<never> {
+  async fail(res: HttpResponse, what: string): Promise<never> {
     let detail = '';
     try {
       const body = (await res.json()) as { errors?: { code?: string; message?: string }[] };
@@ -289,7 +262,7 @@ export class RegistryClient {
   }
 
   /** Streams a blob's bytes (GET, following the redirect to storage if any). */
-  async getBlob(repository: string, digest: string): Promise<Response> {
+  async getBlob(repository: string, digest: string): Promise<HttpResponse> {
     const res = await this.request('GET', `/v2/${repository}/blobs/${digest}`, {
       scopes: [pullScope(repository)],
     });

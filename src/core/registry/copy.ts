@@ -4,9 +4,11 @@
  * same registry are cross-repository mounted (no bytes move), others are streamed through.
  * The manifest bytes are copied verbatim, so the digest never changes — and it is checked.
  */
+
+import { isRetryableStatus, networkVerdict } from '../http.js';
 import { type Log, silentLog } from '../log.js';
-import { sleep } from '../retry.js';
-import { type FetchedManifest, isNetworkError, type RegistryClient, RegistryError } from './client.js';
+import { retry } from '../retry.js';
+import { type FetchedManifest, type RegistryClient, RegistryError } from './client.js';
 import { blobsOf, type Descriptor, type ImageManifest, isIndex } from './media-types.js';
 
 export interface CopySource {
@@ -52,23 +54,23 @@ function sameRegistry(a: RegistryClient, b: RegistryClient): boolean {
 async function streamBlob(source: CopySource, target: CopyTarget, blob: Descriptor, location?: string) {
   const client = target.client;
   let upload = location;
-  for (let attempt = 1; ; attempt++) {
-    try {
+  await retry(
+    async (attempt) => {
+      if (attempt > 1) upload = undefined; // a fresh upload session for each new attempt
       const res = await source.client.getBlob(source.repository, blob.digest);
       upload ??= await client.startUpload(target.repository);
       await client.putBlob(target.repository, upload, blob.digest, blob.size, res.body as ReadableStream);
-      return;
-    } catch (err) {
+    },
+    {
+      ...client.retryPolicy,
+      attempts: 5,
       // A reset mid-stream or a 5xx on the PUT: start a fresh upload session and send it again.
-      const retryable =
-        isNetworkError(err) ||
-        (err instanceof RegistryError &&
-          (err.status === undefined || err.status >= 500 || err.status === 429));
-      if (!retryable || attempt >= 5) throw err;
-      upload = undefined;
-      await sleep(client.backoff(attempt));
-    }
-  }
+      retryError: (err) =>
+        err instanceof RegistryError
+          ? (err.status === undefined || isRetryableStatus(err.status)) && { reason: err.message }
+          : networkVerdict(err),
+    },
+  );
 }
 
 async function copyBlob(source: CopySource, target: CopyTarget, blob: Descriptor, stats: Stats, log: Log) {

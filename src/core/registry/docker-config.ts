@@ -1,8 +1,13 @@
 /**
  * Registry credentials from a Docker config (`~/.docker/config.json`) or a containers auth file
- * (`auth.json`): both keep `auths: { "<host>": { auth: base64(user:pass) } }`. The caller reads
- * the file; this module only interprets it.
+ * (`auth.json`), as docker reads them: `credHelpers["<host>"]` names a credential helper for one
+ * registry (ECR's `ecr-login`, `gcloud`), else `credsStore` one for all (`desktop`, `pass`),
+ * else `auths: { "<host>": { auth: base64(user:pass) } }`. A helper is asked the way docker asks
+ * it: `docker-credential-<name> get` with the server on standard input, JSON on standard output.
  */
+import { StepError } from '../errors.js';
+import { CommandNotFound, type Env, runProcess } from '../process.js';
+
 export interface Credentials {
   username: string;
   password: string;
@@ -54,21 +59,98 @@ export function authConfigFor(registry: string, creds: Credentials): string {
   return `${JSON.stringify({ auths: { [key]: { auth } } }, null, 2)}\n`;
 }
 
-/** The first credentials for `registry` found in these config files (missing or unreadable files are skipped). */
-export function credentialsFromFiles(
+/** The credential helper a config names for `registry`: `credHelpers` for that host, else `credsStore`. */
+export function helperFor(config: unknown, registry: string): string | undefined {
+  const c = config as { credHelpers?: Record<string, unknown>; credsStore?: unknown } | null;
+  const wanted = normalizeRegistryHost(registry);
+  for (const [key, name] of Object.entries(c?.credHelpers ?? {})) {
+    if (normalizeRegistryHost(key) === wanted && typeof name === 'string' && name) return name;
+  }
+  return typeof c?.credsStore === 'string' && c.credsStore ? c.credsStore : undefined;
+}
+
+/** The server name a helper stores credentials under (docker's for Docker Hub). */
+function helperServer(registry: string): string {
+  return normalizeRegistryHost(registry) === 'docker.io' ? 'https://index.docker.io/v1/' : registry;
+}
+
+/**
+ * Asks `docker-credential-<helper> get` for `registry`. Undefined when the helper has nothing
+ * for it; a missing or failing helper is one clear error naming it and the config.
+ */
+export async function credentialsFromHelper(
+  helper: string,
+  registry: string,
+  options: { env: Env; configPath: string },
+): Promise<Credentials | undefined> {
+  const command = `docker-credential-${helper}`;
+  const result = await runProcess([command, 'get'], {
+    env: options.env,
+    stdin: helperServer(registry),
+    timeoutMs: 60_000,
+  }).catch((err: unknown) => {
+    if (err instanceof CommandNotFound) {
+      throw new StepError(
+        `${options.configPath} names the credential helper "${helper}" for ${registry}, but ${command} is not on PATH: install it, or log in again without it (or pass registry-username/registry-password)`,
+      );
+    }
+    throw err;
+  });
+  const said = (result.stdout || result.stderr).trim();
+  if (result.code !== 0) {
+    if (/credentials not found/i.test(said)) return undefined;
+    throw new StepError(
+      `the credential helper ${command} failed for ${registry} (exit ${result.code}${result.timedOut ? ', timed out' : ''}): ${said.slice(0, 300) || 'no output'}`,
+    );
+  }
+  let answer: { Username?: unknown; Secret?: unknown };
+  try {
+    answer = JSON.parse(result.stdout) as typeof answer;
+  } catch {
+    throw new StepError(
+      `the credential helper ${command} answered for ${registry} with something other than JSON`,
+    );
+  }
+  if (typeof answer.Secret !== 'string' || !answer.Secret) return undefined;
+  // `<token>` as the user marks an identity token: sent as the password of the token request.
+  return {
+    username: typeof answer.Username === 'string' ? answer.Username : '<token>',
+    password: answer.Secret,
+  };
+}
+
+/** Where credentials for a registry were found: a config file's `auths`, or a helper it names. */
+export interface FoundCredentials {
+  credentials: Credentials;
+  source: string;
+}
+
+/**
+ * The credentials for `registry` from the first of these config files that has any (missing or
+ * unreadable files are skipped): its credential helper for the host, else its `auths` entry.
+ */
+export async function credentialsFromFiles(
   paths: string[],
   registry: string,
-  read: (path: string) => string,
-): { credentials: Credentials; path: string } | undefined {
+  options: { read: (path: string) => string; env: Env },
+): Promise<FoundCredentials | undefined> {
   for (const path of paths) {
     let config: unknown;
     try {
-      config = JSON.parse(read(path));
+      config = JSON.parse(options.read(path));
     } catch {
       continue;
     }
+    const helper = helperFor(config, registry);
+    if (helper) {
+      const credentials = await credentialsFromHelper(helper, registry, {
+        env: options.env,
+        configPath: path,
+      });
+      if (credentials) return { credentials, source: `docker-credential-${helper} (${path})` };
+    }
     const credentials = credentialsFromConfig(config, registry);
-    if (credentials) return { credentials, path };
+    if (credentials) return { credentials, source: path };
   }
   return undefined;
 }

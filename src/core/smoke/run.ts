@@ -1,6 +1,7 @@
 import { errorMessage } from '../errors.js';
 import { excerpt } from '../markdown.js';
 import { jittered, sleep } from '../retry.js';
+import { send } from '../transport.js';
 import { type Check, describeStatus, jsonText, readPath, statusMatches } from './checks.js';
 
 export interface SmokeOptions {
@@ -63,7 +64,7 @@ export async function attemptCheck(
   const started = performance.now();
   const signal = AbortSignal.any([AbortSignal.timeout(options.timeoutMs), deadlineSignal]);
   try {
-    const response = await fetch(checkUrl(options.baseUrl, check.path), {
+    const response = await send(checkUrl(options.baseUrl, check.path), {
       method: check.method,
       headers: options.headers,
       signal,

@@ -22,10 +22,10 @@ import type { DeployContext, DeployResult, RollbackResult } from '../types.js';
 import { createEcs, type Ecs } from './client.js';
 import { deploymentHistory, previousRevision } from './history.js';
 import {
-  checkOptions,
   DEFAULT_POLL_INTERVAL_MS,
   type EcsOptions,
   type EcsRollbackOptions,
+  type EcsService,
 } from './options.js';
 import {
   imageOf,
@@ -39,7 +39,7 @@ import {
 } from './task-definition.js';
 import { describeService, waitForDeployment } from './wait.js';
 
-export type { EcsOptions, EcsRollbackOptions } from './options.js';
+export type { EcsOptions, EcsRollbackOptions, EcsService } from './options.js';
 export { RolloutFailed } from './wait.js';
 
 /** What a rollout did, for outputs and the summary. */
@@ -50,7 +50,6 @@ interface Rollout {
 }
 
 export async function deployEcs(o: EcsOptions, ctx: DeployContext): Promise<DeployResult> {
-  checkOptions(o);
   const file = o.taskDefinition ? await readTaskDefinitionFile(o.taskDefinition, ctx.environment) : undefined;
   const ecs = clientFor(o);
   try {
@@ -66,9 +65,7 @@ async function deploy(
   file: TaskDefinitionInput | undefined,
   ctx: DeployContext,
 ): Promise<DeployResult> {
-  // Everything that can be checked without AWS is checked first: a bad input changes nothing.
-  if (!o.image && !o.taskDefinitionArn)
-    throw new StepError('ecs: `image` is required unless `task-definition-arn` is given');
+  // Everything that can be checked without AWS is checked first: a bad file changes nothing.
   if (file) selectContainers(file, o.image, o.containers, `task definition file ${o.taskDefinition}`);
   const service = await describeService(ecs, o.cluster, o.service);
   const currentArn = service.taskDefinition ?? '';
@@ -76,7 +73,7 @@ async function deploy(
   let target: TaskDefinition;
   let registered = false;
   let containers: string[];
-  if (o.taskDefinitionArn) {
+  if (o.taskDefinitionArn !== undefined) {
     target = await describeTaskDefinition(ecs, o.taskDefinitionArn);
     requireActive(target, 'task-definition-arn');
     containers = selectContainers(toRegistration(target), o.image, o.containers, `revision ${short(target)}`);
@@ -91,7 +88,7 @@ async function deploy(
       ? `task definition file ${o.taskDefinition}`
       : `the service's current revision ${short(current)}`;
     containers = selectContainers(base, o.image, o.containers, source);
-    const rendered = withImage(base, containers, o.image as string);
+    const rendered = withImage(base, containers, o.image);
     if (sameDefinition(rendered, current)) {
       ctx.log.info(`Task definition unchanged: the service already runs ${short(current)} with ${o.image}`);
       target = current;
@@ -157,7 +154,6 @@ async function deploy(
 }
 
 export async function rollbackEcs(o: EcsRollbackOptions, ctx: DeployContext): Promise<RollbackResult> {
-  checkOptions(o);
   const ecs = clientFor(o);
   try {
     return await rollback(ecs, o, ctx);
@@ -235,20 +231,15 @@ async function rollback(ecs: Ecs, o: EcsRollbackOptions, ctx: DeployContext): Pr
   };
 }
 
-function clientFor(o: EcsOptions | EcsRollbackOptions): Ecs {
+function clientFor(o: EcsService): Ecs {
   return createEcs({
-    region: o.region as string,
+    region: o.region,
     ...(o.endpointUrl ? { endpointUrl: o.endpointUrl } : {}),
     ...(o.maxAttempts ? { maxAttempts: o.maxAttempts } : {}),
   });
 }
 
-function waitOptions(
-  o: EcsOptions | EcsRollbackOptions,
-  deploymentId: string,
-  startedAt: number,
-  previous?: string,
-) {
+function waitOptions(o: EcsService, deploymentId: string, startedAt: number, previous?: string) {
   return {
     ...(previous ? { previousTaskDefinition: previous } : {}),
     cluster: o.cluster,
@@ -262,7 +253,7 @@ function waitOptions(
 
 async function updateAndWait(
   ecs: Ecs,
-  o: EcsOptions | EcsRollbackOptions,
+  o: EcsService,
   service: Service,
   targetArn: string,
   ctx: DeployContext,
@@ -335,7 +326,7 @@ function short(def: TaskDefinition | string): string {
 }
 
 function summary(
-  o: EcsOptions | EcsRollbackOptions,
+  o: EcsService,
   s: {
     from: string;
     to: string;

@@ -1,18 +1,14 @@
-/** The ecs strategy's typed options and the checks that run before any AWS call. */
-import { InputError } from '../../errors.js';
-import { parseImageRef } from '../../image-ref.js';
+/**
+ * The ecs strategy's typed options. They arrive checked (deploy-env and rollback parse and check
+ * their inputs at the edge, src/steps/deploy-settings.ts): core does not check them again.
+ */
 
-export interface EcsOptions {
-  /** The image to deploy; absent only with `taskDefinitionArn`. */
-  image?: string;
+/** The service and how to reach and wait for it. */
+export interface EcsService {
   cluster: string;
   service: string;
-  /** Path of a JSON/YAML task definition file (`{environment}` already replaced). */
-  taskDefinition?: string;
-  /** Deploy this existing revision (ARN or `family:revision`) without registering. */
-  taskDefinitionArn?: string;
   containers?: string[];
-  region?: string;
+  region: string;
   endpointUrl?: string;
   forceNewDeployment: boolean;
   desiredCount?: number;
@@ -23,8 +19,31 @@ export interface EcsOptions {
   maxAttempts?: number;
 }
 
-export interface EcsRollbackOptions extends Omit<EcsOptions, 'image' | 'taskDefinition'> {
-  /** An explicit image to return to (the `to` input). */
+/**
+ * A deploy registers a revision with `image` (from the `taskDefinition` file, else the service's
+ * current revision), or deploys an existing revision as it is (`image`, when given, must be
+ * what that revision runs).
+ */
+export type EcsOptions = EcsService &
+  (
+    | {
+        image: string;
+        /** Path of a JSON/YAML task definition file (`{environment}` already replaced). */
+        taskDefinition?: string;
+        taskDefinitionArn?: undefined;
+      }
+    | {
+        /** Deploy this existing revision (ARN or `family:revision`) without registering. */
+        taskDefinitionArn: string;
+        image?: string;
+        taskDefinition?: undefined;
+      }
+  );
+
+export interface EcsRollbackOptions extends EcsService {
+  /** Return to this revision (ARN or `family:revision`). */
+  taskDefinitionArn?: string;
+  /** An explicit image to return to (the `to` input), an image reference. */
   to?: string;
   /** The deployed image's repository, to pick containers (`image` input). */
   image?: string;
@@ -32,53 +51,3 @@ export interface EcsRollbackOptions extends Omit<EcsOptions, 'image' | 'taskDefi
 }
 
 export const DEFAULT_POLL_INTERVAL_MS = 6000;
-
-const ARN = /^arn:aws[a-z-]*:ecs:[a-z0-9-]+:\d{12}:task-definition\/[A-Za-z0-9_-]{1,255}:\d+$/;
-const FAMILY_REVISION = /^[A-Za-z0-9_-]{1,255}:\d+$/;
-
-/** Input checks that need no AWS call; they throw InputError before anything is read or changed. */
-export function checkOptions(o: EcsOptions | EcsRollbackOptions): void {
-  if (!o.service?.trim()) throw new InputError('service', '', 'it is required for strategy ecs');
-  if (!o.region) {
-    throw new InputError(
-      'aws-region',
-      '',
-      'no region: set `aws-region`, or AWS_REGION / AWS_DEFAULT_REGION in the environment',
-    );
-  }
-  if (!/^[a-z]{2}(-[a-z]+)+-\d+$/.test(o.region)) {
-    throw new InputError('aws-region', o.region, 'an AWS region such as eu-west-1');
-  }
-  if (
-    o.taskDefinitionArn !== undefined &&
-    !ARN.test(o.taskDefinitionArn) &&
-    !FAMILY_REVISION.test(o.taskDefinitionArn)
-  ) {
-    throw new InputError(
-      'task-definition-arn',
-      o.taskDefinitionArn,
-      'a task definition ARN (arn:aws:ecs:<region>:<account>:task-definition/<family>:<revision>) or <family>:<revision>',
-    );
-  }
-  if ('taskDefinition' in o && o.taskDefinition && o.taskDefinitionArn) {
-    throw new InputError(
-      'task-definition-arn',
-      o.taskDefinitionArn,
-      'give either `task-definition` (a file to register) or `task-definition-arn`, not both',
-    );
-  }
-  if ('to' in o && o.to) {
-    try {
-      parseImageRef(o.to);
-    } catch (err) {
-      throw new InputError(
-        'to',
-        o.to,
-        `for ecs, an image reference to return to (${(err as Error).message})`,
-      );
-    }
-  }
-  if (o.desiredCount !== undefined && o.desiredCount < 0) {
-    throw new InputError('desired-count', String(o.desiredCount), 'a count of 0 or more');
-  }
-}

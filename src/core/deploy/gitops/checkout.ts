@@ -7,7 +7,7 @@
 import { mkdtempSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { InputError, StepError } from '../../errors.js';
-import { sleep } from '../../retry.js';
+import { retry } from '../../retry.js';
 import type { DeployContext } from '../types.js';
 import { Git, type GitAuth, gitEnv, isPermanent, isPushRace, isTransient, remoteUrl } from './git.js';
 import type { GitopsTarget } from './index.js';
@@ -59,18 +59,19 @@ export function safeRemote(remote: string): string {
   }
 }
 
-async function withTransientRetry<T>(fn: () => Promise<T>, ctx: DeployContext, attempts = 4): Promise<T> {
-  for (let i = 1; ; i++) {
-    try {
-      return await fn();
-    } catch (err) {
-      // Clones and fetches race with concurrent pushes too (the ref moves mid-transfer): retry
-      // anything that is not plainly permanent.
-      if (i >= attempts || !(err instanceof StepError) || isPermanent(err.message)) throw err;
-      ctx.log.warning(`${err.message.split('\n')[0]}; retrying (${i}/${attempts - 1})`);
-      await sleep(250 * 2 ** i * (0.5 + Math.random() / 2));
-    }
-  }
+/** Clone and fetch: retried on anything that is not plainly permanent. */
+function withTransientRetry<T>(fn: () => Promise<T>, ctx: DeployContext): Promise<T> {
+  return retry(fn, {
+    attempts: 4,
+    baseMs: 500,
+    capMs: 4000,
+    jitter: 0.5,
+    // Clones and fetches race with concurrent pushes too (the ref moves mid-transfer): retry
+    // anything that is not plainly permanent.
+    retryError: (err) => err instanceof StepError && !isPermanent(err.message) && {},
+    onRetry: ({ attempt, attempts, reason }) =>
+      ctx.log.warning(`${reason}; retrying (${attempt}/${attempts - 1})`),
+  });
 }
 
 /**
@@ -107,12 +108,6 @@ export function readValue(
   }
 }
 
-/** Backoff before retry `n` (1-based) after a lost race: exponential, capped, with full-range jitter. */
-function raceDelay(n: number, base: number): number {
-  const cap = Math.min(2000, base * 2 ** Math.min(n - 1, 10));
-  return Math.round(cap * (0.3 + 0.7 * Math.random()));
-}
-
 /** Returns the new file text and a commit message, or undefined when nothing must change. */
 type Change = (current: {
   text: string;
@@ -136,51 +131,79 @@ export async function commitAndPush(
   history = false,
 ): Promise<Pushed> {
   const maxAttempts = target.maxAttempts ?? 50;
-  for (let attempt = 1; ; attempt++) {
-    const current = readValue(co.git.cwd, target.file, target.key);
-    const next = await change(current);
-    const head = (await co.git.run(['rev-parse', 'HEAD'], 'Reading HEAD')).trim();
-    if (!next) return { sha: head, changed: false, attempts: attempt, previous: current.value };
-    if (ctx.dryRun) {
-      ctx.log.info(`Dry run: would commit to ${co.branch}: ${next.message.split('\n')[0]}`);
-      return { sha: head, changed: true, attempts: attempt, previous: current.value };
-    }
-    writeFileSync(join(co.git.cwd, current.path), next.text);
-    await co.git.run(['add', '--', current.path], 'Staging the change');
-    await co.git.run(['commit', '--quiet', '--no-verify', '-m', next.message], 'Committing');
-    const push = await co.git.exec(['push', '--quiet', '--', 'origin', `HEAD:refs/heads/${co.branch}`]);
-    if (push.code === 0) {
-      const sha = (await co.git.run(['rev-parse', 'HEAD'], 'Reading HEAD')).trim();
-      return { sha, changed: true, attempts: attempt, previous: current.value };
-    }
-    const race = isPushRace(push.stderr);
-    if ((!race && !isTransient(push.stderr)) || attempt >= maxAttempts) {
-      throw new StepError(
-        `Pushing to ${safeRemote(co.remote)} (${co.branch}) failed${race ? ` after ${attempt} attempts: other deployers kept pushing first` : ''}: ${push.stderr.trim()}`,
-      );
-    }
-    const delay = raceDelay(attempt, target.backoffMs ?? 100);
-    ctx.log.info(
-      `Push ${race ? 'lost a race with another deployer' : 'failed transiently'}; re-applying on the new head in ${delay} ms (attempt ${attempt + 1}/${maxAttempts})`,
+  let attempts = 0;
+  try {
+    return await retry(
+      async (attempt) => {
+        attempts = attempt;
+        // After a lost race, start again from the remote head: our commit is dropped and the change re-applied on top.
+        if (attempt > 1) await moveToRemoteHead(co, ctx, history);
+        const current = readValue(co.git.cwd, target.file, target.key);
+        const next = await change(current);
+        const head = (await co.git.run(['rev-parse', 'HEAD'], 'Reading HEAD')).trim();
+        if (!next) return { sha: head, changed: false, attempts: attempt, previous: current.value };
+        if (ctx.dryRun) {
+          ctx.log.info(`Dry run: would commit to ${co.branch}: ${next.message.split('\n')[0]}`);
+          return { sha: head, changed: true, attempts: attempt, previous: current.value };
+        }
+        writeFileSync(join(co.git.cwd, current.path), next.text);
+        await co.git.run(['add', '--', current.path], 'Staging the change');
+        await co.git.run(['commit', '--quiet', '--no-verify', '-m', next.message], 'Committing');
+        const push = await co.git.exec(['push', '--quiet', '--', 'origin', `HEAD:refs/heads/${co.branch}`]);
+        if (push.code !== 0) throw new PushRejected(push.stderr);
+        const sha = (await co.git.run(['rev-parse', 'HEAD'], 'Reading HEAD')).trim();
+        return { sha, changed: true, attempts: attempt, previous: current.value };
+      },
+      {
+        attempts: maxAttempts,
+        baseMs: target.backoffMs ?? 100,
+        capMs: 2000,
+        // Full-range jitter: concurrent deployers that lost one race must not collide again.
+        jitter: 0.7,
+        retryError: (err) =>
+          err instanceof PushRejected &&
+          (err.race || isTransient(err.stderr)) && {
+            reason: err.race ? 'lost a race with another deployer' : 'failed transiently',
+          },
+        onRetry: ({ attempt, delayMs, reason }) =>
+          ctx.log.info(
+            `Push ${reason}; re-applying on the new head in ${delayMs} ms (attempt ${attempt + 1}/${maxAttempts})`,
+          ),
+      },
     );
-    await sleep(delay);
-    // Start again from the remote head: our commit is dropped and the change re-applied on top.
-    await withTransientRetry(
-      () =>
-        co.git.run(
-          [
-            'fetch',
-            '--quiet',
-            '--no-tags',
-            ...(history ? [] : ['--depth', '1']),
-            '--',
-            'origin',
-            `refs/heads/${co.branch}`,
-          ],
-          'Fetching the new head',
-        ),
-      ctx,
+  } catch (err) {
+    if (!(err instanceof PushRejected)) throw err;
+    throw new StepError(
+      `Pushing to ${safeRemote(co.remote)} (${co.branch}) failed${err.race ? ` after ${attempts} attempts: other deployers kept pushing first` : ''}: ${err.stderr.trim()}`,
     );
-    await co.git.run(['reset', '--quiet', '--hard', 'FETCH_HEAD'], 'Moving to the new head');
   }
+}
+
+/** A push the remote refused; `race` when another deployer pushed first. */
+class PushRejected extends Error {
+  readonly race: boolean;
+  constructor(readonly stderr: string) {
+    super(stderr.trim().split('\n')[0]);
+    this.race = isPushRace(stderr);
+  }
+}
+
+async function moveToRemoteHead(co: Checkout, ctx: DeployContext, history: boolean): Promise<void> {
+  await withTransientRetry(
+    () =>
+      co.git.run(
+        [
+          'fetch',
+          '--quiet',
+          '--no-tags',
+          ...(history ? [] : ['--depth', '1']),
+          '--',
+          'origin',
+          `refs/heads/${co.branch}`,
+        ],
+        'Fetching the new head',
+      ),
+    ctx,
+  );
+  await co.git.run(['reset', '--quiet', '--hard', 'FETCH_HEAD'], 'Moving to the new head');
 }

@@ -3,10 +3,10 @@
  * `http.<origin>.extraHeader` set through GIT_CONFIG_* variables: not in the URL, not in argv
  * (visible in `ps`), not in .git/config, and git never prints it.
  */
-import { execFile } from 'node:child_process';
 import { isAbsolute, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { StepError } from '../../errors.js';
+import { type ProcessResult, runProcess } from '../../process.js';
 
 export interface GitAuth {
   token: string;
@@ -14,11 +14,7 @@ export interface GitAuth {
   user: string;
 }
 
-export interface GitResult {
-  stdout: string;
-  stderr: string;
-  code: number;
-}
+export type GitResult = ProcessResult;
 
 /** Turns a plain path into a file:// URL so shallow clones work (git ignores --depth on local paths). */
 export function remoteUrl(repository: string): string {
@@ -70,12 +66,7 @@ export class Git {
 
   /** Runs git; resolves with the result whatever the exit code. */
   exec(args: string[], cwd = this.cwd): Promise<GitResult> {
-    return new Promise((resolvePromise, reject) => {
-      execFile('git', args, { cwd, env: this.env, maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) => {
-        if (err && typeof (err as NodeJS.ErrnoException).code === 'string') return reject(err);
-        resolvePromise({ stdout, stderr: this.mask(stderr), code: err ? Number(err.code ?? 1) : 0 });
-      });
-    });
+    return runProcess(['git', ...args], { cwd, env: this.env, secrets: this.secrets });
   }
 
   /** Runs git and throws a StepError with git's own message when it fails. */
@@ -85,10 +76,6 @@ export class Git {
       throw new StepError(`${what} failed (git ${args[0]}, exit ${result.code}): ${result.stderr.trim()}`);
     }
     return result.stdout;
-  }
-
-  private mask(text: string): string {
-    return this.secrets.reduce((t, s) => (s ? t.split(s).join('***') : t), text);
   }
 }
 

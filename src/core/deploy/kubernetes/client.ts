@@ -12,7 +12,8 @@ import {
   setHeaderOptions,
 } from '@kubernetes/client-node';
 import { StepError } from '../../errors.js';
-import { backoffDelay, isRetryableStatus, sleep } from '../../retry.js';
+import { networkVerdict, statusVerdict } from '../../http.js';
+import { retry } from '../../retry.js';
 
 export const FIELD_MANAGER = 'stagecraft';
 
@@ -87,24 +88,21 @@ export async function withRetry<T>(
   attempts = 4,
   delayMs = 500,
 ): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await fn();
-    } catch (err) {
-      const status = statusOf(err);
-      const retryable = status === undefined ? isConnectionError(err) : isRetryableStatus(status);
-      if (!retryable || attempt >= attempts) {
-        throw new StepError(`Kubernetes API: ${what} failed: ${apiErrorMessage(err)}`);
-      }
-      const retryAfter = (err as ApiErrorLike).headers?.['retry-after'];
-      await sleep(backoffDelay(attempt - 1, { baseMs: delayMs, capMs: 30_000, retryAfter }));
-    }
+  try {
+    return await retry(fn, {
+      attempts,
+      baseMs: delayMs,
+      capMs: 30_000,
+      retryError: (err) => {
+        const status = statusOf(err);
+        return status === undefined
+          ? networkVerdict(err)
+          : statusVerdict(status, (err as ApiErrorLike).headers?.['retry-after']);
+      },
+    });
+  } catch (err) {
+    throw new StepError(`Kubernetes API: ${what} failed: ${apiErrorMessage(err)}`);
   }
-}
-
-function isConnectionError(err: unknown): boolean {
-  const text = `${(err as Error)?.message ?? ''} ${(err as { cause?: { code?: string } })?.cause?.code ?? ''} ${(err as { code?: string })?.code ?? ''}`;
-  return /ECONNRESET|ECONNREFUSED|EPIPE|ETIMEDOUT|EAI_AGAIN|socket hang up|UND_ERR|fetch failed/i.test(text);
 }
 
 export function loadKubeConfig(path?: string): KubeConfig {

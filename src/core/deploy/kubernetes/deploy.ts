@@ -4,7 +4,6 @@
  * only the image of the named workloads (what `kubectl set image` does) and waits for them.
  */
 import { InputError, StepError } from '../../errors.js';
-import { ImageRefError, parseImageRef } from '../../image-ref.js';
 import { table } from '../../markdown.js';
 import type { DeployContext, DeployResult } from '../types.js';
 import { createClient, type KObject, type KubeClient } from './client.js';
@@ -30,18 +29,7 @@ export async function deployKubernetes(
   options: KubernetesDeployOptions,
   ctx: DeployContext,
 ): Promise<DeployResult> {
-  try {
-    parseImageRef(options.image);
-  } catch (err) {
-    if (err instanceof ImageRefError)
-      throw new InputError(
-        'image',
-        options.image,
-        `an image reference (repo:tag or repo@sha256:…): ${err.message}`,
-      );
-    throw err;
-  }
-  const rendered = await loadTarget(options, ctx.environment);
+  const rendered = await loadTarget(options, ctx.environment, ctx.env);
   const client = createClient({ kubeconfig: options.kubeconfig });
   ctx.log.info(`Kubernetes API ${client.server}`);
   return rendered
@@ -101,7 +89,7 @@ async function patchWorkloads(
   ctx: DeployContext,
 ): Promise<DeployResult> {
   const namespace = options.namespace || client.namespace;
-  const refs = (options.workloads ?? []).filter((w) => w.trim()).map((w) => parseWorkload(w, namespace));
+  const refs = (options.workloads ?? []).map((w) => parseWorkload(w, namespace));
   // Check every workload before patching any, so a typo changes nothing.
   const plans: Array<{ ref: WorkloadRef; live: KObject; names: Array<{ name: string; image: string }> }> = [];
   for (const ref of refs) {

@@ -1,4 +1,7 @@
-/** What the deploy-env / rollback steps pass to the kubernetes strategy (already parsed inputs). */
+/**
+ * What the deploy-env / rollback steps pass to the kubernetes strategy: parsed and checked at the
+ * edge (src/steps/deploy-settings.ts): manifests or workloads, never both; valid workload names.
+ */
 export interface KubernetesTarget {
   /** Kustomize directories, manifest files or globs; `{environment}` is replaced. */
   manifests?: string[];
@@ -13,8 +16,8 @@ export interface KubernetesTarget {
   rolloutTimeoutMs: number;
   /** How often the rollout is polled (default 1 s). */
   pollIntervalMs?: number;
-  /** Base directory for relative manifest paths (default: the process working directory). */
-  workingDirectory?: string;
+  /** Base directory for relative manifest paths (the step's working directory). */
+  workingDirectory: string;
   /** kubectl binary for `kubectl kustomize` (default `kubectl` on PATH). */
   kubectl?: string;
 }

@@ -3,16 +3,14 @@
  * real `kubectl kustomize` (argv, no shell), a plain directory contributes its *.yaml/*.yml/*.json
  * files (like `kubectl apply -f dir`), and files/globs are read as multi-document YAML.
  */
-import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { glob, readdir, readFile, stat } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve } from 'node:path';
-import { promisify } from 'node:util';
 import { parseAllDocuments } from 'yaml';
 import { InputError, StepError } from '../../errors.js';
+import { CommandNotFound, type Env, runProcess } from '../../process.js';
 import type { KObject } from './client.js';
 
-const run = promisify(execFile);
 const KUSTOMIZATION = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'];
 const MANIFEST = /\.(ya?ml|json)$/i;
 
@@ -22,6 +20,8 @@ export interface RenderOptions {
   /** Base directory for relative paths. */
   cwd: string;
   kubectl?: string;
+  /** The environment kubectl runs with (the runner's). */
+  env?: Env;
 }
 
 export interface RenderedObject {
@@ -64,7 +64,7 @@ export async function renderManifests(options: RenderOptions): Promise<RenderedO
     }
     if ((await stat(path)).isDirectory()) {
       if (KUSTOMIZATION.some((name) => existsSync(join(path, name)))) {
-        const text = await kustomize(options.kubectl ?? 'kubectl', path, shown(path));
+        const text = await kustomize(options.kubectl ?? 'kubectl', path, shown(path), options.env);
         out.push(...parseManifest(text, `kustomize ${shown(path)}`));
       } else {
         const files = (await readdir(path)).filter((f) => MANIFEST.test(f)).sort();
@@ -91,18 +91,20 @@ export async function renderManifests(options: RenderOptions): Promise<RenderedO
   return out;
 }
 
-async function kustomize(kubectl: string, dir: string, shown: string): Promise<string> {
-  try {
-    const { stdout } = await run(kubectl, ['kustomize', dir], { maxBuffer: 64 * 1024 * 1024 });
-    return stdout;
-  } catch (err) {
-    const e = err as { code?: string | number; stderr?: string; message: string };
-    if (e.code === 'ENOENT')
+async function kustomize(kubectl: string, dir: string, shown: string, env?: Env): Promise<string> {
+  const result = await runProcess([kubectl, 'kustomize', dir], env ? { env } : {}).catch((err: unknown) => {
+    if (err instanceof CommandNotFound)
       throw new StepError(
         `kubectl is needed to render the kustomize directory "${shown}" but was not found on PATH`,
       );
-    throw new StepError(`kubectl kustomize ${shown} failed: ${(e.stderr || e.message).trim()}`);
+    throw err;
+  });
+  if (result.code !== 0) {
+    throw new StepError(
+      `kubectl kustomize ${shown} failed: ${(result.stderr || `exit ${result.code}`).trim()}`,
+    );
   }
+  return result.stdout;
 }
 
 /** Multi-document YAML (or JSON) into objects; `kind: List` is flattened, empty documents skipped. */

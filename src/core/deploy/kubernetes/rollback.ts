@@ -28,12 +28,12 @@ export async function rollbackKubernetes(
   options: KubernetesRollbackOptions,
   ctx: DeployContext,
 ): Promise<RollbackResult> {
-  const rendered = await loadTarget(options, ctx.environment);
+  const rendered = await loadTarget(options, ctx.environment, ctx.env);
   const client = createClient({ kubeconfig: options.kubeconfig });
   const namespace = options.namespace || client.namespace;
   const refs = rendered
     ? rolloutRefs(await placeObjects(client, rendered, options.namespace))
-    : (options.workloads ?? []).filter((w) => w.trim()).map((w) => parseWorkload(w, namespace));
+    : (options.workloads ?? []).map((w) => parseWorkload(w, namespace));
   const other = refs.find((r) => r.kind !== 'Deployment');
   if (other)
     throw new InputError(
@@ -96,9 +96,8 @@ async function plan(client: KubeClient, ref: WorkloadRef, options: KubernetesRol
       `${describe(ref)} was not found in namespace ${ref.namespace}; nothing was rolled back`,
     );
   const containers: Array<{ name: string; image: string }> = live.spec?.template?.spec?.containers ?? [];
-  const byImage = options.image
-    ? containers.find((c) => matchesRepository(c.image, options.image as string))
-    : undefined;
+  const image = options.image;
+  const byImage = image ? containers.find((c) => matchesRepository(c.image, image)) : undefined;
   const chosen = options.containers?.length
     ? containers.find((c) => options.containers?.includes(c.name))
     : (byImage ?? containers[0]);

@@ -1,45 +1,24 @@
 /** Resolving what a deploy or rollback acts on: rendered objects with namespaces, or workload references. */
 import { InputError } from '../../errors.js';
+import type { Env } from '../../process.js';
 import type { KObject, KubeClient } from './client.js';
 import type { KubernetesTarget } from './options.js';
 import { type RenderedObject, renderManifests } from './render.js';
-import { parseWorkload, ROLLOUT_KINDS, type WorkloadRef } from './workloads.js';
+import { ROLLOUT_KINDS, type WorkloadRef } from './workloads.js';
 
-/** Checks the target inputs without touching the cluster; renders manifests (bad input fails here). */
+/** Renders the manifests (a missing or broken one fails here, before the cluster is touched); none with workloads. */
 export async function loadTarget(
   options: KubernetesTarget,
   environment: string,
+  env?: Env,
 ): Promise<RenderedObject[] | undefined> {
-  const manifests = (options.manifests ?? []).filter((m) => m.trim());
-  const workloads = (options.workloads ?? []).filter((w) => w.trim());
-  if (manifests.length > 0 && workloads.length > 0) {
-    throw new InputError(
-      'workloads',
-      workloads.join('\n'),
-      'empty when `manifests` is set (workloads alone patches the image of existing workloads)',
-    );
-  }
-  if (manifests.length === 0 && workloads.length === 0) {
-    throw new InputError(
-      'manifests',
-      '',
-      'a kustomize directory, manifest files or globs — or set `workloads` (e.g. deployment/web) to patch existing workloads',
-    );
-  }
-  for (const w of workloads) parseWorkload(w, 'default');
-  if (!Number.isFinite(options.rolloutTimeoutMs) || options.rolloutTimeoutMs <= 0) {
-    throw new InputError(
-      'rollout-timeout',
-      String(options.rolloutTimeoutMs),
-      'a positive duration such as 5m',
-    );
-  }
-  if (manifests.length === 0) return undefined;
+  if (!options.manifests?.length) return undefined;
   return renderManifests({
-    manifests,
+    manifests: options.manifests,
     environment,
-    cwd: options.workingDirectory ?? process.cwd(),
+    cwd: options.workingDirectory,
     kubectl: options.kubectl,
+    ...(env ? { env } : {}),
   });
 }
 

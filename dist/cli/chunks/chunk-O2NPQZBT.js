@@ -1,3 +1,0 @@
-#!/usr/bin/env node
-import{createRequire as __scCreateRequire}from'node:module';const require=__scCreateRequire(import.meta.url);
-function i(e,r=Math.random){return Math.round(e*(.75+.25*r()))}function o(e,r=Date.now()){if(!e)return;let n=Number(e);if(Number.isFinite(n)&&n>=0)return n*1e3;let t=Date.parse(e);return Number.isNaN(t)?void 0:Math.max(0,t-r)}function b(e,r){return Math.min(o(r.retryAfter)??i(r.baseMs*2**e),r.capMs)}function m(e,r){return new Promise(n=>{if(e<=0||r?.aborted)return n();let t=setTimeout(u,e);function u(){clearTimeout(t),r?.removeEventListener("abort",u),n()}r?.addEventListener("abort",u,{once:!0})})}function a(e){return e===408||e===429||e>=500}export{i as a,o as b,b as c,m as d,a as e};

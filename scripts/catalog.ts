@@ -1,0 +1,54 @@
+// Assembles the layout GitLab's CI/CD Catalog needs from gitlab-components/:
+//   <target>/templates/<component>/template.yml (+ its README.md)
+//   <target>/README.md listing every component with every input
+// so that `include: component: $CI_SERVER_FQDN/<group>/stagecraft/<component>@<version>` works
+// once <target> is pushed as the catalog project and tagged.
+// Usage: node scripts/run-ts.mjs scripts/catalog.ts <target-dir>
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import YAML from 'yaml';
+import { inputRows, type SpecInput } from './generate-gitlab.js';
+
+const ROOT = resolve(import.meta.dirname, '..');
+
+/** The spec inputs of one template.yml (its first YAML document). */
+function templateInputs(text: string): Record<string, SpecInput> {
+  const [header] = YAML.parseAllDocuments(text);
+  return header?.toJS()?.spec?.inputs ?? {};
+}
+
+function readmeSection(name: string, inputs: Record<string, SpecInput>): string {
+  const rows = inputRows(inputs, false);
+  return `## ${name}\n\n\`\`\`yaml\ninclude:\n  - component: $CI_SERVER_FQDN/<group>/stagecraft/${name}@<version>\n\`\`\`\n\nDetails: [templates/${name}/README.md](templates/${name}/README.md).\n\n| input | type | default | meaning |\n| --- | --- | --- | --- |\n${rows.join('\n')}\n`;
+}
+
+/** Copies every component into <target>/templates and writes the catalog README; returns the names. */
+function assembleCatalog(target: string, source = join(ROOT, 'gitlab-components')): string[] {
+  const names = readdirSync(source, { withFileTypes: true })
+    .filter((d) => d.isDirectory() && existsSync(join(source, d.name, 'template.yml')))
+    .map((d) => d.name)
+    .sort();
+  const sections = [];
+  for (const name of names) {
+    const dir = join(target, 'templates', name);
+    mkdirSync(dir, { recursive: true });
+    cpSync(join(source, name, 'template.yml'), join(dir, 'template.yml'));
+    if (existsSync(join(source, name, 'README.md')))
+      cpSync(join(source, name, 'README.md'), join(dir, 'README.md'));
+    sections.push(readmeSection(name, templateInputs(readFileSync(join(dir, 'template.yml'), 'utf8'))));
+  }
+  const { version, description } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
+  writeFileSync(
+    join(target, 'README.md'),
+    `# stagecraft — GitLab CI/CD components (${version})\n\n${description}\n\nEach component is one job that runs the \`stagecraft\` CLI; inputs reach it only as\n\`STAGECRAFT_INPUT_<NAME>\` variables and outputs come back as the dotenv report\n\`stagecraft.env\` (\`STAGECRAFT_<OUTPUT>\`).\n\n${sections.join('\n')}`,
+  );
+  return names;
+}
+
+const target = process.argv[2];
+if (!target) {
+  console.error('usage: node scripts/run-ts.mjs scripts/catalog.ts <target-dir>');
+  process.exit(2);
+}
+const names = assembleCatalog(resolve(target));
+console.log(`catalog: ${names.length} components in ${resolve(target)}/templates: ${names.join(', ')}`);

@@ -1,0 +1,171 @@
+// Generates the root action.yml: `promote`, a composite action that runs the bundled steps
+// deploy-env → smoke-test → (on failure) rollback → gate-merge → notify-pr. Its inputs are the
+// union of what that path needs, taken from the step definitions so names, defaults and
+// descriptions never drift. Inputs reach each step through `env:` (INPUT_<NAME>), never by
+// expression into `run:` text.
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import YAML from 'yaml';
+import { actionDefault, BRANDING, inputsOf, type Step } from './generated.js';
+
+interface ActionInput {
+  description: string;
+  required: boolean;
+  default?: string;
+}
+
+// Inputs a sub-step gets from the promote path itself rather than from the user.
+const OVERRIDES: Record<string, Record<string, string>> = {
+  'smoke-test': { url: '${{ steps.deploy.outputs.url || inputs.url }}' },
+  rollback: {
+    environment: '${{ steps.deploy.outputs.environment }}',
+    reason: "${{ format('smoke test of {0} failed', steps.deploy.outputs.image) }}",
+  },
+  'gate-merge': {
+    mode: 'set',
+    state:
+      "${{ (steps.deploy.outcome == 'failure' || steps.smoke.outcome == 'failure') && 'failure' || 'success' }}",
+    description:
+      "${{ steps.smoke.outcome == 'failure' && format('smoke test failed on {0}; rolled back', steps.deploy.outputs.environment) || steps.deploy.outcome == 'failure' && 'deploy failed' || format('verified on {0}', steps.deploy.outputs.environment) }}",
+  },
+  'notify-pr': {
+    environment: '${{ steps.deploy.outputs.environment }}',
+    image: '${{ steps.deploy.outputs.image || inputs.image }}',
+    url: '${{ steps.deploy.outputs.url || inputs.url }}',
+    status:
+      "${{ steps.smoke.outcome == 'failure' && 'rolled-back' || steps.deploy.outcome == 'failure' && 'failure' || 'success' }}",
+  },
+};
+// Inputs of a sub-step that promote does not expose (they belong to other uses of the step).
+const HIDDEN: Record<string, string[]> = {
+  rollback: ['to'],
+  // gate-merge/notify-pr `repository` (the GitHub repo) and notify-pr's sticky `key` would clash
+  // with deploy-env's gitops inputs of the same names; their defaults (this repo, {environment}) fit.
+  'gate-merge': ['contexts', 'timeout', 'poll-interval', 'sha', 'repository'],
+  'notify-pr': ['sha', 'key', 'repository'],
+};
+
+const OWN_INPUTS: Record<string, ActionInput> = {
+  smoke: {
+    description: 'Run the smoke test after deploying (needs `url` or a deploy-env url output)',
+    required: false,
+    default: 'true',
+  },
+  'rollback-on-failure': {
+    description: 'Roll back when the smoke test fails (the step still fails)',
+    required: false,
+    default: 'true',
+  },
+  gate: {
+    description:
+      'Write the gate-merge commit status (success, or failure after a failed deploy or smoke test)',
+    required: false,
+    default: 'true',
+  },
+  notify: {
+    description: 'Comment on the pull request(s) of the commit (and Slack when a webhook is given)',
+    required: false,
+    default: 'true',
+  },
+};
+
+const PATH: { id: string; step: string; if: string | undefined }[] = [
+  { id: 'deploy', step: 'deploy-env', if: undefined },
+  {
+    id: 'smoke',
+    step: 'smoke-test',
+    if: "inputs.smoke == 'true' && steps.deploy.outputs.skipped != 'true'",
+  },
+  {
+    id: 'rollback',
+    step: 'rollback',
+    if: "failure() && steps.smoke.outcome == 'failure' && inputs.rollback-on-failure == 'true'",
+  },
+  {
+    id: 'gate',
+    step: 'gate-merge',
+    if: "always() && inputs.gate == 'true' && steps.deploy.outputs.skipped != 'true'",
+  },
+  {
+    id: 'notify',
+    step: 'notify-pr',
+    if: "always() && inputs.notify == 'true' && steps.deploy.outputs.skipped != 'true'",
+  },
+];
+
+function promoteAction(steps: Step[]): string | undefined {
+  const found = new Map(steps.map((s) => [s.name, s]));
+  if (!PATH.every((p) => found.has(p.step))) return undefined;
+  const byName = (name: string) => found.get(name) as Step;
+  const inputs: Record<string, ActionInput> = {};
+  for (const { step } of PATH) {
+    for (const [name, def] of inputsOf(byName(step))) {
+      if (OVERRIDES[step]?.[name] !== undefined || HIDDEN[step]?.includes(name) || inputs[name]) continue;
+      const dflt = actionDefault(def);
+      // `url` is required by smoke-test but may come from deploy-env's output, so not required here.
+      inputs[name] = {
+        description: `${def.description} (${step})`,
+        required: Boolean(def.required) && name !== 'url',
+        ...(dflt !== undefined ? { default: dflt } : {}),
+      };
+    }
+  }
+  Object.assign(inputs, OWN_INPUTS);
+  const runSteps = PATH.map(({ id, step, if: cond }) => {
+    const env: Record<string, string> = {};
+    for (const name of Object.keys(byName(step).inputs)) {
+      if (HIDDEN[step]?.includes(name)) continue;
+      env[`INPUT_${name.toUpperCase()}`] = OVERRIDES[step]?.[name] ?? `\${{ inputs.${name} }}`;
+    }
+    for (const [name, value] of Object.entries(OVERRIDES[step] ?? {}))
+      env[`INPUT_${name.toUpperCase()}`] = value;
+    return {
+      name: `${byName(step).title}`,
+      id,
+      ...(cond ? { if: cond } : {}),
+      shell: 'bash',
+      run: `node "$GITHUB_ACTION_PATH/dist/${step}/index.js"`,
+      env,
+    };
+  });
+  const out = (step: string, id: string) =>
+    Object.fromEntries(
+      Object.entries(byName(step).outputs).map(([name, description]) => [
+        name,
+        { description: `${description} (${step})`, value: `\${{ steps.${id}.outputs.${name} }}` },
+      ]),
+    );
+  const outputs = {
+    ...out('deploy-env', 'deploy'),
+    ...out('smoke-test', 'smoke'),
+    'rolled-back': {
+      description: '`true` when the smoke test failed and the environment was rolled back',
+      value: "${{ steps.rollback.outcome == 'success' }}",
+    },
+    'gate-state': {
+      description: 'The commit status written by gate-merge',
+      value: '${{ steps.gate.outputs.state }}',
+    },
+    'comment-ids': {
+      description: 'Pull request comments written by notify-pr',
+      value: '${{ steps.notify.outputs.comment-ids }}',
+    },
+  };
+  const doc = {
+    name: 'stagecraft promote',
+    description:
+      'Deploy an image, smoke-test it, roll back on failure, set the merge gate and tell the pull request.',
+    author: 'stagecraft',
+    branding: BRANDING,
+    inputs,
+    outputs,
+    runs: { using: 'composite', steps: runSteps },
+  };
+  return `# Generated by scripts/generate-promote.ts from src/steps (npm run build): edit those, not this file.\n${YAML.stringify(doc, { lineWidth: 0 })}`;
+}
+
+/** Writes action.yml when the steps of the promote path all exist. */
+export function generatePromote(root: string, steps: Step[]): void {
+  const text = promoteAction(steps);
+  if (text) writeFileSync(join(root, 'action.yml'), text);
+}

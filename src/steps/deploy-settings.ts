@@ -1,0 +1,258 @@
+/**
+ * The one typed settings object of deploy-env and rollback, made at the edge from the parsed
+ * inputs: a target discriminated by `strategy` that carries only its strategy's fields. Every
+ * check across inputs happens here (InputError), so a bad input fails with one clear error before
+ * anything is cloned, applied or recorded, and neither the strategies nor core check it again.
+ */
+import { parseWorkload } from '../core/deploy/kubernetes/workloads.js';
+import { errorMessage, InputError } from '../core/errors.js';
+import { formatImageRef, parseImageRef } from '../core/image-ref.js';
+import type { SettingsSource } from '../platform/step.js';
+import { DEFAULT_ROLLOUT_TIMEOUT_MS, type ParsedImage, type TargetInputs } from './deploy-inputs.js';
+
+export interface GitopsTarget {
+  strategy: 'gitops';
+  /** Git URL or path; absent: this repository on the CI platform (resolved when deploying). */
+  repository?: string;
+  branch?: string;
+  /** File to change; `{environment}` is replaced once the environment is known. */
+  file: string;
+  key: string[];
+  valueKind: 'tag' | 'digest' | 'ref';
+  commitMessage?: string;
+  token?: string;
+  /** The user name that goes with a token in HTTP basic auth on the platform. */
+  tokenUser: string;
+}
+
+export interface KubernetesTarget {
+  strategy: 'kubernetes';
+  /** Kustomize directories, files or globs (`{environment}` not yet replaced); empty with workloads. */
+  manifests: string[];
+  /** `deployment/web` …, each checked; empty with manifests. */
+  workloads: string[];
+  namespace?: string;
+  kubeconfig?: string;
+  containers?: string[];
+  rolloutTimeoutMs: number;
+}
+
+export interface TerraformTarget {
+  strategy: 'terraform';
+  workingDirectory: string;
+  varName: string;
+  varFile?: string;
+  apply: boolean;
+}
+
+interface EcsService {
+  strategy: 'ecs';
+  cluster: string;
+  service: string;
+  containers?: string[];
+  /** The `aws-region` input, else AWS_REGION / AWS_DEFAULT_REGION. */
+  region: string;
+  endpointUrl?: string;
+  forceNewDeployment: boolean;
+  desiredCount?: number;
+  rolloutTimeoutMs: number;
+}
+
+/** ecs: an existing revision (ARN or `family:revision`), or (deploy only) a task definition file. */
+export type EcsTarget = EcsService &
+  (
+    | { taskDefinitionArn: string; taskDefinition?: undefined }
+    | { taskDefinitionArn?: undefined; taskDefinition?: string }
+  );
+
+export type Target = GitopsTarget | KubernetesTarget | TerraformTarget | EcsTarget;
+
+/** An ecs deploy registers a revision with `image`, or deploys an existing revision as it is. */
+export type EcsDeployTarget =
+  | (EcsService & { taskDefinitionArn: string; taskDefinition?: undefined; image?: ParsedImage })
+  | (EcsService & { taskDefinitionArn?: undefined; taskDefinition?: string; image: ParsedImage });
+
+/** What deploy-env deploys: every strategy has its image, ecs may name a revision instead. */
+export type DeployTarget =
+  | (GitopsTarget & { image: ParsedImage /** The text written into the file. */; value: string })
+  | (KubernetesTarget & { image: ParsedImage })
+  | (TerraformTarget & { image: ParsedImage })
+  | EcsDeployTarget;
+
+const REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
+const ARN = /^arn:aws[a-z-]*:ecs:[a-z0-9-]+:\d{12}:task-definition\/[A-Za-z0-9_-]{1,255}:\d+$/;
+const FAMILY_REVISION = /^[A-Za-z0-9_-]{1,255}:\d+$/;
+
+/** The target of rollback (and the strategy part of deploy-env's). */
+export function parseTarget(
+  input: TargetInputs,
+  source: SettingsSource,
+  mode: 'deploy' | 'rollback' = 'rollback',
+): Target {
+  switch (input.strategy) {
+    case 'gitops':
+      return {
+        strategy: 'gitops',
+        ...(input.repository ? { repository: input.repository } : {}),
+        ...(input.branch ? { branch: input.branch } : {}),
+        file: input.file,
+        key: input.key,
+        valueKind: input.value,
+        ...(input.commitMessage ? { commitMessage: input.commitMessage } : {}),
+        ...(input.token ? { token: input.token } : {}),
+        tokenUser: source.ctx.provider === 'gitlab' ? 'gitlab-ci-token' : 'x-access-token',
+      };
+    case 'kubernetes':
+      return kubernetesTarget(input);
+    case 'terraform':
+      return {
+        strategy: 'terraform',
+        workingDirectory: input.workingDirectory,
+        varName: input.varName,
+        ...(input.varFile ? { varFile: input.varFile } : {}),
+        apply: input.apply,
+      };
+    case 'ecs':
+      return ecsTarget(input, source.env, mode);
+  }
+}
+
+function kubernetesTarget(input: TargetInputs): KubernetesTarget {
+  const manifests = input.manifests ?? [];
+  const workloads = input.workloads ?? [];
+  if (!manifests.length && !workloads.length) {
+    throw new InputError('manifests', '', 'strategy kubernetes needs `manifests` or `workloads`');
+  }
+  if (manifests.length && workloads.length) {
+    throw new InputError(
+      'workloads',
+      workloads.join('\n'),
+      'empty when `manifests` is set (workloads alone patches the image of existing workloads)',
+    );
+  }
+  for (const w of workloads) parseWorkload(w, 'default');
+  return {
+    strategy: 'kubernetes',
+    manifests,
+    workloads,
+    ...(input.namespace ? { namespace: input.namespace } : {}),
+    ...(input.kubeconfig ? { kubeconfig: input.kubeconfig } : {}),
+    ...(input.containers?.length ? { containers: input.containers } : {}),
+    rolloutTimeoutMs: input.rolloutTimeout ?? DEFAULT_ROLLOUT_TIMEOUT_MS.kubernetes,
+  };
+}
+
+function ecsTarget(
+  input: TargetInputs,
+  env: Record<string, string | undefined>,
+  mode: 'deploy' | 'rollback',
+): EcsTarget {
+  const service = input.service?.trim();
+  if (!service) throw new InputError('service', '', 'it is required for strategy ecs');
+  const region = input.awsRegion || env.AWS_REGION || env.AWS_DEFAULT_REGION;
+  if (!region) {
+    throw new InputError(
+      'aws-region',
+      '',
+      'no region: set `aws-region`, or AWS_REGION / AWS_DEFAULT_REGION in the environment',
+    );
+  }
+  if (!REGION.test(region)) throw new InputError('aws-region', region, 'an AWS region such as eu-west-1');
+  const arn = input.taskDefinitionArn?.trim();
+  if (arn !== undefined && !ARN.test(arn) && !FAMILY_REVISION.test(arn)) {
+    throw new InputError(
+      'task-definition-arn',
+      arn,
+      'a task definition ARN (arn:aws:ecs:<region>:<account>:task-definition/<family>:<revision>) or <family>:<revision>',
+    );
+  }
+  // A rollback registers nothing from a file: it returns to a revision or re-uses the current one.
+  const file = mode === 'deploy' ? input.taskDefinition : undefined;
+  if (file && arn !== undefined) {
+    throw new InputError(
+      'task-definition-arn',
+      arn,
+      'give either `task-definition` (a file to register) or `task-definition-arn`, not both',
+    );
+  }
+  const common: EcsService = {
+    strategy: 'ecs',
+    cluster: input.cluster,
+    service,
+    ...(input.containers?.length ? { containers: input.containers } : {}),
+    region,
+    ...(input.endpointUrl ? { endpointUrl: input.endpointUrl } : {}),
+    forceNewDeployment: input.forceNewDeployment,
+    ...(input.desiredCount !== undefined ? { desiredCount: input.desiredCount } : {}),
+    rolloutTimeoutMs: input.rolloutTimeout ?? DEFAULT_ROLLOUT_TIMEOUT_MS.ecs,
+  };
+  return arn !== undefined
+    ? { ...common, taskDefinitionArn: arn }
+    : { ...common, ...(file ? { taskDefinition: file } : {}) };
+}
+
+const missingImage = (strategy: string) =>
+  new InputError(
+    'image',
+    '',
+    strategy === 'ecs'
+      ? 'it is required unless `task-definition-arn` is given'
+      : `it is required for strategy ${strategy}`,
+  );
+
+/** deploy-env's target: the strategy's target with what it deploys. */
+export function parseDeployTarget(
+  input: TargetInputs & { image?: ParsedImage },
+  source: SettingsSource,
+): DeployTarget {
+  const image = input.image;
+  // The image first: without it nothing else about the target matters.
+  if (!image && !(input.strategy === 'ecs' && input.taskDefinitionArn)) throw missingImage(input.strategy);
+  const target = parseTarget(input, source, 'deploy');
+  if (target.strategy === 'ecs') {
+    if (target.taskDefinitionArn !== undefined) return { ...target, ...(image ? { image } : {}) };
+    if (image) return { ...target, image };
+  } else if (image) {
+    return target.strategy === 'gitops'
+      ? { ...target, image, value: gitopsValue(target, image) }
+      : { ...target, image };
+  }
+  throw missingImage(target.strategy); // already ruled out above
+}
+
+/** rollback's `to`: for ecs it must be an image reference (a tag or digest alone names nothing there). */
+export function parseRollbackTo(to: string | undefined, target: Target): string | undefined {
+  if (!to || target.strategy !== 'ecs') return to;
+  try {
+    parseImageRef(to);
+  } catch (err) {
+    throw new InputError('to', to, `for ecs, an image reference to return to (${errorMessage(err)})`);
+  }
+  return to;
+}
+
+/** The text written into the file for `value: tag|digest|ref`. */
+function gitopsValue(target: GitopsTarget, image: ParsedImage): string {
+  switch (target.valueKind) {
+    case 'tag':
+      if (!image.ref.tag) {
+        throw new InputError(
+          'image',
+          image.text,
+          'it has no tag, but `value: tag` writes the tag; use value: digest or ref',
+        );
+      }
+      return image.ref.tag;
+    case 'digest':
+      if (!image.ref.digest) {
+        throw new InputError(
+          'image',
+          image.text,
+          'it has no digest (`…@sha256:…`), but `value: digest` writes the digest',
+        );
+      }
+      return image.ref.digest;
+    case 'ref':
+      return image.text || formatImageRef(image.ref);
+  }
+}
