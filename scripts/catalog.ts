@@ -3,7 +3,9 @@
 //   <target>/README.md listing every component with every input
 // so that `include: component: $CI_SERVER_FQDN/<group>/stagecraft/<component>@<version>` works
 // once <target> is pushed as the catalog project and tagged.
-// Usage: node scripts/run-ts.mjs scripts/catalog.ts <target-dir>
+// Usage: node scripts/run-ts.mjs scripts/catalog.ts <target-dir> [--image <registry/path:version>]
+// --image stamps the job image the release pushed into every template's default (`job-image`,
+// and the promote component's `build-image`/`test-image`) in place of package.json `config.image`.
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import YAML from 'yaml';
@@ -23,7 +25,12 @@ function readmeSection(name: string, inputs: Record<string, SpecInput>): string 
 }
 
 /** Copies every component into <target>/templates and writes the catalog README; returns the names. */
-function assembleCatalog(target: string, source = join(ROOT, 'gitlab-components')): string[] {
+function assembleCatalog(target: string, image?: string, source = join(ROOT, 'gitlab-components')): string[] {
+  const { config } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
+  const escaped = String(config.image).replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const defaultImage = new RegExp(`^(\\s+default: )${escaped}:[0-9A-Za-z.+-]+$`, 'gm');
+  const stamp = (text: string) =>
+    image ? text.replace(defaultImage, (_m, lead: string) => `${lead}${image}`) : text;
   const names = readdirSync(source, { withFileTypes: true })
     .filter((d) => d.isDirectory() && existsSync(join(source, d.name, 'template.yml')))
     .map((d) => d.name)
@@ -32,7 +39,7 @@ function assembleCatalog(target: string, source = join(ROOT, 'gitlab-components'
   for (const name of names) {
     const dir = join(target, 'templates', name);
     mkdirSync(dir, { recursive: true });
-    cpSync(join(source, name, 'template.yml'), join(dir, 'template.yml'));
+    writeFileSync(join(dir, 'template.yml'), stamp(readFileSync(join(source, name, 'template.yml'), 'utf8')));
     if (existsSync(join(source, name, 'README.md')))
       cpSync(join(source, name, 'README.md'), join(dir, 'README.md'));
     sections.push(readmeSection(name, templateInputs(readFileSync(join(dir, 'template.yml'), 'utf8'))));
@@ -45,10 +52,10 @@ function assembleCatalog(target: string, source = join(ROOT, 'gitlab-components'
   return names;
 }
 
-const target = process.argv[2];
-if (!target) {
-  console.error('usage: node scripts/run-ts.mjs scripts/catalog.ts <target-dir>');
+const [target, flag, image] = process.argv.slice(2);
+if (!target || (flag !== undefined && (flag !== '--image' || !image))) {
+  console.error('usage: node scripts/run-ts.mjs scripts/catalog.ts <target-dir> [--image <ref>]');
   process.exit(2);
 }
-const names = assembleCatalog(resolve(target));
+const names = assembleCatalog(resolve(target), image);
 console.log(`catalog: ${names.length} components in ${resolve(target)}/templates: ${names.join(', ')}`);

@@ -16,8 +16,15 @@ export interface SpecInput {
   default?: unknown;
 }
 
-/** Job image: Node 24 with git (gitops needs it); build-push-image needs buildah as well. */
-const DEFAULT_JOB_IMAGE = 'node:24-bookworm';
+/**
+ * The pack's own job image at the component's version (docker/Dockerfile, `npm run image`): the CLI
+ * as `stagecraft`, Node 24, git, buildah, kubectl with kustomize. The release stamps the registry
+ * path it pushed to into the templates (package.json `config.image` names the default).
+ */
+export function defaultJobImage(root: string, version: string): string {
+  const { config } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+  return `${config.image}:${version}`;
+}
 
 /** GitLab-side defaults that differ from the CLI's, like githubDefault does for action.yml. */
 const GITLAB_DEFAULTS: Record<string, Record<string, string>> = {
@@ -34,17 +41,22 @@ const JOB_DEFAULTS: Record<string, { when?: string; 'allow-failure'?: boolean }>
   rollback: { when: 'manual', 'allow-failure': true },
 };
 
+const TERRAFORM_NOTE =
+  '\n`strategy: terraform` runs `terraform`, which the default job image does not ship (its licence\nforbids redistribution): set `job-image` to an image that adds it, e.g. one built\n`FROM <the default job image>` with `COPY --from=hashicorp/terraform:1.11 /bin/terraform /usr/local/bin/terraform`.\nWithout it the job fails with one error naming terraform and this fix.\n';
+
 /** Extra README text per step. */
 const NOTES: Record<string, string> = {
   'build-push-image':
-    '\nThe job image needs Node 24 and buildah (no Docker engine in a GitLab job): set `job-image` to\nthe image `docker/Dockerfile` builds (target `full`), and `cli` to `stagecraft`. It pushes to\n`$CI_REGISTRY_IMAGE` with `$CI_REGISTRY_USER`/`$CI_REGISTRY_PASSWORD` unless told otherwise.\n',
+    '\nThe default job image builds with buildah (vfs storage, chroot isolation; no Docker engine in a\nGitLab job). It pushes to `$CI_REGISTRY_IMAGE` with `$CI_REGISTRY_USER`/`$CI_REGISTRY_PASSWORD`\nunless told otherwise.\n',
+  'deploy-env': TERRAFORM_NOTE,
+  rollback: TERRAFORM_NOTE,
 };
 
 /** deploy-env and rollback record a GitLab environment, which is fixed when the pipeline is created. */
 const ENVIRONMENT_STEPS = new Set(['deploy-env', 'rollback']);
 
 /** The component-only inputs every template declares, around the step's own. */
-function jobInputs(step: Step, version: string): Record<string, SpecInput> {
+function jobInputs(step: Step, version: string, jobImage: string): Record<string, SpecInput> {
   const d = JOB_DEFAULTS[step.name] ?? {};
   return {
     stage: { description: 'Pipeline stage of the job', default: step.stage },
@@ -54,12 +66,12 @@ function jobInputs(step: Step, version: string): Record<string, SpecInput> {
     },
     'job-image': {
       description:
-        'Container image of the job: Node 24 (and whatever the strategy runs: git, kubectl, terraform, buildah)',
-      default: DEFAULT_JOB_IMAGE,
+        "Container image of the job: the pack's image (CLI as `stagecraft`, Node 24, git, buildah, kubectl with kustomize). It has no terraform: for `strategy: terraform` use an image that adds it",
+      default: jobImage,
     },
     cli: {
-      description: 'Command that runs the stagecraft CLI, e.g. `node dist/cli/index.js` or `stagecraft`',
-      default: `npx --yes stagecraft@${version}`,
+      description: `Command that runs the stagecraft CLI: \`stagecraft\` in the pack's image, \`npx --yes stagecraft@${version}\` in any Node >= 20 image`,
+      default: 'stagecraft',
     },
     when: {
       description: 'When the job runs (`manual` waits for a person, e.g. a production apply)',
@@ -110,8 +122,12 @@ function specInput(step: Step, name: string, def: InputDef): SpecInput {
   return spec;
 }
 
-function componentSpec(step: Step, version: string): { spec: { inputs: Record<string, SpecInput> } } {
-  const extra = jobInputs(step, version);
+function componentSpec(
+  step: Step,
+  version: string,
+  jobImage: string,
+): { spec: { inputs: Record<string, SpecInput> } } {
+  const extra = jobInputs(step, version, jobImage);
   for (const name of Object.keys(step.inputs)) {
     if (name in extra)
       throw new Error(`${step.name}: input "${name}" clashes with the component input of that name`);
@@ -146,10 +162,10 @@ function componentJob(step: Step) {
   return { '$[[ inputs.job-name ]]': job };
 }
 
-function componentTemplate(step: Step, version: string): string {
+function componentTemplate(step: Step, version: string, jobImage: string): string {
   const header = generatedHeader(step);
   const opts = { lineWidth: 0 };
-  return `${header}${YAML.stringify(componentSpec(step, version), opts)}---\n${YAML.stringify(componentJob(step), opts)}`;
+  return `${header}${YAML.stringify(componentSpec(step, version, jobImage), opts)}---\n${YAML.stringify(componentJob(step), opts)}`;
 }
 
 /** What a spec input accepts, for the meaning column ('' when any text goes). */
@@ -172,9 +188,9 @@ export function inputRows(inputs: Record<string, SpecInput>, withAccepted = true
   });
 }
 
-function componentReadme(step: Step, version: string): string {
-  const { spec } = componentSpec(step, version);
-  const extra = Object.keys(jobInputs(step, version));
+function componentReadme(step: Step, version: string, jobImage: string): string {
+  const { spec } = componentSpec(step, version, jobImage);
+  const extra = Object.keys(jobInputs(step, version, jobImage));
   const own = Object.fromEntries(Object.entries(spec.inputs).filter(([n]) => !extra.includes(n)));
   const job = Object.fromEntries(Object.entries(spec.inputs).filter(([n]) => extra.includes(n)));
   const required = Object.entries(own).filter(([, s]) => !('default' in s));
@@ -225,10 +241,11 @@ ${outputs.join('\n')}
 /** Writes every step's component; called from generate() in scripts/generate.ts. */
 export function generateGitlab(root: string, steps: Step[]): void {
   const { version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+  const jobImage = defaultJobImage(root, version);
   for (const step of steps) {
     const dir = join(root, 'gitlab-components', step.name);
     mkdirSync(dir, { recursive: true });
-    writeFileSync(join(dir, 'template.yml'), componentTemplate(step, version));
-    writeFileSync(join(dir, 'README.md'), componentReadme(step, version));
+    writeFileSync(join(dir, 'template.yml'), componentTemplate(step, version, jobImage));
+    writeFileSync(join(dir, 'README.md'), componentReadme(step, version, jobImage));
   }
 }

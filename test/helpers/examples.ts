@@ -21,14 +21,19 @@ export function exampleFiles(path: string): Record<string, string> {
  * (the test project's catalog) and run the committed CLI bundle, and `extra` inputs are added per
  * component (e.g. `tls-verify: false` for the loopback registry).
  */
-export function localizePipeline(text: string, extra: Record<string, Record<string, unknown>> = {}): string {
+export function localizePipeline(
+  text: string,
+  extra: Record<string, Record<string, unknown>> = {},
+  cli: string | null = CLI,
+): string {
   const doc = YAML.parse(text);
   for (const item of doc.include ?? []) {
     const match = /\/stagecraft\/([a-z-]+)@/.exec(item.component ?? '');
     if (!match) continue;
     const name = match[1] as string;
     item.component = component(name);
-    item.inputs = { ...item.inputs, cli: CLI, ...(extra[name] ?? {}) };
+    // cli null: the component's defaults (job image and `stagecraft`) are kept.
+    item.inputs = { ...item.inputs, ...(cli ? { cli } : {}), ...(extra[name] ?? {}) };
   }
   return YAML.stringify(doc);
 }

@@ -8,6 +8,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { dockerEnv } from './docker.js';
 import { nodeBinary, ROOT } from './runner.js';
 
 /** What a pipeline writes to `include: - component:` to use a component of the test project. */
@@ -77,10 +78,25 @@ export interface PipelineOptions {
   env?: Record<string, string>;
   /** Kills the pipeline (and its jobs) after this long; the run then reports code -1. */
   timeoutMs?: number;
+  /**
+   * Runs the jobs in real containers (gitlab-ci-local's docker executor) on the jest run's Docker
+   * engine, with host networking so they reach the loopback fakes: `helperImage` needs bash and
+   * rsync (the job image has both); `volumes` are `host:container[:ro]` mounts (e.g. a kubeconfig).
+   * Job containers get SYS_ADMIN and no seccomp filter, as on a runner set up for buildah
+   * (test/helpers/docker-runner.sh).
+   */
+  docker?: { helperImage: string; volumes?: string[] };
 }
 
 export async function runPipeline(project: Project, options: PipelineOptions = {}): Promise<PipelineRun> {
-  const args = [GCL, '--force-shell-executor', '--no-color'];
+  const args = [GCL, '--no-color'];
+  if (options.docker) {
+    args.push('--helper-image', options.docker.helperImage, '--pull-policy', 'if-not-present');
+    args.push('--network', 'host', '--container-executable', join(ROOT, 'test/helpers/docker-runner.sh'));
+    for (const v of options.docker.volumes ?? []) args.push('--volume', v);
+  } else {
+    args.push('--force-shell-executor');
+  }
   for (const [k, v] of Object.entries(options.variables ?? {})) args.push('--variable', `${k}=${v}`);
   for (const name of options.unset ?? []) args.push('--unset-variable', name);
   for (const job of options.manual ?? []) args.push('--manual', job);
@@ -91,6 +107,7 @@ export async function runPipeline(project: Project, options: PipelineOptions = {
     env: {
       PATH: `${dirname(nodeBinary())}:${process.env.PATH ?? ''}`,
       HOME: process.env.HOME ?? '/tmp',
+      ...(options.docker ? dockerEnv() : {}),
       ...options.env,
     },
   });

@@ -18,7 +18,11 @@ it('runs the whole promotion and ends with the version production runs', async (
     },
   );
   expect(stdout).toContain('deploy-env failed: deployment/shop in namespace staging will not become ready');
-  expect(stdout).toContain('ImagePullBackOff');
+  // The pull failure is caught at its first state (ErrImagePull) or after the kubelet backs off
+  // (ImagePullBackOff), depending on how fast the step polls: both are fail-fast verdicts.
+  expect(stdout).toMatch(
+    /container shop: (ErrImagePull|ImagePullBackOff) — Failed to pull image|Back-off pulling image/,
+  );
   expect(stdout).toMatch(/same digest as staging/);
   expect(stdout).toContain(`Production runs version ${sha.slice(0, 7)} (sha256:`);
   expect(stdout).not.toContain('FAILED');

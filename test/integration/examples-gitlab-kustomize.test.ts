@@ -1,11 +1,14 @@
 /**
- * examples/gitlab/kustomize-branches (setup 2) run by gitlab-ci-local: the unit tests run inside a
- * real buildah build pushed to a real registry, `kubectl kustomize` renders the overlay the
- * branch or tag picks, and the deploy and the manual rollback talk to the fake Kubernetes API.
- * The tests share the registry, the cluster and the project, and run in order.
+ * examples/gitlab/kustomize-branches (setup 2) run by gitlab-ci-local's docker executor: every job
+ * in a real container of the job image `npm run image` built, with the components' default
+ * `job-image` and `cli` (only endpoints are given). The unit tests run inside a real buildah build
+ * (in the job container) pushed to a real registry, `kubectl kustomize` (the image's) renders the
+ * overlay the branch or tag picks, and the deploy and the manual rollback talk to the fake
+ * Kubernetes API. The tests share the registry, the cluster and the project, and run in order.
  */
-import { execFileSync } from 'node:child_process';
-import { join } from 'node:path';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, expect, jest, test } from '@jest/globals';
 import { type FakeKube, startFakeKube } from '../fakes/kube-apiserver/index.js';
 import { exampleFiles, localizePipeline } from '../helpers/examples.js';
@@ -15,8 +18,8 @@ import {
   type Project,
   runPipeline,
 } from '../helpers/gitlab-ci-local.js';
+import { jobImage, seedBusybox } from '../helpers/job-image.js';
 import { startRegistry, type TestRegistry } from '../helpers/registry.js';
-import { ROOT } from '../helpers/runner.js';
 
 jest.setTimeout(300_000);
 
@@ -33,16 +36,23 @@ let registry: TestRegistry;
 let kube: FakeKube;
 let project: Project;
 let repo: string;
+let helperImage: string;
+let volumes: string[];
+let work: string;
 
 beforeAll(async () => {
-  execFileSync('bash', [join(ROOT, 'scripts/seed-busybox.sh')]);
-  [registry, kube] = await Promise.all([
+  work = mkdtempSync(join(tmpdir(), 'stagecraft-setup2-'));
+  [registry, kube, helperImage] = await Promise.all([
     startRegistry(),
     startFakeKube({ namespaces: ['shop-dev', 'shop-stg', 'shop-ppd', 'shop-prd'], podStartMs: 50 }),
+    jobImage(),
   ]);
   repo = `${registry.host}/acme/shop-api`;
+  const mirror = await seedBusybox(registry.host, work);
+  const kubeDir = dirname(kube.kubeconfigPath);
+  volumes = [mirror, `${kubeDir}:${kubeDir}:ro`];
   const files = exampleFiles('gitlab/kustomize-branches');
-  files['.gitlab-ci.yml'] = localizePipeline(files['.gitlab-ci.yml'] as string);
+  files['.gitlab-ci.yml'] = localizePipeline(files['.gitlab-ci.yml'] as string, {}, null);
   project = createProject(files, 'development');
   project.commit({}, 'example');
 });
@@ -51,6 +61,7 @@ afterAll(async () => {
   await registry?.stop();
   await kube?.close();
   project?.remove();
+  if (work) rmSync(work, { recursive: true, force: true });
 });
 
 /** The pipeline as GitLab would run it here: the loopback registry (plain HTTP) and the fake cluster. */
@@ -65,6 +76,8 @@ function run(options: PipelineOptions = {}) {
       ...options.variables,
     },
     env: { GCL_IGNORE_PREDEFINED_VARS: 'CI_REGISTRY_IMAGE', ...options.env },
+    docker: { helperImage, volumes },
+    timeoutMs: 240_000,
   });
 }
 

@@ -46,6 +46,7 @@ describe('workflows', () => {
     expect(files.map((f) => relative(ROOT, f))).toEqual(
       expect.arrayContaining([
         '.github/workflows/ci.yml',
+        '.github/workflows/release.yml',
         'examples/github/manual-k8s/.github/workflows/manual-k8s.yml',
         'examples/github/gitops-argocd/.github/workflows/gitops-argocd.yml',
         'examples/github/ecs-gated/.github/workflows/ecs-gated.yml',

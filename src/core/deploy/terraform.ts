@@ -25,7 +25,11 @@ function terraform(options: TerraformOptions, ctx: DeployContext, args: string[]
     cwd: resolve(options.workingDirectory),
     env: { ...ctx.env, TF_IN_AUTOMATION: '1', TF_INPUT: '0' },
   }).catch((err: unknown) => {
-    if (err instanceof CommandNotFound) throw new StepError('terraform is not installed (not found on PATH)');
+    if (err instanceof CommandNotFound) {
+      throw new StepError(
+        `terraform is not installed (${binary} not found on PATH): the stagecraft job image does not ship it; run the job in an image that adds it (GitLab: the \`job-image\` input, e.g. an image FROM the stagecraft image with COPY --from=hashicorp/terraform:1.11 /bin/terraform /usr/local/bin/terraform; GitHub: hashicorp/setup-terraform)`,
+      );
+    }
     throw err;
   });
 }
