@@ -16,6 +16,7 @@ have skopeo || need_debs+=(skopeo)
 have rsync || need_debs+=(rsync)
 have git || need_debs+=(git)
 have htpasswd || need_debs+=(apache2-utils)
+have openssl || need_debs+=(openssl) # the Kubernetes fake's CA and certificates (test/fakes/kube-apiserver/tls.ts)
 have kubectl || need_debs+=(kubernetes-client) # Debian's kubectl; kubectl kustomize renders overlays in the kubernetes tests
 dpkg -s busybox-static >/dev/null 2>&1 || need_debs+=(busybox-static)
 # debootstrap: the job image's Debian base is made on this machine (scripts/image.mjs; no image is pulled)

@@ -120,6 +120,11 @@ export const targetInputs = {
   }),
   namespace: text({ description: 'kubernetes: namespace of namespaced objects without one' }),
   kubeconfig: text({ description: 'kubernetes: path to a kubeconfig file; default the usual lookup' }),
+  context: text({
+    description: "kubernetes: the kubeconfig context to use; default the kubeconfig's current context",
+    pattern: /^[^\s]+$/,
+    accepted: 'a kubeconfig context name (no spaces)',
+  }),
   containers: list({
     description:
       'kubernetes, ecs: containers whose image is set; default every container running the same image repository',

@@ -33,6 +33,8 @@ export interface KubernetesTarget {
   workloads: string[];
   namespace?: string;
   kubeconfig?: string;
+  /** kubeconfig context; absent ⇒ the current one. */
+  context?: string;
   containers?: string[];
   rolloutTimeoutMs: number;
 }
@@ -137,6 +139,7 @@ function kubernetesTarget(input: TargetInputs): KubernetesTarget {
     workloads,
     ...(input.namespace ? { namespace: input.namespace } : {}),
     ...(input.kubeconfig ? { kubeconfig: input.kubeconfig } : {}),
+    ...(input.context ? { context: input.context } : {}),
     ...(input.containers?.length ? { containers: input.containers } : {}),
     rolloutTimeoutMs: input.rolloutTimeout ?? DEFAULT_ROLLOUT_TIMEOUT_MS.kubernetes,
   };

@@ -167,6 +167,7 @@ function kubernetesOptions(target: KubernetesTarget, env: StrategyEnv, environme
     workloads: target.workloads,
     ...(target.namespace ? { namespace: target.namespace } : {}),
     ...(target.kubeconfig ? { kubeconfig: target.kubeconfig } : {}),
+    ...(target.context ? { context: target.context } : {}),
     ...(target.containers ? { containers: target.containers } : {}),
     rolloutTimeoutMs: target.rolloutTimeoutMs,
     workingDirectory: env.cwd,

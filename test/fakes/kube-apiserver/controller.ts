@@ -1,28 +1,41 @@
 /**
- * The controllers a cluster runs, reduced to what rollout watching needs: the Deployment
- * controller (one ReplicaSet per pod template, revision annotations, reuse of an old ReplicaSet
- * on rollback, old ReplicaSets scaled down once the new one is available, status and conditions)
- * and the ReplicaSet controller (pods, pod quota → ReplicaFailure/FailedCreate); StatefulSets are
- * in statefulset.ts and pods are run by the fake kubelet (kubelet.ts).
+ * The controllers a cluster runs, reduced to what rollouts need: the Deployment controller
+ * (deployment.ts), the ReplicaSet controller (pods with generated names, minReadySeconds, a pod
+ * quota enforced at admission → ReplicaFailure/FailedCreate, cleared once a create succeeds),
+ * StatefulSets (statefulset.ts), DaemonSets (one fake node), Jobs, the HorizontalPodAutoscaler
+ * (keeps its target's replicas within min/max) and the kubelet (kubelet.ts). Garbage collection
+ * of dependents happens in the store when their owner is deleted.
  */
-import { createHash } from 'node:crypto';
-import { EventRecorder, R } from './events.js';
+
+import { syncDaemonSet, syncHpa, syncJob } from './daemonset.js';
+import { DeploymentController } from './deployment.js';
+import { EventRecorder, now, R } from './events.js';
 import { Kubelet } from './kubelet.js';
 import { clone, type Obj } from './merge.js';
-import { syncStatefulSet } from './statefulset.js';
+import { isAvailable, isReady, syncStatefulSet } from './statefulset.js';
 import { meta, type Store, stable } from './store.js';
 
-export type { PodBehaviour } from './kubelet.js';
+/** Five characters like the real generated names (consonants and digits). */
+export function randomSuffix(seq: number): string {
+  const alphabet = 'bcdfghjklmnpqrstvwxz2456789';
+  let n = seq * 7919 + Math.floor(Math.random() * 1000) * 104729;
+  let out = '';
+  for (let i = 0; i < 5; i++) {
+    out += alphabet[n % alphabet.length];
+    n = Math.floor(n / alphabet.length) + 17;
+  }
+  return out;
+}
 
-const REVISION = 'deployment.kubernetes.io/revision';
+export type { PodBehaviour } from './kubelet.js';
 
 export class Controller {
   /** Per-namespace pod quota (`pods` hard limit), as a ResourceQuota would enforce at admission. */
   readonly podQuota = new Map<string, number>();
-  private readonly progressStarted = new Map<string, number>();
   private podSeq = 0;
   private readonly events: EventRecorder;
   readonly kubelet: Kubelet;
+  private readonly deployments: DeploymentController;
 
   constructor(
     private readonly store: Store,
@@ -30,12 +43,16 @@ export class Controller {
   ) {
     this.events = new EventRecorder(store);
     this.kubelet = new Kubelet(store, this.events, startMs);
+    this.deployments = new DeploymentController(store);
   }
 
   tick() {
-    for (const d of this.store.list(R('Deployment'))) this.syncDeployment(d);
+    for (const hpa of this.store.list(R('HorizontalPodAutoscaler'))) syncHpa(this.store, hpa);
+    for (const d of this.store.list(R('Deployment'))) this.deployments.sync(d);
     for (const rs of this.store.list(R('ReplicaSet'))) this.syncReplicaSet(rs);
     for (const sts of this.store.list(R('StatefulSet'))) syncStatefulSet(this.store, this.events, sts);
+    for (const ds of this.store.list(R('DaemonSet'))) syncDaemonSet(this.store, this.events, ds, this);
+    for (const job of this.store.list(R('Job'))) syncJob(this.store, this.events, job, this);
     for (const pod of this.store.list(R('Pod'))) this.kubelet.syncPod(pod);
   }
 
@@ -47,169 +64,77 @@ export class Controller {
       );
   }
 
-  private syncDeployment(d: Obj) {
-    const m = meta(d);
+  /** Creates a pod for `owner` as the controllers do (generateName), or answers the quota's refusal. */
+  createPod(owner: Obj, template: Obj, name: string | undefined, extraLabels: Obj = {}): Obj | string {
+    const m = meta(owner);
     const ns = m.namespace as string;
-    const spec = d.spec as Obj;
-    const template = clone(spec.template as Obj);
-    const hash = createHash('sha256').update(stable(template)).digest('hex').slice(0, 10);
-    const sets = this.owned('ReplicaSet', ns, m.uid);
-    const revisionOf = (rs: Obj) => Number((meta(rs).annotations as Obj | undefined)?.[REVISION] ?? 0);
-    const maxRevision = Math.max(0, ...sets.map(revisionOf));
-    let current = sets.find((rs) => (meta(rs).labels as Obj | undefined)?.['pod-template-hash'] === hash);
-    if (!current) {
-      const tm = meta(template);
-      tm.labels = { ...((tm.labels as Obj) ?? {}), 'pod-template-hash': hash };
-      current = this.store.write(R('ReplicaSet'), {
-        metadata: {
-          name: `${m.name}-${hash}`,
-          namespace: ns,
-          labels: tm.labels,
-          annotations: { [REVISION]: String(maxRevision + 1) },
-          ownerReferences: [
-            { apiVersion: 'apps/v1', kind: 'Deployment', name: m.name, uid: m.uid, controller: true },
-          ],
-        },
-        spec: {
-          replicas: 0,
-          selector: {
-            matchLabels: { ...((spec.selector as Obj).matchLabels as Obj), 'pod-template-hash': hash },
+    const prefix = `${m.name}-`;
+    const quota = this.podQuota.get(ns);
+    const used = this.store.list(R('Pod'), ns).length;
+    if (quota !== undefined && used >= quota)
+      return `pods "${name ?? prefix}" is forbidden: exceeded quota: pod-quota, requested: pods=1, used: pods=${used}, limited: pods=${quota}`;
+    const tm = clone(meta(template));
+    return this.store.write(R('Pod'), {
+      metadata: {
+        ...tm,
+        labels: { ...((tm.labels as Obj) ?? {}), ...extraLabels },
+        name: name ?? `${prefix}${randomSuffix(++this.podSeq)}`,
+        ...(name ? {} : { generateName: prefix }),
+        namespace: ns,
+        ownerReferences: [
+          {
+            apiVersion: owner.apiVersion,
+            kind: owner.kind,
+            name: m.name,
+            uid: m.uid,
+            controller: true,
+            blockOwnerDeletion: true,
           },
-          template,
-        },
-      });
-      this.progressStarted.set(String(m.uid), Date.now());
-    } else if (revisionOf(current) < maxRevision) {
-      // A rollback to an old template reuses its ReplicaSet under a new, highest revision.
-      meta(current).annotations = {
-        ...(meta(current).annotations as Obj),
-        [REVISION]: String(maxRevision + 1),
-      };
-      current = this.store.write(R('ReplicaSet'), current);
-      this.progressStarted.set(String(m.uid), Date.now());
-    }
-    const revision = String(revisionOf(current));
-    if ((m.annotations as Obj | undefined)?.[REVISION] !== revision) {
-      m.annotations = { ...((m.annotations as Obj) ?? {}), [REVISION]: revision };
-      this.store.write(R('Deployment'), d);
-    }
-    const desired = Number(spec.replicas ?? 1);
-    if ((current.spec as Obj).replicas !== desired) {
-      (current.spec as Obj).replicas = desired;
-      current = this.store.write(R('ReplicaSet'), current);
-    }
-    const currentStatus = (current.status ?? {}) as Obj;
-    const newAvailable = Number(currentStatus.availableReplicas ?? 0);
-    const all = this.owned('ReplicaSet', ns, m.uid);
-    for (const rs of all) {
-      if (meta(rs).uid === meta(current).uid) continue;
-      if (newAvailable >= desired && (rs.spec as Obj).replicas !== 0) {
-        (rs.spec as Obj).replicas = 0;
-        this.store.write(R('ReplicaSet'), rs);
-      }
-    }
-    const sum = (key: string) => all.reduce((n, rs) => n + Number(((rs.status ?? {}) as Obj)[key] ?? 0), 0);
-    const updated = Number(currentStatus.replicas ?? 0);
-    const available = sum('availableReplicas');
-    const replicas = sum('replicas');
-    const complete =
-      updated === desired && replicas === desired && available === desired && newAvailable === desired;
-    const started = this.progressStarted.get(String(m.uid)) ?? Date.now();
-    const deadline = Number(spec.progressDeadlineSeconds ?? 600) * 1000;
-    const failure = ((currentStatus.conditions ?? []) as Obj[]).find((c) => c.type === 'ReplicaFailure');
-    const conditions: Obj[] = [
-      {
-        type: 'Available',
-        status: available >= desired ? 'True' : 'False',
-        reason: available >= desired ? 'MinimumReplicasAvailable' : 'MinimumReplicasUnavailable',
-        message:
-          available >= desired
-            ? 'Deployment has minimum availability.'
-            : 'Deployment does not have minimum availability.',
+        ],
       },
-      complete
-        ? {
-            type: 'Progressing',
-            status: 'True',
-            reason: 'NewReplicaSetAvailable',
-            message: `ReplicaSet "${meta(current).name}" has successfully progressed.`,
-          }
-        : Date.now() - started > deadline
-          ? {
-              type: 'Progressing',
-              status: 'False',
-              reason: 'ProgressDeadlineExceeded',
-              message: `ReplicaSet "${meta(current).name}" has timed out progressing.`,
-            }
-          : {
-              type: 'Progressing',
-              status: 'True',
-              reason: 'ReplicaSetUpdated',
-              message: `ReplicaSet "${meta(current).name}" is progressing.`,
-            },
-      ...(failure ? [failure] : []),
-    ];
-    const status: Obj = {
-      observedGeneration: m.generation as number,
-      replicas,
-      updatedReplicas: updated,
-      readyReplicas: sum('readyReplicas'),
-      availableReplicas: available,
-      unavailableReplicas: Math.max(0, desired - available),
-      conditions,
-    };
-    const fresh = this.store.get(R('Deployment'), ns, m.name as string);
-    if (fresh && stable(fresh.status) !== stable(status)) {
-      fresh.status = status;
-      this.store.write(R('Deployment'), fresh, { status: true });
-    }
+      spec: { ...clone(template.spec as Obj), nodeName: 'fake-node' },
+    });
   }
 
   private syncReplicaSet(rs: Obj) {
     const m = meta(rs);
     const ns = m.namespace as string;
-    const desired = Number((rs.spec as Obj).replicas ?? 1);
+    const spec = rs.spec as Obj;
+    const desired = Number(spec.replicas ?? 1);
     const pods = this.owned('Pod', ns, m.uid);
     let failure: Obj | undefined;
     for (let i = pods.length; i < desired; i++) {
-      const quota = this.podQuota.get(ns);
-      const used = this.store.list(R('Pod'), ns).length;
-      if (quota !== undefined && used >= quota) {
-        const message = `pods "${m.name}-${(this.podSeq + 1).toString(36).padStart(5, 'x')}" is forbidden: exceeded quota: pod-quota, requested: pods=1, used: pods=${used}, limited: pods=${quota}`;
-        failure = { type: 'ReplicaFailure', status: 'True', reason: 'FailedCreate', message };
+      const pod = this.createPod(rs, spec.template as Obj, undefined);
+      if (typeof pod === 'string') {
+        failure = { type: 'ReplicaFailure', status: 'True', reason: 'FailedCreate', message: pod };
         // Rate-limited like the real controller's retries: one event whose count grows.
         this.events.repeat(
           rs,
           'FailedCreate',
           'Warning',
-          `Error creating: ${message}`,
+          `Error creating: ${pod}`,
           undefined,
           'replicaset-controller',
         );
         break;
       }
-      const template = (rs.spec as Obj).template as Obj;
-      const podName = `${m.name}-${(++this.podSeq).toString(36).padStart(5, 'x')}`;
-      const pod = this.store.write(R('Pod'), {
-        metadata: {
-          ...clone(meta(template)),
-          name: podName,
-          namespace: ns,
-          ownerReferences: [
-            { apiVersion: 'apps/v1', kind: 'ReplicaSet', name: m.name, uid: m.uid, controller: true },
-          ],
-        },
-        spec: { ...clone(template.spec as Obj), nodeName: 'fake-node' },
-      });
       pods.push(pod);
-      this.events.event(rs, 'Normal', 'SuccessfulCreate', `Created pod: ${podName}`, 'replicaset-controller');
+      this.events.event(
+        rs,
+        'Normal',
+        'SuccessfulCreate',
+        `Created pod: ${meta(pod).name}`,
+        'replicaset-controller',
+      );
     }
-    const isReady = (p: Obj) =>
-      ((p.status as Obj | undefined)?.conditions as Obj[] | undefined)?.some(
-        (c) => c.type === 'Ready' && c.status === 'True',
-      ) ?? false;
     if (pods.length > desired) {
-      const order = [...pods].sort((a, b) => Number(isReady(a)) - Number(isReady(b)));
+      // Not-ready pods go first, then the newest, as the real controller ranks them.
+      const order = [...pods].sort(
+        (a, b) =>
+          Number(isReady(a)) - Number(isReady(b)) ||
+          String(meta(b).creationTimestamp).localeCompare(String(meta(a).creationTimestamp)) ||
+          String(meta(b).name).localeCompare(String(meta(a).name)),
+      );
       for (const pod of order.slice(0, pods.length - desired)) {
         this.store.delete(R('Pod'), ns, meta(pod).name as string);
         this.events.event(
@@ -222,15 +147,32 @@ export class Controller {
       }
     }
     const remaining = this.owned('Pod', ns, m.uid);
-    const ready = remaining.filter(isReady).length;
+    const minReady = Number(spec.minReadySeconds ?? 0);
+    const previousFailure = (((rs.status ?? {}) as Obj).conditions as Obj[] | undefined)?.find(
+      (c) => c.type === 'ReplicaFailure',
+    );
     const status: Obj = {
       replicas: remaining.length,
       fullyLabeledReplicas: remaining.length,
-      readyReplicas: ready,
-      availableReplicas: ready,
+      readyReplicas: remaining.filter(isReady).length,
+      availableReplicas: remaining.filter((p) => isAvailable(p, minReady)).length,
       observedGeneration: m.generation as number,
-      ...(failure ? { conditions: [failure] } : {}),
+      ...(failure
+        ? {
+            conditions: [
+              {
+                ...failure,
+                lastTransitionTime:
+                  previousFailure && previousFailure.message === failure.message
+                    ? previousFailure.lastTransitionTime
+                    : now(),
+              },
+            ],
+          }
+        : {}),
     };
+    for (const k of ['fullyLabeledReplicas', 'readyReplicas', 'availableReplicas'])
+      if (status[k] === 0) delete status[k];
     if (stable(rs.status) !== stable(status)) {
       rs.status = status;
       this.store.write(R('ReplicaSet'), rs, { status: true });

@@ -1,21 +1,36 @@
 /**
- * A small Kubernetes API server for tests, talked to by the real @kubernetes/client-node through
- * a kubeconfig pointing at http://127.0.0.1:<port>: discovery, get/list (label and field
- * selectors), create/replace/delete, PATCH with server-side apply (application/apply-patch+yaml,
- * fieldManager required, dryRun=All), strategic merge, merge and JSON patch, bearer-token auth,
- * injected 429/5xx failures, and the controllers in controller.ts that roll Deployments forward.
+ * A Kubernetes API server for tests, on 127.0.0.1 over TLS with its own CA, talked to by the real
+ * @kubernetes/client-node and the real `kubectl`: client-certificate and bearer-token
+ * authentication, discovery (short names, categories, subresources), get/list/watch (label and
+ * field selectors), create/replace/delete (cascading to dependents), PATCH with server-side
+ * apply (field manager, 409 conflicts, force), strategic merge, merge and JSON patch, status and
+ * scale subresources, CRDs served once created, validation (422), injected 429/5xx failures, and
+ * the controllers in controller.ts that roll workloads forward.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createServer } from 'node:https';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import YAML from 'yaml';
-import { startServer } from '../../helpers/http.js';
+import type { TLSSocket } from 'node:tls';
 import { Controller, type PodBehaviour } from './controller.js';
+import { type KubeconfigOptions, writeKubeconfig } from './kubeconfig.js';
 import { clone, type Obj } from './merge.js';
-import { apiGroupList, findResource, type ResourceDef, resourceForKind, resourceList } from './resources.js';
-import { ApiError, meta, Store } from './store.js';
-import { isDryRun, listOf, parseBody, patch } from './verbs.js';
+import { openApiV2, openApiV3, openApiV3Group } from './openapi.js';
+import {
+  apiGroupList,
+  findResource,
+  type ResourceDef,
+  resourceForKind,
+  resourceList,
+  setCustomResources,
+} from './resources.js';
+import { ApiError, meta, type Propagation, Store } from './store.js';
+import { asTable } from './table.js';
+import { pki } from './tls.js';
+import { isDryRun, listOf, parseBody, patch, scaleOf } from './verbs.js';
+import { serveWatch } from './watch.js';
 
 export type { PodBehaviour };
 
@@ -40,13 +55,21 @@ export interface RecordedRequest {
 export interface FakeKube {
   url: string;
   token: string;
-  /** A kubeconfig file for this server (context `fake`, namespace `default`). */
+  /** A kubeconfig file for this server (context `fake`, namespace `default`, CA data + client certificate). */
   kubeconfigPath: string;
+  /** The CA certificate file the server's certificate is signed with. */
+  caFile: string;
+  /** Writes another kubeconfig for this server (see kubeconfig.ts); returns its path. */
+  writeKubeconfig(path: string, options?: KubeconfigOptions): string;
+  /** Another bearer token the server accepts from now on. */
+  addToken(token: string): void;
   requests: RecordedRequest[];
   get(kind: string, namespace: string | undefined, name: string): Obj | undefined;
   list(kind: string, namespace?: string): Obj[];
   /** Creates or replaces an object directly (seeding state), as `kubectl apply` by someone else would. */
   put(obj: Obj): Obj;
+  /** Deletes an object (and its dependents) directly. */
+  delete(kind: string, namespace: string | undefined, name: string): void;
   createNamespace(name: string): void;
   setPodQuota(namespace: string, pods: number | undefined): void;
   setBehaviour(fn: (image: string) => PodBehaviour): void;
@@ -59,9 +82,13 @@ export interface FakeKube {
 
 export async function startFakeKube(options: FakeKubeOptions = {}): Promise<FakeKube> {
   const store = new Store();
+  const tls = pki();
+  const tokens = new Set<string>();
   const controller = new Controller(store, options.podStartMs ?? 150);
   const token = options.token ?? `fake-${Math.random().toString(36).slice(2)}`;
+  tokens.add(token);
   const requests: RecordedRequest[] = [];
+  store.resolve = (kind, apiVersion) => resourceForKind(kind, apiVersion);
   let failures: { count: number; status: number; headers: Record<string, string> } | undefined;
   for (const ns of options.namespaces ?? ['default'])
     store.write(resourceForKind('Namespace') as ResourceDef, { metadata: { name: ns } });
@@ -85,19 +112,63 @@ export async function startFakeKube(options: FakeKubeOptions = {}): Promise<Fake
   const timer = setInterval(tick, options.tickMs ?? 25);
   timer.unref();
 
-  const server = await startServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const body = Buffer.concat(chunks).toString('utf8');
-      try {
-        handle(req, res, body);
-      } catch (err) {
-        const apiErr = err instanceof ApiError ? err : new ApiError(500, 'InternalError', String(err));
-        send(res, apiErr.code, apiErr.status());
-      }
-    });
-  });
+  const server = createServer(
+    { key: tls.server.key, cert: tls.server.cert, ca: tls.ca, requestCert: true, rejectUnauthorized: false },
+    (req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        const body = Buffer.concat(chunks).toString('utf8');
+        try {
+          handle(req, res, body);
+        } catch (err) {
+          const apiErr = err instanceof ApiError ? err : new ApiError(500, 'InternalError', String(err));
+          if (!res.headersSent) send(res, apiErr.code, apiErr.status());
+          else res.end();
+        }
+      });
+    },
+  );
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+  /** The user a request authenticates as: a client certificate of our CA, or a known bearer token. */
+  function user(req: IncomingMessage): string | undefined {
+    const socket = req.socket as TLSSocket;
+    if (socket.authorized) {
+      const cn = socket.getPeerCertificate()?.subject?.CN;
+      if (cn) return String(cn);
+    }
+    const auth = String(req.headers.authorization ?? '');
+    if (auth.startsWith('Bearer ') && tokens.has(auth.slice(7))) return 'token-user';
+    return undefined;
+  }
+
+  const crdDef = resourceForKind('CustomResourceDefinition') as ResourceDef;
+  /** Serves what the CRDs define, and marks each Established as the real apiextensions server does. */
+  function syncCrds() {
+    const crds = store.list(crdDef);
+    setCustomResources(crds);
+    for (const crd of crds) {
+      if (crd.status && (crd.status as Obj).acceptedNames) continue;
+      crd.status = {
+        acceptedNames: clone((crd.spec as Obj).names),
+        storedVersions: (((crd.spec as Obj).versions ?? []) as Obj[])
+          .filter((v) => v.storage)
+          .map((v) => v.name),
+        conditions: [
+          { type: 'NamesAccepted', status: 'True', reason: 'NoConflicts', message: 'no conflicts found' },
+          {
+            type: 'Established',
+            status: 'True',
+            reason: 'InitialNamesAccepted',
+            message: 'the initial names have been accepted',
+          },
+        ],
+      };
+      store.write(crdDef, crd, { status: true });
+    }
+  }
 
   function handle(req: IncomingMessage, res: ServerResponse, body: string) {
     const url = new URL(req.url ?? '/', 'http://x');
@@ -106,14 +177,23 @@ export async function startFakeKube(options: FakeKubeOptions = {}): Promise<Fake
       String(req.headers['content-type'] ?? '')
         .split(';')[0]
         ?.trim() ?? '';
-    if (req.headers.authorization !== `Bearer ${token}`) {
-      throw new ApiError(401, 'Unauthorized', 'Unauthorized');
-    }
+    if (!user(req)) throw new ApiError(401, 'Unauthorized', 'Unauthorized');
     const parts = url.pathname.split('/').filter(Boolean).map(decodeURIComponent);
-    // Discovery.
+    const accept = String(req.headers.accept ?? '');
+    // Discovery and OpenAPI.
     if (method === 'GET') {
       if (url.pathname === '/version')
-        return send(res, 200, { major: '1', minor: '33', gitVersion: 'v1.33.0-fake' });
+        return send(res, 200, {
+          major: '1',
+          minor: '33',
+          gitVersion: 'v1.33.0-fake',
+          gitCommit: '0000000000000000000000000000000000000000',
+          gitTreeState: 'clean',
+          buildDate: '2025-04-23T00:00:00Z',
+          goVersion: 'go1.24.2',
+          compiler: 'gc',
+          platform: 'linux/amd64',
+        });
       if (url.pathname === '/api')
         return send(res, 200, { kind: 'APIVersions', versions: ['v1'], serverAddressByClientCIDRs: [] });
       if (url.pathname === '/apis') return send(res, 200, apiGroupList());
@@ -121,6 +201,10 @@ export async function startFakeKube(options: FakeKubeOptions = {}): Promise<Fake
         return sendOr404(res, resourceList('', parts[1] as string));
       if (parts[0] === 'apis' && parts.length === 3)
         return sendOr404(res, resourceList(parts[1] as string, parts[2] as string));
+      if (url.pathname === '/openapi/v2') return send(res, 200, openApiV2());
+      if (url.pathname === '/openapi/v3') return send(res, 200, openApiV3());
+      if (parts[0] === 'openapi' && parts[1] === 'v3')
+        return sendOr404(res, openApiV3Group(parts.slice(2).join('/')));
     }
     requests.push({ method, path: url.pathname, query: url.searchParams, contentType, body });
     if (failures && failures.count > 0) {
@@ -157,11 +241,20 @@ export async function startFakeKube(options: FakeKubeOptions = {}): Promise<Fake
       throw new ApiError(404, 'NotFound', 'the server could not find the requested resource');
     const name = path[1];
     const sub = path[2];
+    if (sub && !((sub === 'status' && resource.status) || (sub === 'scale' && resource.scale)))
+      throw new ApiError(404, 'NotFound', 'the server could not find the requested resource');
     if (url.searchParams.get('watch') === 'true' || url.searchParams.get('watch') === '1') {
-      throw new ApiError(405, 'MethodNotAllowed', 'watch is not implemented by this fake; poll with list');
+      return serveWatch(store, resource, namespace, name, url.searchParams, req, res);
     }
     if (!name) {
-      if (method === 'GET') return send(res, 200, listOf(store, resource, namespace, url.searchParams));
+      if (method === 'GET') {
+        const list = listOf(store, resource, namespace, url.searchParams);
+        return send(
+          res,
+          200,
+          accept.includes('as=Table') ? asTable(resource, list.items as Obj[], list) : list,
+        );
+      }
       if (method === 'POST') {
         const obj = parseBody(body, contentType);
         const m = meta(obj);
@@ -173,7 +266,12 @@ export async function startFakeKube(options: FakeKubeOptions = {}): Promise<Fake
             `${resource.name}.${resource.group || ''} "${m.name}" already exists`.replace('. "', ' "'),
           );
         }
-        return send(res, 201, store.write(resource, obj, { dryRun: isDryRun(url) }));
+        const created = store.write(resource, obj, {
+          dryRun: isDryRun(url),
+          create: true,
+          query: url.searchParams,
+        });
+        return send(res, 201, created);
       }
       throw new ApiError(405, 'MethodNotAllowed', `${method} is not allowed on a collection`);
     }
@@ -187,12 +285,22 @@ export async function startFakeKube(options: FakeKubeOptions = {}): Promise<Fake
       );
     if (method === 'GET') {
       if (!live) throw notFound();
-      return send(res, 200, live);
+      if (sub === 'scale') return send(res, 200, scaleOf(resource, live));
+      return send(res, 200, accept.includes('as=Table') && !sub ? asTable(resource, [live]) : live);
     }
     if (method === 'DELETE') {
-      const gone = store.delete(resource, namespace, name);
-      if (!gone) throw notFound();
-      return send(res, 200, gone);
+      const options = body.trim() ? parseBody(body, 'application/json') : {};
+      const propagation = (url.searchParams.get('propagationPolicy') ??
+        options.propagationPolicy ??
+        (options.orphanDependents === true ? 'Orphan' : 'Background')) as Propagation;
+      if (!live) throw notFound();
+      if (isDryRun(url)) return send(res, 200, live);
+      const gone = store.delete(resource, namespace, name, propagation) as Obj;
+      return send(
+        res,
+        200,
+        resource.kind === 'Namespace' ? { ...gone, status: { phase: 'Terminating' } } : gone,
+      );
     }
     if (method === 'PUT') {
       if (!live) throw notFound();
@@ -202,8 +310,14 @@ export async function startFakeKube(options: FakeKubeOptions = {}): Promise<Fake
         throw new ApiError(
           409,
           'Conflict',
-          `Operation cannot be fulfilled on ${resource.name} "${name}": the object has been modified; please apply your changes to the latest version and try again`,
+          `Operation cannot be fulfilled on ${resource.name}${resource.group ? `.${resource.group}` : ''} "${name}": the object has been modified; please apply your changes to the latest version and try again`,
         );
+      }
+      if (sub === 'scale') {
+        const next = clone(live);
+        (next.spec as Obj).replicas = Number(((obj.spec ?? {}) as Obj).replicas ?? 0);
+        store.write(resource, next, { manager: url.searchParams.get('fieldManager') ?? 'kubectl' });
+        return send(res, 200, scaleOf(resource, store.get(resource, namespace, name) as Obj));
       }
       return send(
         res,
@@ -211,32 +325,36 @@ export async function startFakeKube(options: FakeKubeOptions = {}): Promise<Fake
         store.write(
           resource,
           { ...obj, metadata: { ...meta(obj), namespace } },
-          { dryRun: isDryRun(url), status: sub === 'status' },
+          {
+            dryRun: isDryRun(url),
+            status: sub === 'status',
+            query: url.searchParams,
+            manager: url.searchParams.get('fieldManager') ?? managerOf(req),
+          },
         ),
       );
     }
-    if (method === 'PATCH')
-      return send(
-        res,
-        live ? 200 : 201,
-        patch(store, resource, namespace, name, live, body, contentType, url),
+    if (method === 'PATCH') {
+      const result = patch(
+        store,
+        resource,
+        namespace,
+        name,
+        live,
+        body,
+        contentType,
+        url,
+        sub,
+        managerOf(req),
       );
+      return send(res, live ? 200 : 201, sub === 'scale' ? scaleOf(resource, result) : result);
+    }
     throw new ApiError(405, 'MethodNotAllowed', `${method} is not allowed`);
   }
 
   const kubeconfigDir = mkdtempSync(join(tmpdir(), 'fake-kube-'));
-  const kubeconfigPath = join(kubeconfigDir, 'config');
-  writeFileSync(
-    kubeconfigPath,
-    YAML.stringify({
-      apiVersion: 'v1',
-      kind: 'Config',
-      clusters: [{ name: 'fake', cluster: { server: server.url, 'insecure-skip-tls-verify': true } }],
-      users: [{ name: 'deployer', user: { token } }],
-      contexts: [{ name: 'fake', context: { cluster: 'fake', user: 'deployer', namespace: 'default' } }],
-      'current-context': 'fake',
-    }),
-  );
+  const kubeconfigPath = writeKubeconfig(join(kubeconfigDir, 'config'), url, tls, token);
+  store.onCrdChange = syncCrds;
 
   const def = (kind: string) => {
     const r = resourceForKind(kind);
@@ -244,13 +362,17 @@ export async function startFakeKube(options: FakeKubeOptions = {}): Promise<Fake
     return r;
   };
   return {
-    url: server.url,
+    url,
     token,
     kubeconfigPath,
+    caFile: tls.caFile,
+    writeKubeconfig: (path, opts) => writeKubeconfig(path, url, tls, token, opts),
+    addToken: (t) => void tokens.add(t),
     requests,
     get: (kind, namespace, name) => store.get(def(kind), namespace, name),
     list: (kind, namespace) => store.list(def(kind), namespace),
     put: (obj) => store.write(def(String(obj.kind)), clone(obj)),
+    delete: (kind, namespace, name) => void store.delete(def(kind), namespace, name),
     createNamespace: (name) => void store.write(def('Namespace'), { metadata: { name } }),
     setPodQuota: (namespace, pods) => {
       if (pods === undefined) controller.podQuota.delete(namespace);
@@ -272,9 +394,22 @@ export async function startFakeKube(options: FakeKubeOptions = {}): Promise<Fake
     close: async () => {
       closed = true;
       clearInterval(timer);
-      await server.close();
+      await new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      });
+      rmSync(kubeconfigDir, { recursive: true, force: true });
     },
   };
+}
+
+/** The field manager of an update without `fieldManager`: the client's program name, as the real server derives it. */
+function managerOf(req: IncomingMessage): string {
+  return (
+    String(req.headers['user-agent'] ?? 'unknown')
+      .split('/')[0]
+      ?.trim() || 'unknown'
+  );
 }
 
 function send(res: ServerResponse, status: number, body: unknown) {

@@ -176,11 +176,19 @@ export class Kubelet {
         statuses.push({ ...base, state: { waiting: { reason: 'InvalidImageName', message } } });
       }
     }
-    const condition = (type: string, ok: boolean, reason?: string) => ({
-      type,
-      status: ok ? 'True' : 'False',
-      ...(ok || !reason ? {} : { reason }),
-    });
+    const previous = ((pod.status as Obj | undefined)?.conditions ?? []) as Obj[];
+    const condition = (type: string, ok: boolean, reason?: string) => {
+      const before = previous.find((c) => c.type === type);
+      const status = ok ? 'True' : 'False';
+      return {
+        type,
+        status,
+        lastProbeTime: null,
+        // Millisecond precision (a real server keeps seconds), so minReadySeconds can be short in tests.
+        lastTransitionTime: before?.status === status ? before.lastTransitionTime : new Date().toISOString(),
+        ...(ok || !reason ? {} : { reason }),
+      };
+    };
     const status: Obj = {
       phase,
       hostIP: '10.0.0.1',

@@ -12,6 +12,10 @@ export const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== nu
 export const clone = <T>(v: T): T => structuredClone(v);
 
 /** Merge key of a list, as in the Kubernetes API's patchMergeKey tags (the subset used here). */
+export function mergeKeyOf(field: string, items: Json[]): string | undefined {
+  return mergeKey(field, items);
+}
+
 function mergeKey(field: string, items: Json[]): string | undefined {
   if (!items.every(isObj)) return undefined;
   if (field === 'volumeMounts') return 'mountPath';
@@ -28,8 +32,20 @@ export function strategicMerge(live: Json, patch: Json, field = ''): Json {
     }
     const out: Obj = isObj(live) ? clone(live) : {};
     for (const [key, value] of Object.entries(patch)) {
+      // Directives kubectl sends: list order and retained keys (not stored), deletions from primitive lists.
+      if (key.startsWith('$setElementOrder/') || key === '$retainKeys' || key === '$patch') continue;
+      if (key.startsWith('$deleteFromPrimitiveList/')) {
+        const field = key.slice('$deleteFromPrimitiveList/'.length);
+        if (Array.isArray(out[field]) && Array.isArray(value))
+          out[field] = (out[field] as Json[]).filter((v) => !(value as Json[]).includes(v));
+        continue;
+      }
       if (value === null) delete out[key];
       else out[key] = strategicMerge(out[key] ?? null, value, key);
+    }
+    if (Array.isArray(patch.$retainKeys)) {
+      const keep = new Set(patch.$retainKeys as string[]);
+      for (const key of Object.keys(out)) if (!keep.has(key) && !(key in patch)) delete out[key];
     }
     return out;
   }

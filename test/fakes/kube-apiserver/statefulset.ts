@@ -17,6 +17,15 @@ export const isReady = (p: Obj) =>
     (c) => c.type === 'Ready' && c.status === 'True',
   ) ?? false;
 
+/** Ready for at least `minReadySeconds` (the Ready condition's lastTransitionTime tells since when). */
+export function isAvailable(p: Obj, minReadySeconds: number): boolean {
+  if (!isReady(p)) return false;
+  if (minReadySeconds <= 0) return true;
+  const ready = ((p.status as Obj).conditions as Obj[]).find((c) => c.type === 'Ready') as Obj;
+  const since = Date.parse(String(ready.lastTransitionTime ?? ''));
+  return Number.isFinite(since) && Date.now() - since >= minReadySeconds * 1000;
+}
+
 export function syncStatefulSet(store: Store, events: EventRecorder, sts: Obj) {
   const m = meta(sts);
   const ns = m.namespace as string;

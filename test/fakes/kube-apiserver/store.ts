@@ -1,7 +1,9 @@
 /** The fake's object store: namespaced objects keyed by resource, with uid/resourceVersion/generation as a real API server sets them. */
 import { randomUUID } from 'node:crypto';
+import { changedPaths, type ManagedEntry, record } from './fields.js';
 import { clone, isObj, type Obj } from './merge.js';
 import { apiVersionOf, type ResourceDef, resourceForKind } from './resources.js';
+import { checkTypes, unknownFields } from './schema.js';
 
 export class ApiError extends Error {
   constructor(
@@ -28,13 +30,58 @@ export class ApiError extends Error {
 
 const DNS1123 = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 
+export interface WatchEvent {
+  type: 'ADDED' | 'MODIFIED' | 'DELETED';
+  rv: number;
+  r: ResourceDef;
+  object: Obj;
+}
+
+export type Propagation = 'Background' | 'Foreground' | 'Orphan';
+
+export interface WriteOptions {
+  dryRun?: boolean;
+  /** A write of the status subresource: only status changes. */
+  status?: boolean;
+  create?: boolean;
+  /** The request's query: fieldValidation. */
+  query?: URLSearchParams;
+  /** Records the fields this update changed as owned by this manager (operation Update). */
+  manager?: string;
+  subresource?: string;
+}
+
 export class Store {
   private readonly objects = new Map<string, Obj>();
   private rv = 1;
+  /** The last changes, for watches that start at a resourceVersion (older ones get 410 Gone). */
+  readonly history: WatchEvent[] = [];
+  private readonly watchers = new Set<(e: WatchEvent) => void>();
+  /** Resources served for CRDs, looked up by the server (set by index.ts). */
+  resolve: (kind: string, apiVersion?: string) => ResourceDef | undefined = (kind) => resourceForKind(kind);
+
+  watch(fn: (e: WatchEvent) => void): () => void {
+    this.watchers.add(fn);
+    return () => this.watchers.delete(fn);
+  }
+
+  private emit(type: WatchEvent['type'], r: ResourceDef, object: Obj) {
+    const event = { type, rv: this.rv, r, object: clone(object) };
+    this.history.push(event);
+    if (this.history.length > 5000) this.history.splice(0, 1000);
+    for (const fn of this.watchers) fn(event);
+  }
+
+  /** Every stored object with its resource (for the garbage collector and namespace deletion). */
+  all(): Array<{ key: string; obj: Obj }> {
+    return [...this.objects.entries()].map(([key, obj]) => ({ key, obj }));
+  }
   /** Fields each manager applied last, per object (what server-side apply prunes against). */
   readonly applied = new Map<string, Map<string, Obj>>();
   /** Called after every write, so the controller reacts at once instead of on its next tick. */
   onChange: () => void = () => {};
+  /** Called after a CustomResourceDefinition changed (index.ts serves its resources). */
+  onCrdChange: () => void = () => {};
 
   key(r: ResourceDef, namespace: string | undefined, name: string): string {
     return `${r.group}|${r.name}|${r.namespaced ? (namespace ?? '') : ''}|${name}`;
@@ -57,7 +104,7 @@ export class Store {
   }
 
   /** Stores `next` as the object (created when absent); bumps resourceVersion/generation only on change. */
-  write(r: ResourceDef, next: Obj, options: { dryRun?: boolean; status?: boolean } = {}): Obj {
+  write(r: ResourceDef, next: Obj, options: WriteOptions = {}): Obj {
     const m = meta(next);
     const name = m.name as string;
     if (!name || !DNS1123.test(name) || name.length > 253) {
@@ -76,11 +123,29 @@ export class Store {
         throw new ApiError(404, 'NotFound', `namespaces "${ns}" not found`, { name: ns, kind: 'namespaces' });
       }
     } else delete m.namespace;
+    if (!options.status) {
+      checkTypes(r, next);
+      const unknown = r.custom ? [] : unknownFields(r, next);
+      const mode = options.query?.get('fieldValidation') ?? 'Warn';
+      if (unknown.length > 0 && mode === 'Strict')
+        throw new ApiError(
+          400,
+          'BadRequest',
+          `${r.kind} in version "${r.version}" cannot be handled as a ${r.kind}: strict decoding error: ${unknown.map((f) => `unknown field "${f}"`).join(', ')}`,
+        );
+    }
     validate(r, next);
     const key = this.key(r, m.namespace as string, name);
     const live = this.objects.get(key);
     next.apiVersion = apiVersionOf(r);
     next.kind = r.kind;
+    if (options.manager && !r.custom) {
+      const entries = (meta(live ?? {}).managedFields ?? m.managedFields ?? []) as ManagedEntry[];
+      const sub = options.status ? 'status' : options.subresource;
+      const changed = changedPaths(live, next, sub === 'status' ? 'status' : undefined);
+      if (changed.length > 0 || !live)
+        m.managedFields = record(entries, options.manager, 'Update', apiVersionOf(r), changed, true, sub);
+    }
     if (live) {
       const lm = meta(live);
       m.uid = lm.uid;
@@ -88,10 +153,16 @@ export class Store {
       m.generation = lm.generation;
       m.resourceVersion = lm.resourceVersion;
       if (options.status) next.spec = clone(live.spec ?? null);
-      else if (live.status !== undefined) next.status = clone(live.status);
+      else if (live.status !== undefined && (!r.custom || r.status)) next.status = clone(live.status);
+      if (!options.status) {
+        defaults(r, next);
+        immutable(r, live, next);
+      }
       if (stable(live) === stable(next)) return clone(live);
       if (stable(specOf(live)) !== stable(specOf(next))) m.generation = Number(lm.generation ?? 1) + 1;
     } else {
+      // With a status subresource, a create's status is ignored (only /status writes it).
+      if (r.custom && r.status && !options.status) delete next.status;
       m.uid = randomUUID();
       m.creationTimestamp = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
       m.generation = 1;
@@ -100,17 +171,55 @@ export class Store {
     if (options.dryRun) return clone(next);
     m.resourceVersion = String(++this.rv);
     this.objects.set(key, clone(next));
+    this.emit(live ? 'MODIFIED' : 'ADDED', r, next);
+    if (r.kind === 'CustomResourceDefinition') this.onCrdChange();
     queueMicrotask(() => this.onChange());
     return clone(next);
   }
 
-  delete(r: ResourceDef, namespace: string | undefined, name: string): Obj | undefined {
+  /**
+   * Deletes an object. Dependents (ownerReferences to it) are garbage-collected as the real
+   * collector does: deleted with it (Background, Foreground) or left with the reference removed
+   * (Orphan). Deleting a Namespace deletes everything in it.
+   */
+  delete(
+    r: ResourceDef,
+    namespace: string | undefined,
+    name: string,
+    propagation: Propagation = 'Background',
+  ): Obj | undefined {
     const key = this.key(r, namespace, name);
     const live = this.objects.get(key);
     if (!live) return undefined;
     this.objects.delete(key);
     this.applied.delete(key);
     this.rv++;
+    this.emit('DELETED', r, { ...live, metadata: { ...meta(live), resourceVersion: String(this.rv) } });
+    if (r.kind === 'CustomResourceDefinition') {
+      // Deleting a CRD deletes its objects.
+      const spec = live.spec as Obj;
+      for (const { obj } of this.all())
+        if (String(obj.apiVersion).startsWith(`${spec.group}/`) && obj.kind === (spec.names as Obj).kind) {
+          const dr = this.resolve(String(obj.kind), String(obj.apiVersion));
+          if (dr) this.delete(dr, meta(obj).namespace as string | undefined, String(meta(obj).name));
+        }
+      this.onCrdChange();
+    }
+    const uid = meta(live).uid;
+    for (const { key: k, obj } of this.all()) {
+      const refs = (meta(obj).ownerReferences ?? []) as Obj[];
+      const inNamespace = r.kind === 'Namespace' && meta(obj).namespace === name;
+      if (!inNamespace && !refs.some((ref) => ref.uid === uid)) continue;
+      const dr = this.resolve(String(obj.kind), String(obj.apiVersion));
+      if (!dr) continue;
+      if (propagation === 'Orphan' && !inNamespace) {
+        meta(obj).ownerReferences = refs.filter((ref) => ref.uid !== uid);
+        if ((meta(obj).ownerReferences as Obj[]).length === 0) delete meta(obj).ownerReferences;
+        this.objects.delete(k);
+        this.write(dr, obj);
+      } else this.delete(dr, meta(obj).namespace as string | undefined, String(meta(obj).name));
+    }
+    queueMicrotask(() => this.onChange());
     return live;
   }
 }
@@ -140,7 +249,8 @@ function invalid(r: ResourceDef, name: string, field: string, detail: string): A
     `${r.kind}.${r.group || 'core'} "${name}" is invalid: ${field}: ${detail}`,
     {
       name,
-      kind: r.name,
+      group: r.group,
+      kind: r.kind,
       causes: [{ field, message: detail }],
     },
   );
@@ -180,13 +290,97 @@ function validate(r: ResourceDef, obj: Obj) {
   }
 }
 
-function defaults(r: ResourceDef, obj: Obj) {
+/** A changed selector of a workload is refused, as the real validation does. */
+function immutable(r: ResourceDef, live: Obj, next: Obj) {
+  if (!['Deployment', 'ReplicaSet', 'StatefulSet', 'DaemonSet', 'Job'].includes(r.kind)) return;
+  const before = (live.spec as Obj | undefined)?.selector;
+  const after = (next.spec as Obj | undefined)?.selector;
+  if (r.kind !== 'ReplicaSet' && stable(before) !== stable(after)) {
+    const s = (after ?? {}) as Obj;
+    const labels = Object.entries((s.matchLabels ?? {}) as Record<string, string>)
+      .map(([k, v]) => `"${k}":"${v}"`)
+      .join(', ');
+    throw invalid(
+      r,
+      String(meta(next).name),
+      'spec.selector',
+      `Invalid value: v1.LabelSelector{MatchLabels:map[string]string{${labels}}, MatchExpressions:[]v1.LabelSelectorRequirement(nil)}: field is immutable`,
+    );
+  }
+}
+
+/** The API server's defaulting of a pod spec (the fields that appear in `kubectl get -o yaml`). */
+export function defaultPodSpec(spec: Obj) {
+  spec.restartPolicy ??= 'Always';
+  spec.terminationGracePeriodSeconds ??= 30;
+  spec.dnsPolicy ??= 'ClusterFirst';
+  spec.securityContext ??= {};
+  spec.schedulerName ??= 'default-scheduler';
+  for (const c of [...((spec.initContainers ?? []) as Obj[]), ...((spec.containers ?? []) as Obj[])]) {
+    if (!isObj(c)) continue;
+    const image = String(c.image ?? '');
+    const tagged = /:[^/]+$/.test(image.split('@')[0] ?? '') || image.includes('@');
+    c.imagePullPolicy ??= !tagged || /:latest$/.test(image) ? 'Always' : 'IfNotPresent';
+    c.terminationMessagePath ??= '/dev/termination-log';
+    c.terminationMessagePolicy ??= 'File';
+    c.resources ??= {};
+    for (const p of (c.ports ?? []) as Obj[]) if (isObj(p)) p.protocol ??= 'TCP';
+  }
+}
+
+function defaultTemplate(spec: Obj) {
+  const template = spec.template as Obj | undefined;
+  if (!isObj(template)) return;
+  template.metadata ??= {};
+  if (isObj(template.spec)) defaultPodSpec(template.spec);
+}
+
+export function defaults(r: ResourceDef, obj: Obj) {
   const spec = isObj(obj.spec) ? obj.spec : undefined;
   if (r.kind === 'Deployment' && spec) {
     spec.replicas ??= 1;
     spec.revisionHistoryLimit ??= 10;
     spec.progressDeadlineSeconds ??= 600;
-    spec.strategy ??= { type: 'RollingUpdate', rollingUpdate: { maxSurge: '25%', maxUnavailable: '25%' } };
+    spec.strategy ??= { type: 'RollingUpdate' };
+    const strategy = spec.strategy as Obj;
+    strategy.type ??= 'RollingUpdate';
+    if (strategy.type === 'RollingUpdate') {
+      strategy.rollingUpdate ??= {};
+      const ru = strategy.rollingUpdate as Obj;
+      ru.maxSurge ??= '25%';
+      ru.maxUnavailable ??= '25%';
+    }
+    defaultTemplate(spec);
+  }
+  if (r.kind === 'ReplicaSet' && spec) {
+    spec.replicas ??= 1;
+    defaultTemplate(spec);
+  }
+  if (r.kind === 'StatefulSet' && spec) {
+    spec.replicas ??= 1;
+    spec.revisionHistoryLimit ??= 10;
+    spec.podManagementPolicy ??= 'OrderedReady';
+    spec.updateStrategy ??= { type: 'RollingUpdate', rollingUpdate: { partition: 0 } };
+    spec.persistentVolumeClaimRetentionPolicy ??= { whenDeleted: 'Retain', whenScaled: 'Retain' };
+    defaultTemplate(spec);
+  }
+  if (r.kind === 'DaemonSet' && spec) {
+    spec.revisionHistoryLimit ??= 10;
+    spec.updateStrategy ??= { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 1, maxSurge: 0 } };
+    defaultTemplate(spec);
+  }
+  if (r.kind === 'Pod' && spec) defaultPodSpec(spec);
+  if (r.kind === 'Secret') {
+    obj.type ??= 'Opaque';
+    if (isObj(obj.stringData)) {
+      obj.data = {
+        ...((obj.data as Obj) ?? {}),
+        ...Object.fromEntries(
+          Object.entries(obj.stringData).map(([k, v]) => [k, Buffer.from(String(v)).toString('base64')]),
+        ),
+      };
+      delete obj.stringData;
+    }
   }
   if (r.kind === 'Service' && spec) {
     spec.type ??= 'ClusterIP';

@@ -1,6 +1,16 @@
 /** The write and list verbs of the fake API server: PATCH in its four content types, and list with selectors. */
 import YAML from 'yaml';
 import {
+  conflictError,
+  conflicts,
+  leaves,
+  type ManagedEntry,
+  ownedByOthers,
+  record,
+  restore,
+  valueAt,
+} from './fields.js';
+import {
   clone,
   isObj,
   type JsonPatchOp,
@@ -15,6 +25,32 @@ import {
 import { apiVersionOf, type ResourceDef } from './resources.js';
 import { ApiError, meta, type Store, stable } from './store.js';
 
+/** The autoscaling/v1 Scale of a workload (the /scale subresource). */
+export function scaleOf(r: ResourceDef, obj: Obj): Obj {
+  const m = meta(obj);
+  const spec = (obj.spec ?? {}) as Obj;
+  const selector = ((spec.selector ?? {}) as Obj).matchLabels as Record<string, string> | undefined;
+  return {
+    kind: 'Scale',
+    apiVersion: 'autoscaling/v1',
+    metadata: {
+      name: m.name,
+      namespace: m.namespace,
+      uid: m.uid,
+      resourceVersion: m.resourceVersion,
+      creationTimestamp: m.creationTimestamp,
+    },
+    spec: { replicas: Number(spec.replicas ?? 0) },
+    status: {
+      replicas: Number(((obj.status ?? {}) as Obj).replicas ?? 0),
+      selector: Object.entries(selector ?? {})
+        .map(([k, v]) => `${k}=${v}`)
+        .join(','),
+    },
+    ...(r.kind ? {} : {}),
+  };
+}
+
 const FIELD_MANAGER = /^[\x20-\x7e]{1,128}$/;
 
 export function patch(
@@ -26,6 +62,8 @@ export function patch(
   body: string,
   contentType: string,
   url: URL,
+  sub?: string,
+  agent = 'unknown',
 ): Obj {
   const dryRun = isDryRun(url);
   if (contentType === 'application/apply-patch+yaml') {
@@ -61,26 +99,29 @@ export function patch(
     }
     const key = store.key(r, namespace, name);
     const previous = store.applied.get(key)?.get(manager);
+    const entries = ((live && meta(live).managedFields) ?? []) as ManagedEntry[];
+    const force = ['true', '1'].includes(url.searchParams.get('force') ?? '');
+    if (!force) {
+      const found = conflicts(live, applied, manager, entries);
+      if (found.length > 0) throw conflictError(found);
+    }
+    if (sub === 'status') {
+      const next = clone(live ?? applied);
+      next.status = clone(applied.status ?? {});
+      return store.write(r, next, { dryRun, status: true });
+    }
     let merged = strategicMerge(live ?? null, applied) as Obj;
-    if (previous) merged = pruneApplied(merged, previous, applied) as Obj;
+    if (previous && live) {
+      merged = pruneApplied(merged, previous, applied) as Obj;
+      // What another manager owns stays, even when this manager stops applying it.
+      for (const path of ownedByOthers(entries, manager))
+        if (valueAt(merged, path) === undefined) restore(merged, live, path);
+    }
     meta(merged).namespace = namespace;
-    const fields =
-      (meta(merged).managedFields as Obj[] | undefined)?.filter((f) => f.manager !== manager) ?? [];
+    meta(merged).managedFields = record(entries, manager, 'Apply', apiVersionOf(r), leaves(applied), force);
     // A no-op apply changes nothing, not even managedFields' timestamp (so resourceVersion stays).
-    const unchanged = live && sameButManaged(live, merged);
-    if (unchanged) return live;
-    meta(merged).managedFields = [
-      ...fields,
-      {
-        manager,
-        operation: 'Apply',
-        apiVersion: apiVersionOf(r),
-        time: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
-        fieldsType: 'FieldsV1',
-        fieldsV1: {},
-      },
-    ];
-    const result = store.write(r, merged, { dryRun });
+    if (live && sameButManaged(live, merged) && sameOwners(live, merged)) return live;
+    const result = store.write(r, merged, { dryRun, query: url.searchParams, create: !live });
     if (!dryRun) {
       if (!store.applied.has(key)) store.applied.set(key, new Map());
       store.applied.get(key)?.set(manager, clone(applied));
@@ -112,7 +153,22 @@ export function patch(
   if (!isObj(next)) throw new ApiError(422, 'Invalid', 'the patched object is not an object');
   meta(next).name = name;
   meta(next).namespace = namespace;
-  return store.write(r, next, { dryRun });
+  if (sub === 'scale') {
+    const scale = (next.spec ?? {}) as Obj;
+    next = { ...clone(live), spec: { ...(live.spec as Obj), replicas: Number(scale.replicas ?? 0) } };
+  }
+  return store.write(r, next, {
+    dryRun,
+    status: sub === 'status',
+    query: url.searchParams,
+    manager: url.searchParams.get('fieldManager') ?? agent,
+    subresource: sub,
+  });
+}
+
+function sameOwners(a: Obj, b: Obj): boolean {
+  const owners = (o: Obj) => stable(((meta(o).managedFields ?? []) as Obj[]).map(({ time: _t, ...e }) => e));
+  return owners(a) === owners(b);
 }
 
 export function listOf(

@@ -11,7 +11,7 @@ import {
   PatchStrategy,
   setHeaderOptions,
 } from '@kubernetes/client-node';
-import { StepError } from '../../errors.js';
+import { InputError, StepError } from '../../errors.js';
 import { networkVerdict, statusVerdict } from '../../http.js';
 import { retry } from '../../retry.js';
 
@@ -46,6 +46,8 @@ export interface KubeClient {
 export interface ClientOptions {
   /** Path of a kubeconfig file; absent ⇒ the library's default chain (KUBECONFIG, ~/.kube/config, in-cluster). */
   kubeconfig?: string;
+  /** Context of the kubeconfig to use; absent ⇒ its current context. */
+  context?: string;
   attempts?: number;
   retryDelayMs?: number;
 }
@@ -105,13 +107,23 @@ export async function withRetry<T>(
   }
 }
 
-export function loadKubeConfig(path?: string): KubeConfig {
+export function loadKubeConfig(path?: string, context?: string): KubeConfig {
   const kc = new KubeConfig();
   try {
     if (path) kc.loadFromFile(path);
     else kc.loadFromDefault();
   } catch (err) {
     throw new StepError(`Cannot load the kubeconfig${path ? ` "${path}"` : ''}: ${(err as Error).message}`);
+  }
+  if (context) {
+    const names = kc.getContexts().map((c) => c.name);
+    if (!names.includes(context))
+      throw new InputError(
+        'context',
+        context,
+        `a context of the kubeconfig${path ? ` "${path}"` : ''}: ${names.join(', ') || 'it has none'}`,
+      );
+    kc.setCurrentContext(context);
   }
   if (!kc.getCurrentCluster()) {
     throw new StepError(
@@ -122,7 +134,7 @@ export function loadKubeConfig(path?: string): KubeConfig {
 }
 
 export function createClient(options: ClientOptions): KubeClient {
-  const kc = loadKubeConfig(options.kubeconfig);
+  const kc = loadKubeConfig(options.kubeconfig, options.context);
   const objects = KubernetesObjectApi.makeApiClient(kc);
   const apps = kc.makeApiClient(AppsV1Api);
   const retry = <T>(what: string, fn: () => Promise<T>) =>
@@ -174,14 +186,15 @@ export function createClient(options: ClientOptions): KubeClient {
             PatchStrategy.ServerSideApply,
           ),
       ),
-    mergePatch: (ref, patch) =>
+    mergePatch: (ref, { metadata, ...rest }: { metadata?: object }) =>
       retry(`patch ${ref.kind} ${ref.namespace}/${ref.name}`, () =>
         objects.patch(
           {
             apiVersion: ref.apiVersion,
             kind: ref.kind,
-            metadata: { name: ref.name, namespace: ref.namespace },
-            ...patch,
+            ...rest,
+            // The patch's own metadata (annotations) must not drop the name the library routes by.
+            metadata: { ...metadata, name: ref.name, namespace: ref.namespace },
           },
           undefined,
           undefined,

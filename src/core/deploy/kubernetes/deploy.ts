@@ -8,6 +8,14 @@ import { table } from '../../markdown.js';
 import type { DeployContext, DeployResult } from '../types.js';
 import { createClient, type KObject, type KubeClient } from './client.js';
 import type { KubernetesDeployOptions } from './options.js';
+import {
+  type LiveWorkload,
+  PREVIOUS_IMAGE,
+  prepareManifests,
+  previousImageAnnotation,
+  readWorkloads,
+  refusePaused,
+} from './prepare.js';
 import { revisionOf, waitForRollouts } from './rollout.js';
 import { loadTarget, placeObjects, rolloutRefs } from './target.js';
 import {
@@ -30,7 +38,7 @@ export async function deployKubernetes(
   ctx: DeployContext,
 ): Promise<DeployResult> {
   const rendered = await loadTarget(options, ctx.environment, ctx.env);
-  const client = createClient({ kubeconfig: options.kubeconfig });
+  const client = createClient({ kubeconfig: options.kubeconfig, context: options.context });
   ctx.log.info(`Kubernetes API ${client.server}`);
   return rendered
     ? applyManifests(client, options, ctx, await placeObjects(client, rendered, options.namespace))
@@ -43,10 +51,14 @@ async function applyManifests(
   ctx: DeployContext,
   objects: KObject[],
 ): Promise<DeployResult> {
+  const refs = rolloutRefs(objects);
+  // Read before the image is set: matching containers are those running the deployed repository.
+  const workloads = await readWorkloads(client, refs, options.image, options.containers);
   const changes = setImage(objects, options.image, options.containers);
   if (changes.length === 0) throw noContainer(options, objects);
-  const refs = rolloutRefs(objects);
-  const previous = await previousImage(client, refs, options);
+  refusePaused(workloads, objects);
+  const previous = workloads.find((w) => w.previous)?.previous;
+  await prepareManifests(client, objects, workloads, options.image, ctx.log);
   const applied: Applied[] = [];
   await ctx.log.group(
     `Server-side apply of ${objects.length} objects${ctx.dryRun ? ' (dry run)' : ''}`,
@@ -102,9 +114,11 @@ async function patchWorkloads(
     if (names.length === 0) throw noContainer(options, [live]);
     plans.push({ ref, live, names });
   }
-  const previous = await previousImage(client, refs, options);
+  const workloads = await readWorkloads(client, refs, options.image, options.containers);
+  refusePaused(workloads);
+  const previous = workloads.find((w) => w.previous)?.previous;
   let changed = false;
-  for (const { ref, live, names } of plans) {
+  for (const [index, { ref, live, names }] of plans.entries()) {
     const before = Object.fromEntries(names.map((c) => [c.name, c.image]));
     const needed = names.filter((c) => c.image !== options.image);
     if (needed.length === 0) {
@@ -116,7 +130,9 @@ async function patchWorkloads(
       (live.spec?.template?.spec?.initContainers ?? []).map((c: { name: string }) => c.name),
     );
     const entry = (c: { name: string }) => ({ name: c.name, image: options.image });
+    const recorded = previousImageAnnotation(workloads[index] as LiveWorkload, options.image);
     const patch = {
+      ...(recorded ? { metadata: { annotations: { [PREVIOUS_IMAGE]: recorded } } } : {}),
       spec: {
         template: {
           spec: {
@@ -208,20 +224,6 @@ function changedBy(before: KObject, after: KObject): boolean {
     });
   };
   return content(before) !== content(after);
-}
-
-/** The image the first matching container ran before this deploy (undefined for a first deploy). */
-async function previousImage(
-  client: KubeClient,
-  refs: WorkloadRef[],
-  options: KubernetesDeployOptions,
-): Promise<string | undefined> {
-  for (const ref of refs) {
-    const live = await client.read(ref.apiVersion, ref.kind, ref.namespace, ref.name);
-    const container = live ? matchingContainers(live, options.image, options.containers)[0] : undefined;
-    if (container) return container.image;
-  }
-  return undefined;
 }
 
 function noContainer(options: KubernetesDeployOptions, objects: KObject[]): Error {

@@ -17,6 +17,8 @@ export const FATAL_REASONS = new Set([
 
 export interface Diagnosis {
   fatal: boolean;
+  /** Fatal unless the rollout still moves: pods cannot be created while old ones are still being scaled down. */
+  fatalIfStalled?: boolean;
   lines: string[];
 }
 
@@ -170,11 +172,15 @@ export async function diagnose(client: KubeClient, obj: KObject): Promise<Diagno
   const { owner, pods } = await newRevision(client, obj);
   const lines: string[] = [];
   let fatal = false;
+  let fatalIfStalled = false;
   const failure = (owner?.status?.conditions ?? []).find(
     (c: { type: string; status: string }) => c.type === 'ReplicaFailure' && c.status === 'True',
   );
   if (owner && failure) {
-    fatal = true;
+    // During a rolling update old pods still being scaled down free quota: wait while it moves.
+    const oldPods = Number(obj.status?.replicas ?? 0) - Number(obj.status?.updatedReplicas ?? 0);
+    if (obj.kind === 'Deployment' && oldPods > 0) fatalIfStalled = true;
+    else fatal = true;
     lines.push(
       `${String(owner.kind).toLowerCase()}/${owner.metadata?.name} cannot create pods: ${failure.reason}: ${failure.message}`,
     );
@@ -227,5 +233,5 @@ export async function diagnose(client: KubeClient, obj: KObject): Promise<Diagno
       lines.push(`Last events of pod/${pod.metadata?.name}:`, ...events.map((e) => `  ${e}`));
   }
   if (groups.size > MAX_PODS) lines.push(`…and ${groups.size - MAX_PODS} more kinds of failure.`);
-  return { fatal, lines };
+  return { fatal, ...(fatalIfStalled ? { fatalIfStalled } : {}), lines };
 }

@@ -11,6 +11,8 @@ export interface KubernetesTarget {
   namespace?: string;
   /** kubeconfig file; absent ⇒ KUBECONFIG, ~/.kube/config or the in-cluster service account. */
   kubeconfig?: string;
+  /** kubeconfig context; absent ⇒ its current context. */
+  context?: string;
   /** Container names to set the image on (default: those whose image repository is the deployed one). */
   containers?: string[];
   rolloutTimeoutMs: number;

@@ -9,6 +9,7 @@ import type { DeployContext, RollbackResult } from '../types.js';
 import { createClient, type KObject, type KubeClient } from './client.js';
 import { ownedReplicaSets } from './diagnose.js';
 import type { KubernetesRollbackOptions } from './options.js';
+import { PREVIOUS_IMAGE } from './prepare.js';
 import { revisionOf, waitForRollouts } from './rollout.js';
 import { loadTarget, placeObjects, rolloutRefs } from './target.js';
 import { describe, matchesRepository, parseWorkload, resolveImage, type WorkloadRef } from './workloads.js';
@@ -22,6 +23,8 @@ interface Plan {
   template?: object;
   container: string;
   toRevision?: string;
+  /** Whether the live object has annotations (the JSON patch adds the map otherwise). */
+  annotated: boolean;
 }
 
 export async function rollbackKubernetes(
@@ -29,7 +32,7 @@ export async function rollbackKubernetes(
   ctx: DeployContext,
 ): Promise<RollbackResult> {
   const rendered = await loadTarget(options, ctx.environment, ctx.env);
-  const client = createClient({ kubeconfig: options.kubeconfig });
+  const client = createClient({ kubeconfig: options.kubeconfig, context: options.context });
   const namespace = options.namespace || client.namespace;
   const refs = rendered
     ? rolloutRefs(await placeObjects(client, rendered, options.namespace))
@@ -57,9 +60,15 @@ export async function rollbackKubernetes(
       ctx.log.info(`would roll back ${what}`);
       continue;
     }
-    const ops = p.template
+    const ops: object[] = p.template
       ? [{ op: 'replace', path: '/spec/template', value: p.template }]
       : [{ op: 'replace', path: `/spec/template/spec/${p.container}`, value: p.to }];
+    // Like a deploy, the rollback records the image it replaced.
+    ops.push(
+      p.annotated
+        ? { op: 'add', path: `/metadata/annotations/${PREVIOUS_IMAGE.replace('/', '~1')}`, value: p.from }
+        : { op: 'add', path: '/metadata/annotations', value: { [PREVIOUS_IMAGE]: p.from } },
+    );
     await client.jsonPatchDeployment(p.ref.namespace, p.ref.name, ops);
     ctx.log.info(`rolling back ${what}${options.reason ? ` — ${options.reason}` : ''}`);
   }
@@ -127,15 +136,25 @@ async function plan(client: KubeClient, ref: WorkloadRef, options: KubernetesRol
     }
   } else {
     target = history.find((rs) => Number(revisionOf(rs)) < Number(current));
-    if (!target) {
+    // History pruned (revisionHistoryLimit): the image the last deploy recorded as replaced.
+    const recorded = live.metadata?.annotations?.[PREVIOUS_IMAGE] as string | undefined;
+    if (!target && (!recorded || recorded === chosen.image)) {
       throw new StepError(
-        `${describe(ref)} in namespace ${ref.namespace} has no previous revision to roll back to (current revision ${current || 'unknown'}, no older ReplicaSet kept); nothing was changed. Set \`to\` to deploy a given image.`,
+        `${describe(ref)} in namespace ${ref.namespace} has no previous revision to roll back to (current revision ${current || 'unknown'}, no older ReplicaSet kept, no ${PREVIOUS_IMAGE} annotation); nothing was changed. Set \`to\` to deploy a given image.`,
       );
     }
-    to = imageIn(target) ?? '';
+    to = target ? (imageIn(target) ?? '') : (recorded as string);
   }
+  const annotated = live.metadata?.annotations !== undefined;
   if (!target)
-    return { ref, from: chosen.image, to, fromRevision: current, container: `containers/${index}/image` };
+    return {
+      ref,
+      from: chosen.image,
+      to,
+      fromRevision: current,
+      container: `containers/${index}/image`,
+      annotated,
+    };
   // The ReplicaSet's template carries the pod-template-hash label the controller added; the Deployment's must not.
   const template = JSON.parse(JSON.stringify(target.spec?.template ?? {}));
   if (template.metadata?.labels) delete template.metadata.labels['pod-template-hash'];
@@ -147,5 +166,6 @@ async function plan(client: KubeClient, ref: WorkloadRef, options: KubernetesRol
     template,
     container: chosen.name,
     toRevision: revisionOf(target),
+    annotated,
   };
 }

@@ -31,6 +31,12 @@ export function rolloutState(obj: KObject): RolloutState {
   const status = obj.status ?? {};
   const generation = Number(obj.metadata?.generation ?? 0);
   const observed = Number(status.observedGeneration ?? 0);
+  if (obj.kind === 'Deployment' && spec.paused === true)
+    return {
+      done: false,
+      failed: true,
+      message: `${name} is paused: its rollout does not progress until resumed`,
+    };
   if (observed < generation || observed === 0)
     return { done: false, message: `waiting for ${name} spec update to be observed` };
   if (obj.kind === 'Deployment') {
@@ -93,7 +99,11 @@ export interface WaitOptions {
   timeoutMs: number;
   pollIntervalMs: number;
   log: Log;
+  /** How long a possibly transient failure may last without progress before it is fatal (default 5 s). */
+  stallMs?: number;
 }
+
+const STALL_MS = 5000;
 
 export interface RolloutResult {
   ref: WorkloadRef;
@@ -112,6 +122,9 @@ export async function waitForRollouts(
   const pending = new Map(refs.map((r) => [`${r.namespace}/${r.kind}/${r.name}`, r]));
   const results: RolloutResult[] = [];
   const lastMessage = new Map<string, string>();
+  // When each workload last made progress: a failure the rollout may still get past (a pod quota
+  // while old pods are scaled down) is fatal only once nothing moved for STALL_MS.
+  const progress = new Map<string, { signature: string; at: number }>();
   for (;;) {
     const waiting: Array<{ ref: WorkloadRef; obj: KObject; state: RolloutState }> = [];
     for (const [key, ref] of pending) {
@@ -129,8 +142,17 @@ export async function waitForRollouts(
       }
       if (lastMessage.get(key) !== state.message) options.log.info(`${describe(ref)}: ${state.message}`);
       lastMessage.set(key, state.message);
+      const signature = JSON.stringify([
+        obj.status?.replicas,
+        obj.status?.updatedReplicas,
+        obj.status?.readyReplicas,
+        obj.status?.availableReplicas,
+        obj.status?.observedGeneration,
+      ]);
+      if (progress.get(key)?.signature !== signature) progress.set(key, { signature, at: Date.now() });
       const diagnosis = await diagnose(client, obj);
-      if (diagnosis.fatal || state.failed) {
+      const stalled = Date.now() - (progress.get(key)?.at ?? Date.now()) >= (options.stallMs ?? STALL_MS);
+      if (diagnosis.fatal || (diagnosis.fatalIfStalled && stalled) || state.failed) {
         throw new StepError(
           failureMessage(
             ref,
