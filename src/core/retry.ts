@@ -99,7 +99,8 @@ export function retryAfterMs(header: string | null | undefined, now = Date.now()
 
 /**
  * Wait before the next attempt (`attempt` counts from 0): the server's Retry-After when it gave
- * one (at most `maxRetryAfterMs`, default `capMs`), else jittered exponential backoff capped at `capMs`.
+ * one (at most `maxRetryAfterMs`, default `capMs`), else exponential backoff capped at `capMs`
+ * and then jittered down by up to `jitter`.
  */
 export function backoffDelay(
   attempt: number,
@@ -114,8 +115,13 @@ export function backoffDelay(
 ): number {
   const asked = retryAfterMs(options.retryAfter);
   if (asked !== undefined) return Math.min(asked, options.maxRetryAfterMs ?? options.capMs);
-  const backoff = jittered(options.baseMs * 2 ** Math.min(attempt, 30), options.random, options.jitter);
-  return Math.min(backoff, options.capMs);
+  // Capped first, then jittered: retries that reached the cap still spread out instead of
+  // waking together (concurrent deployers that lost a push race, clients behind one 429).
+  return jittered(
+    Math.min(options.baseMs * 2 ** Math.min(attempt, 30), options.capMs),
+    options.random,
+    options.jitter,
+  );
 }
 
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
