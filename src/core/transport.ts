@@ -19,7 +19,8 @@ import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 export interface SendInit {
   method?: string;
   headers?: Record<string, string>;
-  body?: string | Uint8Array | ReadableStream<Uint8Array> | null;
+  /** A web ReadableStream, or a Node Readable (streamed copies: no web-stream hops per chunk). */
+  body?: string | Uint8Array | ReadableStream<Uint8Array> | Readable | null;
   signal?: AbortSignal | null;
   redirect?: 'follow' | 'manual' | 'error';
 }
@@ -76,6 +77,12 @@ export class HttpResponse {
       this.web = Readable.toWeb(this.message) as unknown as ReadableStream<Uint8Array>;
     }
     return this.web;
+  }
+
+  /** The body as the Node stream it is (piped on without web-stream overhead); read once. */
+  readable(): Readable {
+    this.take();
+    return this.message;
   }
 
   async arrayBuffer(): Promise<ArrayBuffer> {
@@ -182,6 +189,7 @@ function once(
     });
     if (body === undefined || body === null) req.end();
     else if (typeof body === 'string' || body instanceof Uint8Array) req.end(body);
+    else if (body instanceof Readable) body.on('error', (err) => req.destroy(err)).pipe(req);
     else {
       Readable.fromWeb(body as unknown as WebReadableStream<Uint8Array>)
         .on('error', (err) => req.destroy(err))

@@ -28,6 +28,13 @@ export interface CiContext {
   serverUrl?: string;
   apiUrl?: string;
   runUrl?: string;
+  /**
+   * The workflow or pipeline definition that runs: GitHub `GITHUB_WORKFLOW_REF`
+   * (`owner/repo/.github/workflows/ci.yml@refs/heads/main`), GitLab `<project>/<CI_CONFIG_PATH>@<ref>`.
+   */
+  workflow?: string;
+  /** Who ran the build, as SLSA's `builder.id`: the hosted or self-hosted runner (GitLab: the runner's URL). */
+  builderId?: string;
   /** GitLab project id (numeric), for API calls. */
   projectId?: string;
   actor?: string;
@@ -89,6 +96,10 @@ export function githubContext(env: Env): CiContext {
       ? { runUrl: `${serverUrl}/${repository}/actions/runs/${env.GITHUB_RUN_ID}` }
       : {}),
     ...(env.GITHUB_ACTOR ? { actor: env.GITHUB_ACTOR } : {}),
+    ...(env.GITHUB_WORKFLOW_REF || env.GITHUB_WORKFLOW
+      ? { workflow: env.GITHUB_WORKFLOW_REF || (env.GITHUB_WORKFLOW as string) }
+      : {}),
+    builderId: `${serverUrl}/actions/runner/${env.RUNNER_ENVIRONMENT === 'self-hosted' ? 'self-hosted' : 'github-hosted'}`,
     event,
   };
 }
@@ -119,6 +130,16 @@ export function gitlabContext(env: Env): CiContext {
     ...(env.CI_JOB_URL || env.CI_PIPELINE_URL ? { runUrl: env.CI_JOB_URL || env.CI_PIPELINE_URL } : {}),
     ...(env.CI_PROJECT_ID ? { projectId: env.CI_PROJECT_ID } : {}),
     ...(env.GITLAB_USER_LOGIN ? { actor: env.GITLAB_USER_LOGIN } : {}),
+    ...(env.CI_PROJECT_PATH
+      ? {
+          workflow: `${env.CI_PROJECT_PATH}/${env.CI_CONFIG_PATH || '.gitlab-ci.yml'}${ref ? `@${ref}` : ''}`,
+        }
+      : {}),
+    ...(env.CI_SERVER_URL && env.CI_PROJECT_PATH && env.CI_RUNNER_ID
+      ? { builderId: `${env.CI_SERVER_URL}/${env.CI_PROJECT_PATH}/-/runners/${env.CI_RUNNER_ID}` }
+      : env.CI_SERVER_URL
+        ? { builderId: `${env.CI_SERVER_URL}/gitlab-runner` }
+        : {}),
   };
 }
 

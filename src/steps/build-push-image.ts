@@ -1,14 +1,16 @@
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { selectBuilder, systemProbe } from '../core/build/select.js';
-import type { Builder, BuildSpec } from '../core/build/types.js';
+import type { Builder, BuildResult, BuildSpec } from '../core/build/types.js';
 import { InputError, StepError } from '../core/errors.js';
 import { formatImageRef, type ImageRef, repositoryName } from '../core/image-ref.js';
 import { excerpt, table } from '../core/markdown.js';
 import { CommandFailed } from '../core/process.js';
+import { attachProvenance } from '../core/provenance.js';
 import { RegistryClient } from '../core/registry/client.js';
 import { type CopyResult, copyImage } from '../core/registry/copy.js';
 import { authConfigFor, type Credentials, credentialsFromFiles } from '../core/registry/docker-config.js';
+import { DOCKER_LIST, DOCKER_MANIFEST, digestTag, OCI_INDEX } from '../core/registry/media-types.js';
 import { explicitTags, policyTags, type TagPlan } from '../core/tags.js';
 import type { Runtime } from '../platform/runtime.js';
 import { defineStep } from '../platform/step.js';
@@ -105,6 +107,72 @@ function writeAuthDir(tempDir: string, registry: string, creds: Credentials): st
   return dir;
 }
 
+/** The inputs the provenance records: what shaped the build, no credentials. */
+function provenanceInputs(input: {
+  image: ImageRef;
+  context: string;
+  file?: string;
+  tags?: string[];
+  buildArgs?: Record<string, string>;
+  labels?: Record<string, string>;
+  target?: string;
+  testTarget?: string;
+  builder: string;
+  platforms?: string[];
+  network?: string;
+}): Record<string, unknown> {
+  const out: Record<string, unknown> = {
+    image: formatImageRef(input.image),
+    context: input.context,
+    file: input.file,
+    tags: input.tags,
+    'build-args': input.buildArgs,
+    labels: input.labels,
+    target: input.target,
+    'test-target': input.testTarget,
+    builder: input.builder,
+    platforms: input.platforms,
+    network: input.network,
+  };
+  return Object.fromEntries(Object.entries(out).filter(([, v]) => v !== undefined));
+}
+
+/**
+ * The index over images a builder pushed one platform at a time (`<tag>-<os>-<arch>`): an OCI
+ * index, or a Docker manifest list when the images are Docker schema 2 (as the Docker engine
+ * pushes them), stored under `tag`. Returns its digest.
+ */
+async function assembleIndex(
+  client: RegistryClient,
+  repository: string,
+  tag: string,
+  parts: { platform: string; ref: string }[],
+  rt: Runtime,
+): Promise<string> {
+  const manifests = await Promise.all(
+    parts.map(async ({ platform, ref }) => {
+      const partTag = ref.slice(ref.lastIndexOf(':') + 1);
+      const head = await client.headManifest(repository, partTag);
+      if (!head) throw new StepError(`${ref} is not in the registry after the push`);
+      const [os, architecture, variant] = platform.split('/') as [string, string, string | undefined];
+      return {
+        mediaType: head.mediaType,
+        digest: head.digest,
+        size: head.size,
+        platform: { architecture, os, ...(variant ? { variant } : {}) },
+      };
+    }),
+  );
+  const docker = manifests.every((m) => m.mediaType === DOCKER_MANIFEST);
+  const mediaType = docker ? DOCKER_LIST : OCI_INDEX;
+  const bytes = new TextEncoder().encode(JSON.stringify({ schemaVersion: 2, mediaType, manifests }));
+  const digest = await client.putManifest(repository, tag, bytes, mediaType);
+  rt.info(
+    `Index ${digest} over ${manifests.map((m) => `${m.platform.os}/${m.platform.architecture}`).join(', ')}`,
+  );
+  return digest;
+}
+
 export const buildPushImage = defineStep({
   name: 'build-push-image',
   example: `
@@ -133,6 +201,8 @@ export const buildPushImage = defineStep({
     'image-ref': 'The image pinned by digest, `image@sha256:…`',
     tags: 'Full references of every pushed tag, one a line',
     version: 'The version the image carries (git tag version, else the short sha, else the first tag)',
+    referrers:
+      'How many referrers travelled with the digest: those a promotion copied (signatures, SBOMs, attestations, recursively), or the provenance a build attached',
   },
   async run(input, rt) {
     const repo = repositoryName(input.image);
@@ -145,6 +215,28 @@ export const buildPushImage = defineStep({
       );
     }
     const refs = plan.tags.map((tag) => `${repo}:${tag}`);
+    const platforms = input.platforms ?? [];
+    if (input.promoteFrom && input.platforms) {
+      throw new InputError(
+        'platforms',
+        platforms.join(','),
+        'nothing with promote-from, which copies every platform of the source as it is',
+      );
+    }
+    if (input.promoteFrom && input.provenance) {
+      throw new InputError(
+        'provenance',
+        'true',
+        "false with promote-from: provenance describes a build; a promotion carries the source's own attestations",
+      );
+    }
+    if (input.provenance && !input.push) {
+      throw new InputError(
+        'provenance',
+        'true',
+        'false with push: false (the provenance is attached to the pushed digest)',
+      );
+    }
     const insecure = !input.tlsVerify;
     const targetCreds = await credentialsFor(input.image.registry, input, rt);
     const target = new RegistryClient({
@@ -156,6 +248,7 @@ export const buildPushImage = defineStep({
 
     let result: CopyResult;
     let how: string;
+    let referrers = 0;
     if (input.promoteFrom) {
       if (!input.push)
         throw new InputError('push', 'false', 'promote-from copies to the registry; it needs push: true');
@@ -183,7 +276,8 @@ export const buildPushImage = defineStep({
           rt,
         ),
       );
-      how = `promoted from \`${formatImageRef(from)}\` (${result.blobsMounted} blobs mounted, ${result.blobsCopied} copied, ${result.blobsPresent} already there; ${formatSize(result.bytesCopied)} moved)`;
+      referrers = result.referrers;
+      how = `promoted from \`${formatImageRef(from)}\` (${result.manifests} manifest${result.manifests === 1 ? '' : 's'}, ${result.referrers} referrer${result.referrers === 1 ? '' : 's'}; ${result.blobsMounted} blobs mounted, ${result.blobsCopied} copied, ${result.blobsPresent} already there; ${formatSize(result.bytesCopied)} moved)`;
     } else {
       const context = resolve(input.context);
       if (!isDirectory(context)) throw new InputError('context', input.context, 'a directory that exists');
@@ -200,6 +294,14 @@ export const buildPushImage = defineStep({
         env: rt.env,
       });
       rt.info(`Builder: ${builder.name} (${reason})`);
+      if (builder.name === 'kaniko' && platforms.length > 1) {
+        throw new InputError(
+          'platforms',
+          platforms.join(','),
+          'one platform with kaniko (it builds no image index): several need buildx or buildah',
+        );
+      }
+      const startedOn = new Date();
       const spec: BuildSpec = {
         context,
         file,
@@ -207,6 +309,7 @@ export const buildPushImage = defineStep({
         buildArgs: input.buildArgs ?? {},
         labels: { ...ociLabels(plan, rt), ...input.labels },
         ...(input.network ? { network: input.network } : {}),
+        ...(platforms.length ? { platforms } : {}),
       };
       if (input.testTarget) await runTestStage(builder, spec, input.testTarget, rt);
       if (!input.push) {
@@ -214,12 +317,18 @@ export const buildPushImage = defineStep({
           builder.build(spec, undefined, rt),
         );
         return {
-          outputs: { digest: '', 'image-ref': '', tags: refs.join('\n'), version: plan.version },
+          outputs: {
+            digest: '',
+            'image-ref': '',
+            tags: refs.join('\n'),
+            version: plan.version,
+            referrers: '0',
+          },
           summary: `### Image built, not pushed\n\n${refs.map((r) => `- \`${r}\``).join('\n')}\n`,
         };
       }
       const authDir = targetCreds ? writeAuthDir(rt.tempDir, input.image.registry, targetCreds) : undefined;
-      let built: { digest?: string };
+      let built: BuildResult;
       try {
         built = await rt
           .group(`Build and push ${refs[0]} (${builder.name})`, () =>
@@ -237,6 +346,13 @@ export const buildPushImage = defineStep({
       } finally {
         if (authDir) rmSync(authDir, { recursive: true, force: true });
       }
+      if (built.parts) {
+        built = {
+          digest: await rt.group(`Assemble the index of ${platforms.join(', ')}`, () =>
+            assembleIndex(target, input.image.repository, plan.tags[0] as string, built.parts ?? [], rt),
+          ),
+        };
+      }
       // The registry is the truth: resolve the digest there, then point every other tag at it.
       const pushed = await target.headManifest(input.image.repository, plan.tags[0] as string);
       if (!pushed) throw new StepError(`${refs[0]} is not in the registry after the push`);
@@ -245,11 +361,32 @@ export const buildPushImage = defineStep({
           `${builder.name} reported ${built.digest}, the registry has ${pushed.digest}; using the registry's`,
         );
       }
+      if (input.provenance) {
+        // Before the other tags: every tag the step writes points at an attested digest.
+        const attached = await rt.group(`Attach SLSA provenance to ${pushed.digest}`, () =>
+          attachProvenance(target, input.image.repository, {
+            name: repo,
+            subject: pushed,
+            ctx: rt.ctx,
+            inputs: provenanceInputs(input),
+            builder: builder.name,
+            platforms,
+            startedOn,
+            finishedOn: new Date(),
+          }),
+        );
+        referrers = 1;
+        rt.info(
+          `Provenance ${attached.digest} refers to ${pushed.digest} (${attached.via === 'api' ? 'referrers API' : `referrers tag ${digestTag(pushed.digest)}`})`,
+        );
+      }
       result = await rt.group(`Tag ${pushed.digest}`, () =>
         copyImage(
           { client: target, repository: input.image.repository, reference: pushed.digest },
           { client: target, repository: input.image.repository, tags: plan.tags },
           rt,
+          // Same repository: its referrers are already where they belong.
+          { referrers: false },
         ),
       );
       how = `built with ${builder.name} (${reason})${input.testTarget ? `, test stage \`${input.testTarget}\` passed` : ''}`;
@@ -258,7 +395,13 @@ export const buildPushImage = defineStep({
     const imageRef = `${repo}@${result.digest}`;
     rt.info(`Pushed ${imageRef} as ${plan.tags.join(', ')}`);
     return {
-      outputs: { digest: result.digest, 'image-ref': imageRef, tags: refs.join('\n'), version: plan.version },
+      outputs: {
+        digest: result.digest,
+        'image-ref': imageRef,
+        tags: refs.join('\n'),
+        version: plan.version,
+        referrers: String(referrers),
+      },
       summary: [
         `### Image pushed: \`${excerpt(repo, 120)}\``,
         '',
@@ -270,6 +413,10 @@ export const buildPushImage = defineStep({
             ['Size', formatSize(result.size)],
             ['Registry', `\`${input.image.registry}\` · repository \`${input.image.repository}\``],
             ['Version', plan.version ? `\`${plan.version}\`` : '—'],
+            ...(platforms.length || result.mediaType === OCI_INDEX || result.mediaType === DOCKER_LIST
+              ? [['Platforms', platforms.length ? platforms.join(', ') : `${result.manifests - 1} (index)`]]
+              : []),
+            ['Referrers', String(referrers)],
             ['How', how],
           ],
         ),

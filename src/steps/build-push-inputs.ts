@@ -23,6 +23,20 @@ function parsePairs(raw: string): Record<string, string> {
 }
 
 const STAGE = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
+/** `os/arch[/variant]`, as `docker build --platform` takes it. */
+const PLATFORM = /^[a-z0-9]+\/[a-z0-9_]+(\/[a-z0-9]+)?$/;
+
+function parsePlatforms(raw: string): string[] {
+  const platforms = splitList(raw);
+  const bad = platforms.find((p) => !PLATFORM.test(p));
+  if (bad !== undefined) throw new Error(`"${bad}" is not os/arch[/variant]`);
+  const seen = new Set<string>();
+  for (const p of platforms) {
+    if (seen.has(p)) throw new Error(`${p} is listed twice`);
+    seen.add(p);
+  }
+  return platforms;
+}
 
 export const buildPushInputs = {
   image: parsed(
@@ -88,10 +102,24 @@ export const buildPushInputs = {
       'Network mode of RUN steps: `host` or `none` (as `docker build --network`; self-hosted runners and engines without a bridge need `host`)',
     options: BUILD_NETWORKS,
   }),
+  platforms: parsed(
+    {
+      description:
+        "Target platforms, e.g. `linux/amd64,linux/arm64`: one image per platform, pushed as one index; `digest` is the index's",
+      accepted: 'a list of os/arch[/variant], e.g. linux/amd64,linux/arm64',
+      kind: 'list',
+    },
+    parsePlatforms,
+  ),
+  provenance: bool({
+    description:
+      '`true`: attach a SLSA provenance v1 in-toto statement (source, commit, run, builder, inputs) to the pushed digest as an OCI referrer',
+    default: 'false',
+  }),
   'promote-from': parsed(
     {
       description:
-        'An existing image (`repo:tag` or `repo@sha256:…`): no build; its manifest is copied to `image` with the tags, digest unchanged',
+        'An existing image (`repo:tag` or `repo@sha256:…`): no build; copied to `image` with the tags, digest unchanged — a whole index with every platform, and its referrers (signatures, SBOMs, attestations)',
       accepted: 'an image reference with a tag or digest, e.g. registry.example.com/team/app@sha256:…',
     },
     (raw) => {

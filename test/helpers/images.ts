@@ -3,22 +3,11 @@
  * layers of a chosen size, an OCI config and manifest, and optionally an index over two of them.
  */
 import { randomBytes } from 'node:crypto';
-import { type RegistryClient, sha256Digest } from '../../src/core/registry/client.js';
-import { OCI_INDEX, OCI_MANIFEST } from '../../src/core/registry/media-types.js';
+import type { RegistryClient } from '../../src/core/registry/client.js';
+import { digestTag, OCI_INDEX, OCI_MANIFEST } from '../../src/core/registry/media-types.js';
+import { pushArtifact, uploadBlob } from '../../src/core/registry/referrers.js';
 
-async function pushBlob(client: RegistryClient, repository: string, bytes: Uint8Array): Promise<string> {
-  const digest = sha256Digest(bytes);
-  if (await client.hasBlob(repository, digest)) return digest;
-  const location = await client.startUpload(repository);
-  await client.putBlob(
-    repository,
-    location,
-    digest,
-    bytes.length,
-    new Blob([bytes as Uint8Array<ArrayBuffer>]).stream(),
-  );
-  return digest;
-}
+const pushBlob = uploadBlob;
 
 export interface PushedImage {
   digest: string;
@@ -69,9 +58,14 @@ export async function pushRandomImage(
 }
 
 /** Pushes an amd64 and an arm64 image and an OCI index over both, tagged `tag`. */
-export async function pushRandomIndex(client: RegistryClient, repository: string, tag: string) {
-  const amd = await pushRandomImage(client, repository, `${tag}-amd64`, { arch: 'amd64', layers: 1 });
-  const arm = await pushRandomImage(client, repository, `${tag}-arm64`, { arch: 'arm64', layers: 1 });
+export async function pushRandomIndex(
+  client: RegistryClient,
+  repository: string,
+  tag: string,
+  { layers = 1, layerSize = 64 * 1024 } = {},
+) {
+  const amd = await pushRandomImage(client, repository, `${tag}-amd64`, { arch: 'amd64', layers, layerSize });
+  const arm = await pushRandomImage(client, repository, `${tag}-arm64`, { arch: 'arm64', layers, layerSize });
   const children = [amd, arm].map((image, i) => ({
     mediaType: OCI_MANIFEST,
     digest: image.digest,
@@ -87,4 +81,152 @@ export async function pushRandomIndex(client: RegistryClient, repository: string
   );
   const digest = await client.putManifest(repository, tag, index, OCI_INDEX);
   return { digest, children: children.map((c) => c.digest) };
+}
+
+/** cosign's tag-schema artifact: an image manifest tagged `sha256-<hex>.<suffix>` with one layer. */
+async function pushCosignArtifact(
+  client: RegistryClient,
+  repository: string,
+  subject: string,
+  suffix: 'sig' | 'att' | 'sbom',
+  layer: { mediaType: string; bytes: Uint8Array; annotations: Record<string, string> },
+): Promise<string> {
+  const config = new TextEncoder().encode(
+    JSON.stringify({ architecture: '', os: '', config: {}, rootfs: { type: 'layers', diff_ids: [] } }),
+  );
+  const [configDigest, layerDigest] = await Promise.all([
+    uploadBlob(client, repository, config),
+    uploadBlob(client, repository, layer.bytes),
+  ]);
+  const manifest = new TextEncoder().encode(
+    JSON.stringify({
+      schemaVersion: 2,
+      mediaType: OCI_MANIFEST,
+      config: {
+        mediaType: 'application/vnd.oci.image.config.v1+json',
+        digest: configDigest,
+        size: config.length,
+      },
+      layers: [
+        {
+          mediaType: layer.mediaType,
+          digest: layerDigest,
+          size: layer.bytes.length,
+          annotations: layer.annotations,
+        },
+      ],
+    }),
+  );
+  return client.putManifest(repository, `${digestTag(subject)}.${suffix}`, manifest, OCI_MANIFEST);
+}
+
+/** A cosign signature (simple signing payload) of `subject`, tagged `sha256-<hex>.sig`. */
+export function pushCosignSignature(client: RegistryClient, repository: string, subject: string) {
+  const payload = {
+    critical: {
+      identity: { 'docker-reference': repository },
+      image: { 'docker-manifest-digest': subject },
+      type: 'cosign container image signature',
+    },
+    optional: null,
+  };
+  return pushCosignArtifact(client, repository, subject, 'sig', {
+    mediaType: 'application/vnd.dev.cosign.simplesigning.v1+json',
+    bytes: new TextEncoder().encode(JSON.stringify(payload)),
+    annotations: { 'dev.cosignproject.cosign/signature': randomBytes(64).toString('base64') },
+  });
+}
+
+/** A cosign attestation (a DSSE envelope of an in-toto statement) of `subject`, tagged `sha256-<hex>.att`. */
+export function pushCosignAttestation(client: RegistryClient, repository: string, subject: string) {
+  const statement = {
+    _type: 'https://in-toto.io/Statement/v1',
+    subject: [{ name: repository, digest: { sha256: subject.slice(7) } }],
+    predicateType: 'https://cyclonedx.org/bom',
+    predicate: { bomFormat: 'CycloneDX', specVersion: '1.5', components: [] },
+  };
+  const envelope = {
+    payloadType: 'application/vnd.in-toto+json',
+    payload: Buffer.from(JSON.stringify(statement)).toString('base64'),
+    signatures: [{ keyid: '', sig: randomBytes(64).toString('base64') }],
+  };
+  return pushCosignArtifact(client, repository, subject, 'att', {
+    mediaType: 'application/vnd.dsse.envelope.v1+json',
+    bytes: new TextEncoder().encode(JSON.stringify(envelope)),
+    annotations: { predicateType: 'https://cyclonedx.org/bom' },
+  });
+}
+
+/** An OCI 1.1 referrer of `subject` (artifactType, one small JSON layer); API or tag schema as the registry allows. */
+export async function pushReferrer(
+  client: RegistryClient,
+  repository: string,
+  subject: string,
+  artifactType: string,
+) {
+  const head = await client.headManifest(repository, subject);
+  if (!head) throw new Error(`${repository}@${subject} does not exist`);
+  return pushArtifact(client, repository, {
+    subject: { mediaType: head.mediaType, digest: subject, size: head.size },
+    artifactType,
+    layers: [
+      {
+        mediaType: artifactType,
+        bytes: new TextEncoder().encode(
+          JSON.stringify({ about: subject, nonce: randomBytes(8).toString('hex') }),
+        ),
+      },
+    ],
+    annotations: { 'org.opencontainers.image.created': new Date().toISOString() },
+  });
+}
+
+export interface SignedIndex {
+  digest: string;
+  children: string[];
+  /** Every referrer pushed, recursively (cosign tags and OCI subject artifacts). */
+  referrers: string[];
+  /** The cosign tags pushed. */
+  cosignTags: string[];
+  /** OCI referrers of the index itself. */
+  ociReferrers: string[];
+}
+
+/**
+ * A two-platform index that is signed and attested as in the wild: cosign `.sig` and `.att`
+ * tags of the index, an SBOM and an in-toto attestation as OCI referrers, and — recursively — a
+ * cosign signature of the `.att` manifest and an OCI signature of the attestation referrer.
+ * `small`: only the `.sig` tag, one attestation and one SBOM (3 referrers).
+ */
+export async function pushSignedIndex(
+  client: RegistryClient,
+  repository: string,
+  tag: string,
+  { small = false, layers = 1, layerSize = 64 * 1024 } = {},
+): Promise<SignedIndex> {
+  const index = await pushRandomIndex(client, repository, tag, { layers, layerSize });
+  const sig = await pushCosignSignature(client, repository, index.digest);
+  const attestation = await pushReferrer(client, repository, index.digest, 'application/vnd.in-toto+json');
+  const sbom = await pushReferrer(client, repository, index.digest, 'application/spdx+json');
+  const cosignTags = [`${digestTag(index.digest)}.sig`];
+  const referrers = [sig, attestation.digest, sbom.digest];
+  if (!small) {
+    const att = await pushCosignAttestation(client, repository, index.digest);
+    const attSig = await pushCosignSignature(client, repository, att);
+    const nested = await pushReferrer(
+      client,
+      repository,
+      attestation.digest,
+      'application/vnd.dev.sigstore.bundle.v0.3+json',
+    );
+    cosignTags.push(`${digestTag(index.digest)}.att`, `${digestTag(att)}.sig`);
+    referrers.push(att, attSig, nested.digest);
+  }
+  return {
+    digest: index.digest,
+    children: index.children,
+    referrers,
+    cosignTags: cosignTags.sort(),
+    ociReferrers: [attestation.digest, sbom.digest],
+  };
 }

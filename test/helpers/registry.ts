@@ -22,6 +22,8 @@ export interface TestRegistry {
   port: number;
   /** The temp dir holding config and storage. */
   dir: string;
+  /** With `accessLog`: the registry's access log so far, one `METHOD path status` a line. */
+  requests(): string[];
   stop(): Promise<void>;
 }
 
@@ -52,7 +54,14 @@ async function waitUntilUp(url: string, deadline: number, exited: () => string |
   }
 }
 
-export async function startRegistry(options: { auth?: RegistryAuth } = {}): Promise<TestRegistry> {
+/** Blob uploads (bytes sent: PATCH or PUT on an upload session) among access-log lines of `requests()`. */
+export function blobUploads(lines: string[]): string[] {
+  return lines.filter((l) => /^(PUT|PATCH) \S+\/blobs\/uploads\//.test(l));
+}
+
+export async function startRegistry(
+  options: { auth?: RegistryAuth; accessLog?: boolean } = {},
+): Promise<TestRegistry> {
   const dir = mkdtempSync(join(tmpdir(), 'test-registry-'));
   const port = await freePort();
   const auth = options.auth
@@ -73,7 +82,7 @@ export async function startRegistry(options: { auth?: RegistryAuth } = {}): Prom
       'log:',
       '  level: error',
       '  accesslog:',
-      '    disabled: true',
+      `    disabled: ${options.accessLog ? 'false' : 'true'}`,
       'storage:',
       '  filesystem:',
       `    rootdirectory: ${join(dir, 'data')}`,
@@ -84,10 +93,23 @@ export async function startRegistry(options: { auth?: RegistryAuth } = {}): Prom
       auth,
     ].join('\n'),
   );
-  const child = spawn('docker-registry', ['serve', config], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn('docker-registry', ['serve', config], {
+    stdio: ['ignore', options.accessLog ? 'pipe' : 'ignore', 'pipe'],
+  });
+  // The access log (combined log format on stdout): `"METHOD /path HTTP/1.1" status`.
+  const access: string[] = [];
+  let partial = '';
+  child.stdout?.on('data', (d) => {
+    const lines = (partial + d).split('\n');
+    partial = lines.pop() ?? '';
+    for (const line of lines) {
+      const m = /"(\w+) (\S+) HTTP\/[\d.]+" (\d+)/.exec(line);
+      if (m) access.push(`${m[1]} ${m[2]} ${m[3]}`);
+    }
+  });
   let stderr = '';
   let exit: string | undefined;
-  child.stderr.on('data', (d) => (stderr = (stderr + d).slice(-2000)));
+  child.stderr?.on('data', (d) => (stderr = (stderr + d).slice(-2000)));
   child.on('exit', (code, signal) => (exit = `${signal ?? code}: ${stderr}`));
   const url = `http://127.0.0.1:${port}`;
   try {
@@ -102,6 +124,7 @@ export async function startRegistry(options: { auth?: RegistryAuth } = {}): Prom
     url,
     port,
     dir,
+    requests: () => [...access],
     stop: async () => {
       if (exit === undefined) {
         const gone = new Promise((r) => child.once('exit', r));

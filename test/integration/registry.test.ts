@@ -100,7 +100,8 @@ describe('faults', () => {
     const proxy = await startFaultProxy(one.url, [
       { match: (m, p) => m === 'GET' && p.includes('/manifests/v3'), fault: { kind: 'reset' } },
       {
-        match: (m, p) => m === 'HEAD' && p.includes('/blobs/'),
+        // The first reads of a promotion: which tags the source and the target hold.
+        match: (m, p) => m === 'GET' && p.includes('/tags/list'),
         fault: { kind: 'status', status: 429 },
         times: 2,
       },

@@ -2,17 +2,26 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { StepError } from '../errors.js';
 import type { Log } from '../log.js';
 import { CommandFailed, type Env, mustRun } from '../process.js';
-import { type Builder, type BuildSpec, type PushSpec, pairs } from './types.js';
+import {
+  type Builder,
+  type BuildResult,
+  type BuildSpec,
+  type PushSpec,
+  pairs,
+  platformSlug,
+} from './types.js';
 
-function buildArgs(spec: BuildSpec): string[] {
+function buildArgs(spec: BuildSpec, platforms = spec.platforms): string[] {
   return [
     'docker',
     'buildx',
     'build',
     '--file',
     spec.file,
+    ...(platforms?.length ? ['--platform', platforms.join(',')] : []),
     ...(spec.target ? ['--target', spec.target] : []),
     ...(spec.network ? ['--network', spec.network] : []),
     ...pairs('--build-arg', spec.buildArgs),
@@ -69,43 +78,85 @@ export function buildxBuilder(options: { tempDir?: string; env?: Env } = {}): Bu
       await withHints(
         mustRun(
           `buildx test stage "${spec.target}"`,
-          [...buildArgs(spec), '--output', 'type=cacheonly', spec.context],
+          // The tests run once, on the runner's own platform.
+          [...buildArgs(spec, []), '--output', 'type=cacheonly', spec.context],
           { log, env },
         ),
       );
     },
-    async build(spec: BuildSpec, push: PushSpec | undefined, log: Log) {
-      const dir = mkdtempSync(join(options.tempDir ?? tmpdir(), 'buildx-'));
-      try {
-        const metadata = join(dir, 'metadata.json');
-        if (push && !push.tlsVerify && !isLoopback(push.ref)) {
-          log.warning(
-            'buildx pushes through the Docker engine: a plain-HTTP registry must be in its insecure-registries (only 127.0.0.0/8 is by default)',
-          );
-        }
-        const runEnv = buildxEnv(env, push?.authDir);
-        await withHints(
-          mustRun(
-            'buildx build',
-            [
-              ...buildArgs(spec),
-              ...pairs('--label', spec.labels),
-              // No attestation manifests: the pushed digest is the image's own manifest.
-              '--provenance=false',
-              '--metadata-file',
-              metadata,
-              ...(push ? ['--tag', push.ref, '--push'] : ['--load']),
-              spec.context,
-            ],
-            { log, env: runEnv },
-          ),
+    async build(spec: BuildSpec, push: PushSpec | undefined, log: Log): Promise<BuildResult> {
+      if (push && !push.tlsVerify && !isLoopback(push.ref)) {
+        log.warning(
+          'buildx pushes through the Docker engine: a plain-HTTP registry must be in its insecure-registries (only 127.0.0.0/8 is by default)',
         );
-        const meta = JSON.parse(readFileSync(metadata, 'utf8')) as Record<string, string>;
-        const digest = meta['containerimage.digest'];
-        return push && digest ? { digest } : {};
-      } finally {
-        rmSync(dir, { recursive: true, force: true });
       }
+      const runEnv = buildxEnv(env, push?.authDir);
+      const once = (platforms: string[] | undefined, ref: string | undefined) =>
+        buildOnce(spec, platforms, ref, runEnv, log, options.tempDir);
+      const platforms = spec.platforms ?? [];
+      if (platforms.length < 2) return once(undefined, push?.ref);
+      try {
+        return await once(platforms, push?.ref);
+      } catch (err) {
+        if (!(err instanceof CommandFailed) || !MULTI_UNSUPPORTED.test(err.excerpt)) throw err;
+      }
+      // The `docker` driver without the containerd image store builds one platform at a time
+      // (and exports no OCI layout, nor pushes by digest): each platform is pushed as
+      // `<tag>-<os>-<arch>` — the `docker manifest create` convention — and the caller
+      // assembles the index over them.
+      if (!push) {
+        throw new StepError(
+          'this Docker engine builds one platform at a time (the `docker` driver without the containerd image store) and cannot keep a multi-platform image locally: use push: true, or one platform',
+        );
+      }
+      log.info(
+        'the Docker engine builds one platform at a time (buildx `docker` driver, no containerd image store): pushing each platform, then the index',
+      );
+      const parts: { platform: string; ref: string }[] = [];
+      for (const platform of platforms) {
+        const ref = `${push.ref}-${platformSlug(platform)}`;
+        await once([platform], ref);
+        parts.push({ platform, ref });
+      }
+      return { parts };
     },
   };
+}
+
+const MULTI_UNSUPPORTED =
+  /Multi-platform build is not supported for the docker driver|docker exporter does not currently support exporting manifest lists/i;
+
+async function buildOnce(
+  spec: BuildSpec,
+  platforms: string[] | undefined,
+  ref: string | undefined,
+  env: Env,
+  log: Log,
+  tempDir: string | undefined,
+): Promise<BuildResult> {
+  const dir = mkdtempSync(join(tempDir ?? tmpdir(), 'buildx-'));
+  try {
+    const metadata = join(dir, 'metadata.json');
+    await withHints(
+      mustRun(
+        'buildx build',
+        [
+          ...buildArgs(spec, platforms),
+          ...pairs('--label', spec.labels),
+          // No attestation manifests: the pushed digest is the image's own (provenance is ours).
+          '--provenance=false',
+          '--metadata-file',
+          metadata,
+          ...(ref ? ['--tag', ref, '--push'] : ['--load']),
+          spec.context,
+        ],
+        { log, env },
+      ),
+    );
+    const meta = JSON.parse(readFileSync(metadata, 'utf8')) as Record<string, string>;
+    const digest = meta['containerimage.digest'];
+    return ref && digest ? { digest } : {};
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }

@@ -16,6 +16,8 @@ function executorArgs(spec: BuildSpec, executor: string): string[] {
     '--dockerfile',
     spec.file,
     ...(spec.target ? ['--target', spec.target] : []),
+    // kaniko builds one platform (checked by the step); an image index needs buildx or buildah.
+    ...(spec.platforms?.length === 1 ? ['--custom-platform', spec.platforms[0] as string] : []),
     ...pairs('--build-arg', spec.buildArgs),
   ];
 }

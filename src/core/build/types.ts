@@ -17,6 +17,8 @@ export interface BuildSpec {
   labels: Record<string, string>;
   /** Network mode of RUN steps (`--network`); the tool's default when absent. */
   network?: BuildNetwork;
+  /** Target platforms (`linux/amd64`, `linux/arm64/v8`); more than one builds an index. */
+  platforms?: string[];
 }
 
 export interface PushSpec {
@@ -27,15 +29,30 @@ export interface PushSpec {
   tlsVerify: boolean;
 }
 
+export interface BuildResult {
+  /** The pushed digest, when the tool reports one. */
+  digest?: string;
+  /**
+   * Set when the tool pushed each platform on its own (buildx on an engine without the
+   * containerd image store): the caller assembles the index over these references.
+   */
+  parts?: { platform: string; ref: string }[];
+}
+
 export interface Builder {
   name: BuilderName;
   /** Builds `spec.target` only for its RUN steps (the tests); nothing is pushed. Throws CommandFailed. */
   test(spec: BuildSpec, log: Log): Promise<void>;
   /** Builds the image and, with `push`, pushes it; returns the digest when the tool reports one. */
-  build(spec: BuildSpec, push: PushSpec | undefined, log: Log): Promise<{ digest?: string }>;
+  build(spec: BuildSpec, push: PushSpec | undefined, log: Log): Promise<BuildResult>;
 }
 
 /** `KEY=value` pairs as repeated argv flags: `--build-arg KEY=value …`. */
 export function pairs(flag: string, values: Record<string, string>): string[] {
   return Object.entries(values).flatMap(([k, v]) => [flag, `${k}=${v}`]);
+}
+
+/** `linux/arm64/v8` → `linux-arm64-v8`: a tag suffix for one platform. */
+export function platformSlug(platform: string): string {
+  return platform.replace(/\//g, '-');
 }

@@ -5,12 +5,20 @@
  * A 4xx other than those is final: it will not change by asking again.
  */
 import { createHash } from 'node:crypto';
+import { Readable, Transform } from 'node:stream';
 import { type HttpRetry, httpFetch, networkReason } from '../http.js';
 import { type Log, silentLog } from '../log.js';
 import type { HttpResponse, SendInit } from '../transport.js';
 import { basicHeader, type Challenge, parseChallenge, pullScope, pushScope, tokenUrl } from './auth.js';
 import type { Credentials } from './docker-config.js';
-import { MANIFEST_ACCEPT, type Manifest, manifestMediaType } from './media-types.js';
+import {
+  type Descriptor,
+  type ImageIndex,
+  MANIFEST_ACCEPT,
+  type Manifest,
+  manifestMediaType,
+  OCI_INDEX,
+} from './media-types.js';
 
 export interface RegistryClientOptions {
   /** host[:port] as in image references; `docker.io` means Docker Hub. */
@@ -187,6 +195,40 @@ export class RegistryClient {
     };
   }
 
+  /**
+   * Every tag of a repository (`GET /v2/<name>/tags/list`, following `Link` pages): none for a
+   * repository the registry does not know (404), undefined when it will not list them
+   * (401/403/405: a token without the right, a registry that does not offer it).
+   */
+  async listTags(repository: string): Promise<string[] | undefined> {
+    const tags: string[] = [];
+    let path: string | undefined = `/v2/${repository}/tags/list?n=1000`;
+    for (let page = 0; path && page < 1000; page++) {
+      const res = await this.request('GET', path, { scopes: [pullScope(repository)] });
+      if ([401, 403, 404, 405].includes(res.status)) {
+        await res.body?.cancel().catch(() => {});
+        if (page > 0) return tags;
+        return res.status === 404 ? [] : undefined;
+      }
+      if (!res.ok) return this.fail(res, `tags of ${repository}`);
+      const body = (await res.json()) as { tags?: string[] | null };
+      tags.push(...(body.tags ?? []));
+      const next = /<([^>]+)>\s*;\s*rel="?next"?/.exec(res.headers.get('link') ?? '')?.[1];
+      path = next ? new URL(next, new URL(path, this.baseUrl)).href : undefined;
+    }
+    return tags;
+  }
+
+  /** A manifest, or undefined when it does not exist (one request either way). */
+  async getManifestIfAny(repository: string, reference: string): Promise<FetchedManifest | undefined> {
+    try {
+      return await this.getManifest(repository, reference);
+    } catch (err) {
+      if (err instanceof RegistryError && err.status === 404) return undefined;
+      throw err;
+    }
+  }
+
   /** The digest and type of a manifest, or undefined when it does not exist. */
   async headManifest(
     repository: string,
@@ -217,6 +259,20 @@ export class RegistryClient {
     bytes: Uint8Array,
     mediaType: string,
   ): Promise<string> {
+    return (await this.pushManifest(repository, reference, bytes, mediaType)).digest;
+  }
+
+  /**
+   * Stores a manifest; also returns the `OCI-Subject` header, which a registry with the
+   * referrers API sends for a manifest with a `subject` (it then indexes the referrer itself;
+   * without it the client keeps the referrers tag schema up to date).
+   */
+  async pushManifest(
+    repository: string,
+    reference: string,
+    bytes: Uint8Array,
+    mediaType: string,
+  ): Promise<{ digest: string; subject: string | null }> {
     const res = await this.request('PUT', `/v2/${repository}/manifests/${reference}`, {
       scopes: [pushScope(repository)],
       headers: { 'content-type': mediaType },
@@ -224,7 +280,46 @@ export class RegistryClient {
     });
     if (!res.ok) return this.fail(res, `put manifest ${repository}:${reference}`);
     await res.body?.cancel().catch(() => {});
-    return res.headers.get('docker-content-digest') ?? sha256Digest(bytes);
+    return {
+      digest: res.headers.get('docker-content-digest') ?? sha256Digest(bytes),
+      subject: res.headers.get('oci-subject'),
+    };
+  }
+
+  /**
+   * The referrers of `digest` through the OCI 1.1 referrers API (`GET /v2/<name>/referrers/<digest>`,
+   * following `Link: <…>; rel="next"` pages), or undefined when the registry has no such API
+   * (a registry that has it answers 200 with an index, empty for an unknown digest; 404 means none).
+   */
+  async getReferrers(repository: string, digest: string): Promise<Descriptor[] | undefined> {
+    const out: Descriptor[] = [];
+    let path: string | undefined = `/v2/${repository}/referrers/${digest}`;
+    for (let page = 0; path && page < 100; page++) {
+      const res = await this.request('GET', path, {
+        scopes: [pullScope(repository)],
+        headers: { accept: OCI_INDEX },
+      });
+      if (page === 0 && (res.status === 404 || res.status === 405 || res.status === 400)) {
+        await res.body?.cancel().catch(() => {});
+        return undefined;
+      }
+      if (!res.ok) return this.fail(res, `referrers of ${repository}@${digest}`);
+      const type = res.headers.get('content-type')?.split(';')[0]?.trim();
+      const body = (await res.json().catch(() => undefined)) as ImageIndex | undefined;
+      // Not an index (some registries answer unknown routes with HTML or their UI): no API.
+      if (
+        !body ||
+        !Array.isArray(body.manifests) ||
+        (type && type !== OCI_INDEX && type !== 'application/json')
+      ) {
+        if (page === 0) return undefined;
+        break;
+      }
+      out.push(...body.manifests);
+      const next = /<([^>]+)>\s*;\s*rel="?next"?/.exec(res.headers.get('link') ?? '')?.[1];
+      path = next ? new URL(next, new URL(path, this.baseUrl)).href : undefined;
+    }
+    return out;
   }
 
   async hasBlob(repository: string, digest: string): Promise<boolean> {
@@ -266,22 +361,38 @@ export class RegistryClient {
     const res = await this.request('GET', `/v2/${repository}/blobs/${digest}`, {
       scopes: [pullScope(repository)],
     });
-    if (!res.ok || !res.body) return this.fail(res, `blob ${repository}@${digest}`);
+    if (!res.ok) return this.fail(res, `blob ${repository}@${digest}`);
     return res;
   }
 
   /** Completes an upload in one PUT with a streamed body (single attempt: the stream is spent). */
-  async putBlob(repository: string, location: string, digest: string, size: number, body: ReadableStream) {
+  async putBlob(
+    repository: string,
+    location: string,
+    digest: string,
+    size: number,
+    body: ReadableStream | Readable,
+  ) {
     const url = new URL(location, this.baseUrl);
     url.searchParams.set('digest', digest);
-    const counted = body.pipeThrough(
-      new TransformStream<Uint8Array, Uint8Array>({
-        transform: (chunk, controller) => {
-          this.bytesUploaded += chunk.byteLength;
-          controller.enqueue(chunk);
-        },
-      }),
-    );
+    const counted =
+      body instanceof Readable
+        ? body.pipe(
+            new Transform({
+              transform: (chunk: Buffer, _encoding, done) => {
+                this.bytesUploaded += chunk.byteLength;
+                done(null, chunk);
+              },
+            }),
+          )
+        : body.pipeThrough(
+            new TransformStream<Uint8Array, Uint8Array>({
+              transform: (chunk, controller) => {
+                this.bytesUploaded += chunk.byteLength;
+                controller.enqueue(chunk);
+              },
+            }),
+          );
     const res = await this.request('PUT', url.href, {
       scopes: [pushScope(repository)],
       headers: { 'content-type': 'application/octet-stream', 'content-length': String(size) },

@@ -3,6 +3,9 @@ export const OCI_INDEX = 'application/vnd.oci.image.index.v1+json';
 export const OCI_MANIFEST = 'application/vnd.oci.image.manifest.v1+json';
 export const DOCKER_LIST = 'application/vnd.docker.distribution.manifest.list.v2+json';
 export const DOCKER_MANIFEST = 'application/vnd.docker.distribution.manifest.v2+json';
+/** The empty config of OCI artifacts (`{}`), and the media type of in-toto statements. */
+export const OCI_EMPTY = 'application/vnd.oci.empty.v1+json';
+export const IN_TOTO = 'application/vnd.in-toto+json';
 
 /** What we accept when fetching a manifest: every current kind, indexes first. */
 export const MANIFEST_ACCEPT = [OCI_INDEX, DOCKER_LIST, OCI_MANIFEST, DOCKER_MANIFEST].join(', ');
@@ -13,6 +16,8 @@ export interface Descriptor {
   size: number;
   urls?: string[];
   platform?: { os?: string; architecture?: string; variant?: string };
+  artifactType?: string;
+  annotations?: Record<string, string>;
 }
 
 export interface ImageManifest {
@@ -20,12 +25,19 @@ export interface ImageManifest {
   mediaType?: string;
   config: Descriptor;
   layers: Descriptor[];
+  artifactType?: string;
+  /** OCI 1.1: the manifest this one refers to (a signature, SBOM or attestation of it). */
+  subject?: Descriptor;
+  annotations?: Record<string, string>;
 }
 
 export interface ImageIndex {
   schemaVersion: 2;
   mediaType?: string;
   manifests: Descriptor[];
+  artifactType?: string;
+  subject?: Descriptor;
+  annotations?: Record<string, string>;
 }
 
 export type Manifest = ImageManifest | ImageIndex;
@@ -45,4 +57,9 @@ export function manifestMediaType(contentType: string | null, manifest: Manifest
 /** Blobs an image manifest references (config first); foreign layers (with `urls`) are not in the registry. */
 export function blobsOf(manifest: ImageManifest): Descriptor[] {
   return [manifest.config, ...manifest.layers.filter((l) => !l.urls?.length)];
+}
+
+/** `sha256:abc…` → `sha256-abc…`: the tag of the referrers tag schema (and cosign's prefix). */
+export function digestTag(digest: string): string {
+  return digest.replace(':', '-');
 }
