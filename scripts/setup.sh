@@ -39,32 +39,45 @@ if [ ${#need_debs[@]} -gt 0 ]; then
   fi
 fi
 
-# buildx: bookworm has no package; trixie's docker-buildx runs on bookworm's libc. Fetched with a
-# temporary sources list and state dir (the machine's apt sources stay as they are), from the
-# Debian mirror the machine already uses.
-buildx="$root/.tools/docker/cli-plugins/docker-buildx"
-if [ ! -x "$buildx" ]; then
+# The machine's Debian mirror, read from its apt sources (one-line or deb822 format).
+debian_mirror() {
+  local mirror
   mirror=$(
     { cat /etc/apt/sources.list /etc/apt/sources.list.d/*.list 2>/dev/null || true; } |
       awk '$1 == "deb" { for (i = 2; i <= NF; i++) if ($i ~ /^[a-z]+:\/\// && $i !~ /security/) { print $i; exit } }'
   )
-  if [ -z "$mirror" ]; then
-    mirror=$(cat /etc/apt/sources.list.d/*.sources 2>/dev/null |
-      awk '/^URIs:/ { for (i = 2; i <= NF; i++) if ($i !~ /security/) { print $i; exit } }' || true)
-  fi
-  [ -n "$mirror" ] || { echo "setup: no Debian mirror found in the apt sources" >&2; exit 1; }
-  echo "setup: installing docker-buildx (Debian trixie, from $mirror) into .tools/docker/cli-plugins"
+  [ -n "$mirror" ] || mirror=$(cat /etc/apt/sources.list.d/*.sources 2>/dev/null |
+    awk '/^URIs:/ { for (i = 2; i <= NF; i++) if ($i !~ /security/) { print $i; exit } }' || true)
+  [ -n "$mirror" ] || { echo "setup: no Debian mirror found in the apt sources" >&2; return 1; }
+  echo "$mirror"
+}
+
+# Downloads one Debian package from another suite or architecture and unpacks it into <dir>, with
+# a temporary sources list and state: the machine's own apt sources and lists stay as they are.
+fetch_deb() { # suite arch package dir
+  local suite=$1 arch=$2 pkg=$3 dir=$4 mirror tmp
+  mirror=$(debian_mirror)
   tmp=$(mktemp -d)
-  echo "deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $mirror trixie main" >"$tmp/sources.list"
+  echo "deb [arch=$arch signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $mirror $suite main" >"$tmp/sources.list"
   mkdir -p "$tmp/lists/partial" "$tmp/cache/archives/partial" "$tmp/deb"
-  apt_tmp=(-o "Dir::Etc::SourceList=$tmp/sources.list" -o Dir::Etc::SourceParts=/dev/null
-    -o "Dir::State::Lists=$tmp/lists" -o "Dir::Cache=$tmp/cache" -o Debug::NoLocking=1 -o APT::Sandbox::User=root)
+  local apt_tmp=(-o "Dir::Etc::SourceList=$tmp/sources.list" -o Dir::Etc::SourceParts=/dev/null
+    -o "Dir::State::Lists=$tmp/lists" -o "Dir::Cache=$tmp/cache" -o Debug::NoLocking=1
+    -o APT::Sandbox::User=root -o "APT::Architectures::=$arch")
   apt-get "${apt_tmp[@]}" update -qq
-  (cd "$tmp/deb" && apt-get "${apt_tmp[@]}" download docker-buildx >/dev/null)
-  dpkg-deb -x "$tmp"/deb/docker-buildx_*.deb "$tmp/x"
-  mkdir -p "${buildx%/*}"
-  install -m 0755 "$tmp/x/usr/libexec/docker/cli-plugins/docker-buildx" "$buildx"
+  (cd "$tmp/deb" && apt-get "${apt_tmp[@]}" download "$pkg:$arch" >/dev/null)
+  dpkg-deb -x "$tmp"/deb/*.deb "$dir"
   rm -rf "$tmp"
+}
+
+# buildx: bookworm has no package; trixie's docker-buildx runs on bookworm's libc.
+buildx="$root/.tools/docker/cli-plugins/docker-buildx"
+if [ ! -x "$buildx" ]; then
+  echo "setup: installing docker-buildx (Debian trixie) into .tools/docker/cli-plugins"
+  x=$(mktemp -d)
+  fetch_deb trixie "$(dpkg --print-architecture)" docker-buildx "$x"
+  mkdir -p "${buildx%/*}"
+  install -m 0755 "$x/usr/libexec/docker/cli-plugins/docker-buildx" "$buildx"
+  rm -rf "$x"
 fi
 
 # Multi-platform builds (build-push-image `platforms`): RUN steps of a foreign platform run through
@@ -90,26 +103,12 @@ fi
 [ -e "$binfmt/qemu-aarch64" ] || echo "setup: no binfmt_misc entry for aarch64: linux/arm64 RUN steps cannot run here" >&2
 bb_arm64="$root/.tools/busybox/arm64/busybox"
 if [ ! -x "$bb_arm64" ]; then
-  mirror=$(
-    { cat /etc/apt/sources.list /etc/apt/sources.list.d/*.list 2>/dev/null || true; } |
-      awk '$1 == "deb" { for (i = 2; i <= NF; i++) if ($i ~ /^[a-z]+:\/\// && $i !~ /security/) { print $i; exit } }'
-  )
-  [ -n "$mirror" ] || mirror=$(cat /etc/apt/sources.list.d/*.sources 2>/dev/null |
-    awk '/^URIs:/ { for (i = 2; i <= NF; i++) if ($i !~ /security/) { print $i; exit } }' || true)
-  [ -n "$mirror" ] || { echo "setup: no Debian mirror found in the apt sources" >&2; exit 1; }
   echo "setup: fetching busybox-static:arm64 into .tools/busybox/arm64"
-  tmp=$(mktemp -d)
-  echo "deb [arch=arm64 signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $mirror bookworm main" >"$tmp/sources.list"
-  mkdir -p "$tmp/lists/partial" "$tmp/cache/archives/partial" "$tmp/deb"
-  apt_tmp=(-o "Dir::Etc::SourceList=$tmp/sources.list" -o Dir::Etc::SourceParts=/dev/null
-    -o "Dir::State::Lists=$tmp/lists" -o "Dir::Cache=$tmp/cache" -o Debug::NoLocking=1 -o APT::Sandbox::User=root
-    -o APT::Architectures::=arm64)
-  apt-get "${apt_tmp[@]}" update -qq
-  (cd "$tmp/deb" && apt-get "${apt_tmp[@]}" download busybox-static:arm64 >/dev/null)
-  dpkg-deb -x "$tmp"/deb/busybox-static_*.deb "$tmp/x"
+  x=$(mktemp -d)
+  fetch_deb bookworm arm64 busybox-static "$x"
   mkdir -p "${bb_arm64%/*}"
-  install -m 0755 "$tmp/x/bin/busybox" "$bb_arm64"
-  rm -rf "$tmp"
+  install -m 0755 "$x/bin/busybox" "$bb_arm64"
+  rm -rf "$x"
 fi
 
 # Unpacks an npm package into .tools/<dir> unless `check` already passes.

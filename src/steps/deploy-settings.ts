@@ -4,6 +4,7 @@
  * check across inputs happens here (InputError), so a bad input fails with one clear error before
  * anything is cloned, applied or recorded, and neither the strategies nor core check it again.
  */
+import type { EcsService as EcsServiceOptions } from '../core/deploy/ecs/options.js';
 import { parseWorkload } from '../core/deploy/kubernetes/workloads.js';
 import { errorMessage, InputError } from '../core/errors.js';
 import { formatImageRef, parseImageRef } from '../core/image-ref.js';
@@ -47,17 +48,9 @@ export interface TerraformTarget {
   apply: boolean;
 }
 
-interface EcsService {
+/** The service and how to wait for it, as core takes it (its polling and attempts are tuning, not inputs). */
+interface EcsService extends Omit<EcsServiceOptions, 'pollIntervalMs' | 'maxAttempts'> {
   strategy: 'ecs';
-  cluster: string;
-  service: string;
-  containers?: string[];
-  /** The `aws-region` input, else AWS_REGION / AWS_DEFAULT_REGION. */
-  region: string;
-  endpointUrl?: string;
-  forceNewDeployment: boolean;
-  desiredCount?: number;
-  rolloutTimeoutMs: number;
 }
 
 /** ecs: an existing revision (ARN or `family:revision`), or (deploy only) a task definition file. */

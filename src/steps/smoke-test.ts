@@ -1,7 +1,7 @@
 import { formatDuration } from '../core/duration.js';
 import { excerpt, table } from '../core/markdown.js';
-import { CHECK_HELP, type Check, parseChecks } from '../core/smoke/checks.js';
-import { type CheckResult, runSmokeTest } from '../core/smoke/run.js';
+import { CHECK_HELP, parseChecks } from '../core/smoke/checks.js';
+import { type CheckResult, runSmokeTest, type SmokeOptions } from '../core/smoke/run.js';
 import { duration, type Inputs, int, parsed, splitLines } from '../platform/inputs.js';
 import { defineStep } from '../platform/step.js';
 import { parseHttpUrl } from './shared-inputs.js';
@@ -58,17 +58,9 @@ const inputs = {
   ),
 };
 
-/** smoke-test's settings: what to check, where, and the time limits in milliseconds. */
-export interface SmokeSettings {
+/** smoke-test's settings: what core runs (the time limits in milliseconds), and the URL it checks. */
+export interface SmokeSettings extends Omit<SmokeOptions, 'baseUrl' | 'onAttempt' | 'random'> {
   url: string;
-  checks: Check[];
-  retries: number;
-  retryDelayMs: number;
-  timeoutMs: number;
-  deadlineMs: number;
-  maxLatencyMs?: number;
-  /** Request headers (values are secrets, already masked). */
-  headers: Record<string, string>;
 }
 
 export function smokeSettings(input: Inputs<typeof inputs>): SmokeSettings {
