@@ -31,7 +31,9 @@ const ROOT = resolve(import.meta.dirname, '..');
 const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
 export const IMAGE_TAG = `${pkg.config.image}:${pkg.version}`;
 /** Debian packages of the base, on top of debootstrap's minbase (bash, coreutils, dpkg, apt). */
-const BASE_PACKAGES = ['ca-certificates', 'git', 'buildah', 'rsync'];
+// netavark: buildah's containers-common depends on the virtual container-network-stack, which
+// debootstrap cannot resolve by itself (it names no provider).
+const BASE_PACKAGES = ['ca-certificates', 'git', 'buildah', 'netavark', 'rsync'];
 
 const log = (msg) => process.stderr.write(`image: ${msg}\n`);
 

@@ -42,11 +42,21 @@ let work: string;
 
 beforeAll(async () => {
   work = mkdtempSync(join(tmpdir(), 'stagecraft-setup2-'));
-  [registry, kube, helperImage] = await Promise.all([
-    startRegistry(),
-    startFakeKube({ namespaces: ['shop-dev', 'shop-stg', 'shop-ppd', 'shop-prd'], podStartMs: 50 }),
-    jobImage(),
+  // Each server is kept as soon as it runs, so afterAll stops it even when another one failed.
+  const started = await Promise.allSettled([
+    startRegistry().then((r) => {
+      registry = r;
+    }),
+    startFakeKube({ namespaces: ['shop-dev', 'shop-stg', 'shop-ppd', 'shop-prd'], podStartMs: 50 }).then(
+      (k) => {
+        kube = k;
+      },
+    ),
+    jobImage().then((image) => {
+      helperImage = image;
+    }),
   ]);
+  for (const s of started) if (s.status === 'rejected') throw s.reason;
   repo = `${registry.host}/acme/shop-api`;
   const mirror = await seedBusybox(registry.host, work);
   const kubeDir = dirname(kube.kubeconfigPath);
