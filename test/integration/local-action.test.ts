@@ -45,4 +45,5 @@ it('runs the smoke-test logic under @github/local-action', async () => {
   const bad = await localAction({ url: app.url, checks: 'GET /version 200 json:version=8', retries: '1' });
   expect(bad.outputs.passed).toBe('false');
   expect(bad.out).toContain('json version is "9", expected "8"');
-});
+  // local-action compiles the action's TypeScript on every run: ~5 s alone, far more beside a build.
+}, 180_000);
