@@ -11,10 +11,17 @@
  * bytes or a web ReadableStream, a failed connection rejects with `TypeError('fetch failed')`
  * whose `cause` is the socket error, and an aborted signal rejects with its reason.
  */
-import { request as httpRequest, type IncomingMessage } from 'node:http';
-import { request as httpsRequest } from 'node:https';
+import type { IncomingMessage } from 'node:http';
+import { createRequire } from 'node:module';
 import { Readable } from 'node:stream';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
+
+// `import … from 'node:http'` fills the ES module namespace from every export of node:http, and
+// its lazy WebSocket/MessageEvent exports start undici (~60 ms, the very cost this transport
+// avoids): node:http and node:https are loaded with require instead.
+const nodeRequire = createRequire(import.meta.url);
+const { request: httpRequest } = nodeRequire('node:http') as typeof import('node:http');
+const { request: httpsRequest } = nodeRequire('node:https') as typeof import('node:https');
 
 export interface SendInit {
   method?: string;
