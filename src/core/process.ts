@@ -1,9 +1,9 @@
 /**
  * The one process runner: every external program (buildah, docker, git, terraform, kubectl,
  * credential helpers) runs through `runProcess` with an argv array, never a shell. The caller
- * passes the whole environment (the edge hands down the runner's; core never reads
- * process.env), secrets are masked in everything returned or logged, and with `log` each output
- * line is streamed to the job log as it comes.
+ * passes the whole environment (the edge hands down the runner's; core reads none of its own),
+ * secrets are masked in everything returned or logged, and with `log` each output line is
+ * streamed to the job log as it comes.
  */
 import { spawn } from 'node:child_process';
 import { StepError } from './errors.js';
