@@ -29,14 +29,9 @@ async function credentialsFor(
   input: Parsed,
   rt: Runtime,
 ): Promise<Credentials | undefined> {
-  if (input.registryUsername || input.registryPassword) {
-    if (!input.registryUsername)
-      throw new InputError('registry-username', '', 'it is required with registry-password');
-    if (!input.registryPassword)
-      throw new InputError('registry-password', '', 'it is required with registry-username', true);
-    if (registry === input.image.registry) {
-      return { username: input.registryUsername, password: input.registryPassword };
-    }
+  // Paired at the edge (settings): both or neither.
+  if (input.registryUsername && input.registryPassword && registry === input.image.registry) {
+    return { username: input.registryUsername, password: input.registryPassword };
   }
   const home = rt.env.HOME ?? '';
   const paths = [
@@ -204,9 +199,14 @@ export const buildPushImage = defineStep({
     referrers:
       'How many referrers travelled with the digest: those a promotion copied (signatures, SBOMs, attestations, recursively), or the provenance a build attached',
   },
-  async run(input, rt) {
-    const repo = repositoryName(input.image);
-    const plan = input.tags ? explicitTags(input.tags, rt.ctx) : policyTags(rt.ctx, input.shaLength);
+  /** Every check across inputs, and the tag plan, before anything is built or pushed. */
+  settings(input, { ctx }) {
+    if (Boolean(input.registryUsername) !== Boolean(input.registryPassword)) {
+      throw input.registryUsername
+        ? new InputError('registry-password', '', 'it is required with registry-username', true)
+        : new InputError('registry-username', '', 'it is required with registry-password');
+    }
+    const plan = input.tags ? explicitTags(input.tags, ctx) : policyTags(ctx, input.shaLength);
     if (plan.tags.length === 0) {
       throw new InputError(
         'tags',
@@ -214,12 +214,13 @@ export const buildPushImage = defineStep({
         'no tag could be derived (no commit sha in this context): give tags explicitly',
       );
     }
-    const refs = plan.tags.map((tag) => `${repo}:${tag}`);
-    const platforms = input.platforms ?? [];
+    if (input.promoteFrom && !input.push) {
+      throw new InputError('push', 'false', 'promote-from copies to the registry; it needs push: true');
+    }
     if (input.promoteFrom && input.platforms) {
       throw new InputError(
         'platforms',
-        platforms.join(','),
+        input.platforms.join(','),
         'nothing with promote-from, which copies every platform of the source as it is',
       );
     }
@@ -237,6 +238,13 @@ export const buildPushImage = defineStep({
         'false with push: false (the provenance is attached to the pushed digest)',
       );
     }
+    return { ...input, plan };
+  },
+  async run(input, rt) {
+    const { plan } = input;
+    const repo = repositoryName(input.image);
+    const refs = plan.tags.map((tag) => `${repo}:${tag}`);
+    const platforms = input.platforms ?? [];
     const insecure = !input.tlsVerify;
     const targetCreds = await credentialsFor(input.image.registry, input, rt);
     const target = new RegistryClient({
@@ -250,8 +258,6 @@ export const buildPushImage = defineStep({
     let how: string;
     let referrers = 0;
     if (input.promoteFrom) {
-      if (!input.push)
-        throw new InputError('push', 'false', 'promote-from copies to the registry; it needs push: true');
       const from = input.promoteFrom;
       const sourceClient =
         from.registry === input.image.registry
