@@ -15,7 +15,7 @@ export function serveWatch(
   namespace: string | undefined,
   name: string | undefined,
   query: URLSearchParams,
-  req: IncomingMessage,
+  _req: IncomingMessage,
   res: ServerResponse,
 ) {
   const labelSelector = query.get('labelSelector') ?? '';
@@ -62,6 +62,7 @@ export function serveWatch(
     clearTimeout(timer);
     unsubscribe();
   };
-  req.on('close', stop);
+  // The response's 'close' (the client went away), not the request's: a request emits 'close'
+  // as soon as its body has been read, while the stream goes on.
   res.on('close', stop);
 }
