@@ -11,7 +11,7 @@ import { table } from '../core/markdown.js';
 import { bool, type Inputs, parsed } from '../platform/inputs.js';
 import { defineStep, type SettingsSource } from '../platform/step.js';
 import { deployContext } from './deploy-context.js';
-import { imageInput, strategyInput, targetInputs, urlInput } from './deploy-inputs.js';
+import { imageInput, strategyInput, targetInputs, urlInput, verifyInputs } from './deploy-inputs.js';
 import { recordDeployment } from './deploy-record.js';
 import { type DeployTarget, parseDeployTarget } from './deploy-settings.js';
 import { deployWith } from './deploy-strategies.js';
@@ -47,6 +47,7 @@ const inputs = {
   strategy: strategyInput,
   url: urlInput,
   ...targetInputs,
+  ...verifyInputs,
   record: bool({
     description: 'GitHub: write a deployment record (Deployments API, with status)',
     default: 'true',
@@ -112,6 +113,8 @@ export const deployEnv = defineStep({
     'previous-task-definition-arn': 'ecs: the revision the service ran before',
     'deployment-id': 'ecs: the ECS deployment id (`ecs-svc/…`)',
     'rollout-state': 'ecs: the rollout state of the deployment',
+    'synced-revision': 'gitops `verify`: the revision the controller reports applied (Flux: `main@sha1:…`)',
+    health: 'gitops `verify`: the health the controller reports (`Healthy` when verified)',
   },
   async run(input, rt) {
     const { target } = input;

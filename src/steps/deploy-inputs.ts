@@ -119,9 +119,12 @@ export const targetInputs = {
       'kubernetes: a kustomize directory or manifest files/globs; `{environment}` is replaced, e.g. `k8s/overlays/{environment}`',
   }),
   namespace: text({ description: 'kubernetes: namespace of namespaced objects without one' }),
-  kubeconfig: text({ description: 'kubernetes: path to a kubeconfig file; default the usual lookup' }),
+  kubeconfig: text({
+    description: 'kubernetes, gitops `verify`: path to a kubeconfig file; default the usual lookup',
+  }),
   context: text({
-    description: "kubernetes: the kubeconfig context to use; default the kubeconfig's current context",
+    description:
+      "kubernetes, gitops `verify`: the kubeconfig context to use; default the kubeconfig's current context",
     pattern: /^[^\s]+$/,
     accepted: 'a kubeconfig context name (no spaces)',
   }),
@@ -172,6 +175,56 @@ export const targetInputs = {
   'dry-run': bool({ description: 'Print what would change and change nothing', default: 'false' }),
 };
 
+export const GITOPS_VERIFY = ['none', 'argocd', 'flux'] as const;
+export type GitopsVerifyKind = (typeof GITOPS_VERIFY)[number];
+
+export interface ApplicationRef {
+  namespace?: string;
+  name: string;
+}
+
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/;
+
+/** `[namespace/]name` of an Argo CD Application or Flux Kustomization. */
+export function parseApplication(raw: string): ApplicationRef {
+  const text = raw.trim();
+  const [first, second, ...rest] = text.split('/');
+  const [namespace, name] = second === undefined ? [undefined, first] : [first, second];
+  if (
+    rest.length ||
+    !name ||
+    !DNS_SUBDOMAIN.test(name) ||
+    (namespace !== undefined && !DNS_LABEL.test(namespace))
+  ) {
+    throw new Error('not a Kubernetes object name');
+  }
+  return namespace === undefined ? { name } : { namespace, name };
+}
+
+/** deploy-env only: wait for Argo CD / Flux to report the gitops commit applied and healthy. */
+export const verifyInputs = {
+  verify: choice({
+    description:
+      'gitops: after the push, wait through the Kubernetes API until `argocd` or `flux` reports the commit synced and healthy; `none` does not wait',
+    default: 'none',
+    options: GITOPS_VERIFY,
+  }),
+  application: parsed(
+    {
+      description:
+        'gitops `verify`: `[namespace/]name` of the Argo CD Application (default namespace `argocd`) or Flux Kustomization (default `flux-system`)',
+      accepted: '[namespace/]name, e.g. argocd/shop-staging',
+    },
+    parseApplication,
+  ),
+  'verify-timeout': duration({
+    description: 'gitops `verify`: how long to wait for the controller',
+    default: '10m',
+    min: 1,
+  }),
+};
+
 export const urlInput = parsed(
   { description: 'Environment URL, recorded and passed on', accepted: 'an http(s) URL' },
   parseHttpUrl,
@@ -187,3 +240,5 @@ export const imageInput = parsed(
 
 /** What deploy-settings.ts parses into a target: the shared target inputs plus the strategy. */
 export type TargetInputs = Inputs<typeof targetInputs> & { strategy: Strategy };
+/** deploy-env's gitops `verify` inputs, parsed. */
+export type VerifyInputs = Inputs<typeof verifyInputs>;

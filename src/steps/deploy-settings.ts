@@ -9,7 +9,12 @@ import { parseWorkload } from '../core/deploy/kubernetes/workloads.js';
 import { errorMessage, InputError } from '../core/errors.js';
 import { formatImageRef, parseImageRef } from '../core/image-ref.js';
 import type { SettingsSource } from '../platform/step.js';
-import { DEFAULT_ROLLOUT_TIMEOUT_MS, type ParsedImage, type TargetInputs } from './deploy-inputs.js';
+import {
+  DEFAULT_ROLLOUT_TIMEOUT_MS,
+  type ParsedImage,
+  type TargetInputs,
+  type VerifyInputs,
+} from './deploy-inputs.js';
 
 export interface GitopsTarget {
   strategy: 'gitops';
@@ -24,6 +29,16 @@ export interface GitopsTarget {
   token?: string;
   /** The user name that goes with a token in HTTP basic auth on the platform. */
   tokenUser: string;
+}
+
+/** gitops `verify`: which controller object to wait for, and how (deploy-env only). */
+export interface GitopsVerify {
+  controller: 'argocd' | 'flux';
+  namespace: string;
+  name: string;
+  timeoutMs: number;
+  kubeconfig?: string;
+  context?: string;
 }
 
 export interface KubernetesTarget {
@@ -69,7 +84,12 @@ export type EcsDeployTarget =
 
 /** What deploy-env deploys: every strategy has its image, ecs may name a revision instead. */
 export type DeployTarget =
-  | (GitopsTarget & { image: ParsedImage /** The text written into the file. */; value: string })
+  | (GitopsTarget & {
+      image: ParsedImage;
+      /** The text written into the file. */
+      value: string;
+      verify?: GitopsVerify;
+    })
   | (KubernetesTarget & { image: ParsedImage })
   | (TerraformTarget & { image: ParsedImage })
   | EcsDeployTarget;
@@ -198,7 +218,7 @@ const missingImage = (strategy: string) =>
 
 /** deploy-env's target: the strategy's target with what it deploys. */
 export function parseDeployTarget(
-  input: TargetInputs & { image?: ParsedImage },
+  input: TargetInputs & Partial<VerifyInputs> & { image?: ParsedImage },
   source: SettingsSource,
 ): DeployTarget {
   const image = input.image;
@@ -209,9 +229,9 @@ export function parseDeployTarget(
     if (target.taskDefinitionArn !== undefined) return { ...target, ...(image ? { image } : {}) };
     if (image) return { ...target, image };
   } else if (image) {
-    return target.strategy === 'gitops'
-      ? { ...target, image, value: gitopsValue(target, image) }
-      : { ...target, image };
+    if (target.strategy !== 'gitops') return { ...target, image };
+    const verify = gitopsVerify(input);
+    return { ...target, image, value: gitopsValue(target, image), ...(verify ? { verify } : {}) };
   }
   throw missingImage(target.strategy); // already ruled out above
 }
@@ -225,6 +245,38 @@ export function parseRollbackTo(to: string | undefined, target: Target): string 
     throw new InputError('to', to, `for ecs, an image reference to return to (${errorMessage(err)})`);
   }
   return to;
+}
+
+const VERIFY_NAMESPACE = { argocd: 'argocd', flux: 'flux-system' } as const;
+
+function gitopsVerify(input: TargetInputs & Partial<VerifyInputs>): GitopsVerify | undefined {
+  const controller = input.verify ?? 'none';
+  const app = input.application;
+  if (controller === 'none') {
+    if (app) {
+      throw new InputError(
+        'application',
+        `${app.namespace ? `${app.namespace}/` : ''}${app.name}`,
+        'used only with `verify: argocd` or `verify: flux`',
+      );
+    }
+    return undefined;
+  }
+  if (!app) {
+    throw new InputError(
+      'application',
+      '',
+      `\`verify: ${controller}\` needs the ${controller === 'argocd' ? 'Argo CD Application' : 'Flux Kustomization'} to wait for: [namespace/]name`,
+    );
+  }
+  return {
+    controller,
+    namespace: app.namespace ?? VERIFY_NAMESPACE[controller],
+    name: app.name,
+    timeoutMs: input.verifyTimeout ?? 10 * 60_000,
+    ...(input.kubeconfig ? { kubeconfig: input.kubeconfig } : {}),
+    ...(input.context ? { context: input.context } : {}),
+  };
 }
 
 /** The text written into the file for `value: tag|digest|ref`. */

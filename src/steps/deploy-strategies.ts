@@ -17,6 +17,7 @@ import type {
   EcsDeployTarget,
   EcsTarget,
   GitopsTarget,
+  GitopsVerify,
   KubernetesTarget,
   Target,
   TerraformTarget,
@@ -48,7 +49,7 @@ export async function deployWith(
   switch (target.strategy) {
     case 'gitops': {
       const { deployGitops } = await import('../core/deploy/gitops/index.js');
-      return deployGitops(
+      const result = await deployGitops(
         {
           ...gitopsOptions(target, env.ci, ctx.environment),
           value: target.value,
@@ -58,6 +59,7 @@ export async function deployWith(
         },
         ctx,
       );
+      return target.verify ? verifyGitopsDeploy(target.verify, result, ctx) : result;
     }
     case 'terraform': {
       const { deployTerraform } = await import('../core/deploy/terraform.js');
@@ -75,6 +77,28 @@ export async function deployWith(
       return deployEcs(ecsDeployOptions(target, env.tuning, ctx.environment), ctx);
     }
   }
+}
+
+/** gitops `verify`: waits for Argo CD / Flux to report the pushed commit applied and healthy. */
+async function verifyGitopsDeploy(
+  verify: GitopsVerify,
+  result: DeployResult,
+  ctx: DeployContext,
+): Promise<DeployResult> {
+  const what = `${verify.controller === 'argocd' ? 'Argo CD Application' : 'Flux Kustomization'} ${verify.namespace}/${verify.name}`;
+  if (ctx.dryRun || !result.revision) {
+    ctx.log.info(`Would wait for ${what} to apply the commit`);
+    return result;
+  }
+  const { verifyGitops } = await import('../core/deploy/gitops/verify.js');
+  const { kubeAppSource } = await import('../core/deploy/gitops/verify-kube.js');
+  const source = kubeAppSource(verify);
+  const verified = await verifyGitops({ ...verify, revision: result.revision }, source, ctx.log);
+  return {
+    ...result,
+    extraOutputs: { ...result.extraOutputs, 'synced-revision': verified.revision, health: verified.health },
+    summary: [...result.summary, ...verified.summary],
+  };
 }
 
 export async function rollbackWith(

@@ -111,6 +111,15 @@ describe('deploy-env gitops', () => {
     ],
     [{ value: 'digest' }, /Input "image".*has no digest/],
     [{ key: 'image..tag' }, /Input "key" .*not a key segment/],
+    [{ verify: 'argo' }, /Input "verify" has an invalid value "argo": .*one of none, argocd, flux/],
+    [{ verify: 'argocd' }, /Input "application".*`verify: argocd` needs the Argo CD Application/],
+    [{ verify: 'flux', application: 'a/b/c' }, /Input "application" has an invalid value "a\/b\/c"/],
+    [{ verify: 'flux', application: 'Shop' }, /Input "application" has an invalid value "Shop"/],
+    [
+      { application: 'argocd/shop' },
+      /Input "application".*used only with `verify: argocd` or `verify: flux`/,
+    ],
+    [{ verify: 'argocd', application: 'shop', 'verify-timeout': 'soon' }, /Input "verify-timeout"/],
   ])('%j', async (override, message) => {
     const inputs = { strategy: 'gitops', environment: 'staging', repository: '/nowhere.git', image: IMAGE };
     await expectRejected(deployEnv, fakeHost({ ...inputs, ...override }), message);

@@ -68,6 +68,8 @@ export interface FakeKube {
   list(kind: string, namespace?: string): Obj[];
   /** Creates or replaces an object directly (seeding state), as `kubectl apply` by someone else would. */
   put(obj: Obj): Obj;
+  /** Writes only the status of an existing object, as a controller writes through /status. */
+  putStatus(obj: Obj): Obj;
   /** Deletes an object (and its dependents) directly. */
   delete(kind: string, namespace: string | undefined, name: string): void;
   createNamespace(name: string): void;
@@ -372,6 +374,7 @@ export async function startFakeKube(options: FakeKubeOptions = {}): Promise<Fake
     get: (kind, namespace, name) => store.get(def(kind), namespace, name),
     list: (kind, namespace) => store.list(def(kind), namespace),
     put: (obj) => store.write(def(String(obj.kind)), clone(obj)),
+    putStatus: (obj) => store.write(def(String(obj.kind)), clone(obj), { status: true }),
     delete: (kind, namespace, name) => void store.delete(def(kind), namespace, name),
     createNamespace: (name) => void store.write(def('Namespace'), { metadata: { name } }),
     setPodQuota: (namespace, pods) => {
