@@ -160,7 +160,14 @@ export const deployEnv = defineStep({
       .catch((err: unknown) => {
         // A failed deploy is reported like a finished one: outputs and a summary with the diagnosis.
         throw new StepError(errorMessage(err), {
-          outputs: { environment, image: requested, url: input.url ?? '', skipped: 'false' },
+          outputs: {
+            // What the strategy knew when it failed (gitops verify: the pushed commit).
+            ...(err instanceof StepError ? err.partial.outputs : {}),
+            environment,
+            image: requested,
+            url: input.url ?? '',
+            skipped: 'false',
+          },
           summary: failureSummary(environment, target.strategy, requested, errorMessage(err)),
         });
       });

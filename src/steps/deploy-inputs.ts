@@ -186,16 +186,18 @@ export interface ApplicationRef {
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/;
 
-/** `[namespace/]name` of an Argo CD Application or Flux Kustomization. */
+/** `[namespace/]name` of an Argo CD Application or Flux Kustomization; `{environment}` may appear in either. */
 export function parseApplication(raw: string): ApplicationRef {
   const text = raw.trim();
   const [first, second, ...rest] = text.split('/');
   const [namespace, name] = second === undefined ? [undefined, first] : [first, second];
+  // `{environment}` is replaced when deploying; checked here with an environment-like stand-in.
+  const valid = (part: string, pattern: RegExp) => pattern.test(part.replaceAll('{environment}', 'env'));
   if (
     rest.length ||
     !name ||
-    !DNS_SUBDOMAIN.test(name) ||
-    (namespace !== undefined && !DNS_LABEL.test(namespace))
+    !valid(name, DNS_SUBDOMAIN) ||
+    (namespace !== undefined && !valid(namespace, DNS_LABEL))
   ) {
     throw new Error('not a Kubernetes object name');
   }
@@ -213,8 +215,8 @@ export const verifyInputs = {
   application: parsed(
     {
       description:
-        'gitops `verify`: `[namespace/]name` of the Argo CD Application (default namespace `argocd`) or Flux Kustomization (default `flux-system`)',
-      accepted: '[namespace/]name, e.g. argocd/shop-staging',
+        'gitops `verify`: `[namespace/]name` of the Argo CD Application (default namespace `argocd`) or Flux Kustomization (default `flux-system`); `{environment}` is replaced',
+      accepted: '[namespace/]name, e.g. argocd/shop-{environment}',
     },
     parseApplication,
   ),

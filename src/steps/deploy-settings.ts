@@ -34,6 +34,7 @@ export interface GitopsTarget {
 /** gitops `verify`: which controller object to wait for, and how (deploy-env only). */
 export interface GitopsVerify {
   controller: 'argocd' | 'flux';
+  /** Namespace and name; `{environment}` not yet replaced. */
   namespace: string;
   name: string;
   timeoutMs: number;

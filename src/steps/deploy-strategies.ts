@@ -7,7 +7,7 @@
 
 import type { EcsOptions, EcsRollbackOptions } from '../core/deploy/ecs/options.js';
 import type { DeployContext, DeployResult, RollbackResult } from '../core/deploy/types.js';
-import { InputError } from '../core/errors.js';
+import { errorMessage, InputError, StepError } from '../core/errors.js';
 import { repositoryName } from '../core/image-ref.js';
 import type { CiContext } from '../platform/context.js';
 import type { Tuning } from '../platform/runtime.js';
@@ -85,15 +85,25 @@ async function verifyGitopsDeploy(
   result: DeployResult,
   ctx: DeployContext,
 ): Promise<DeployResult> {
-  const what = `${verify.controller === 'argocd' ? 'Argo CD Application' : 'Flux Kustomization'} ${verify.namespace}/${verify.name}`;
   if (ctx.dryRun || !result.revision) {
+    const what = `${verify.controller === 'argocd' ? 'Argo CD Application' : 'Flux Kustomization'} ${withEnv(`${verify.namespace}/${verify.name}`, ctx.environment)}`;
     ctx.log.info(`Would wait for ${what} to apply the commit`);
     return result;
   }
   const { verifyGitops } = await import('../core/deploy/gitops/verify.js');
   const { kubeAppSource } = await import('../core/deploy/gitops/verify-kube.js');
-  const source = kubeAppSource(verify);
-  const verified = await verifyGitops({ ...verify, revision: result.revision }, source, ctx.log);
+  const app = {
+    ...verify,
+    namespace: withEnv(verify.namespace, ctx.environment),
+    name: withEnv(verify.name, ctx.environment),
+  };
+  const revision = result.revision;
+  const verified = await verifyGitops({ ...app, revision }, kubeAppSource(app), ctx.log).catch(
+    (err: unknown) => {
+      // The commit is pushed whatever the controller says: report it with the failure.
+      throw new StepError(errorMessage(err), { outputs: { revision } });
+    },
+  );
   return {
     ...result,
     extraOutputs: { ...result.extraOutputs, 'synced-revision': verified.revision, health: verified.health },

@@ -145,7 +145,8 @@ export function startGitopsStandIn(kube: FakeKube, options: StandInOptions = {})
           };
         }
         const obj = doc.toJS() as Obj | null;
-        if (obj && typeof obj === 'object') resources.push(obj);
+        // Only Kubernetes objects: other YAML in the path (Helm values) is not applied.
+        if (obj && typeof obj === 'object' && obj.apiVersion && obj.kind) resources.push(obj);
       }
     }
     return { resources };
@@ -169,9 +170,23 @@ export function startGitopsStandIn(kube: FakeKube, options: StandInOptions = {})
     const status = (app.status ?? {}) as Obj;
     const multi = Array.isArray(spec.sources);
     const sources = (multi ? spec.sources : [spec.source]) as Obj[];
+    // A Helm chart source's revision is its version; a git source's the commit its ref points to.
     const resolved = await Promise.all(
-      sources.map((s) => resolve(String(s.repoURL), s.targetRevision as string | undefined)),
+      sources.map((s) =>
+        s.chart
+          ? { path: '', sha: String(s.targetRevision) }
+          : resolve(String(s.repoURL), s.targetRevision as string | undefined),
+      ),
     );
+    /** The manifests of the git sources with a path (a `ref` source only lends its files to others). */
+    const renderAll = () =>
+      Promise.all(
+        sources.map((s, i) =>
+          s.chart || s.path === undefined
+            ? { resources: [] }
+            : render(resolved[i]?.path ?? '', revs[i] ?? '', String(s.path)),
+        ),
+      );
     const revs = resolved.map((r) => r.sha);
     const sync = (status.sync ?? {}) as Obj;
     const compared = multi ? ((sync.revisions ?? []) as string[]) : [sync.revision];
@@ -218,9 +233,7 @@ export function startGitopsStandIn(kube: FakeKube, options: StandInOptions = {})
       return;
     }
     if (op?.phase === 'Running') {
-      const rendered = await Promise.all(
-        sources.map((s, i) => render(resolved[i]?.path ?? '', revs[i] ?? '', String(s.path ?? '.'))),
-      );
+      const rendered: Rendered[] = await renderAll();
       const broken = rendered.findIndex((r) => r.error);
       if (broken >= 0) {
         const message = `rpc error: code = Unknown desc = Manifest generation error (cached): failed to generate manifest for source ${broken + 1} of ${sources.length}: ${rendered[broken]?.error}`;
@@ -271,11 +284,7 @@ export function startGitopsStandIn(kube: FakeKube, options: StandInOptions = {})
     }
     // 3. Health settles once the sync succeeded.
     if (op?.phase === 'Succeeded' && (status.health as Obj)?.status === 'Progressing') {
-      const rendered = (
-        await Promise.all(
-          sources.map((s, i) => render(resolved[i]?.path ?? '', revs[i] ?? '', String(s.path ?? '.'))),
-        )
-      ).flatMap((r) => r.resources);
+      const rendered = (await renderAll()).flatMap((r) => r.resources);
       const bad = badImage(rendered);
       const resources = rendered.map((r) =>
         bad && r === bad.workload

@@ -6,7 +6,7 @@
  * this work tree. Third-party `uses:` (checkout, setup-*) are recorded and skipped.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import YAML from 'yaml';
@@ -250,6 +250,22 @@ export async function runJob(workflowFile: string, jobId: string, ctx: WorkflowC
   const workflow = YAML.parse(readFileSync(workflowFile, 'utf8'));
   const job = workflow.jobs?.[jobId];
   if (!job) throw new Error(`${workflowFile} has no job ${jobId}`);
+  // The job's own RUNNER_TEMP, emptied when it ends, as on a hosted runner.
+  const temp = mkdtempSync(join(tmpdir(), 'runner-temp-'));
+  try {
+    return await runJobIn(workflow.env ?? {}, job, ctx, temp);
+  } finally {
+    rmSync(temp, { recursive: true, force: true });
+  }
+}
+
+async function runJobIn(
+  workflowEnv: Record<string, unknown>,
+  // biome-ignore lint/suspicious/noExplicitAny: a parsed workflow job
+  job: any,
+  ctx: WorkflowContext,
+  temp: string,
+): Promise<JobRun> {
   const exprCtx = {
     github: ctx.github,
     inputs: ctx.inputs ?? {},
@@ -257,10 +273,10 @@ export async function runJob(workflowFile: string, jobId: string, ctx: WorkflowC
     secrets: ctx.secrets ?? {},
     needs: ctx.needs ?? {},
     matrix: ctx.matrix ?? {},
-    runner: { temp: tmpdir(), os: 'Linux' },
+    runner: { temp, os: 'Linux' },
   };
-  const env: Record<string, string> = { ...(ctx.env ?? {}) };
-  for (const [k, v] of Object.entries({ ...(workflow.env ?? {}), ...(job.env ?? {}) }))
+  const env: Record<string, string> = { RUNNER_TEMP: temp, ...(ctx.env ?? {}) };
+  for (const [k, v] of Object.entries({ ...workflowEnv, ...(job.env ?? {}) }))
     env[k] = interpolate(toText(v), { ...exprCtx, env });
   const { records, failed } = await runSteps(job.steps, ctx, exprCtx, env);
   const stepsCtx = Object.fromEntries(records.map((r) => [r.id, { outputs: r.outputs, outcome: r.outcome }]));

@@ -115,6 +115,7 @@ describe('deploy-env gitops', () => {
     [{ verify: 'argocd' }, /Input "application".*`verify: argocd` needs the Argo CD Application/],
     [{ verify: 'flux', application: 'a/b/c' }, /Input "application" has an invalid value "a\/b\/c"/],
     [{ verify: 'flux', application: 'Shop' }, /Input "application" has an invalid value "Shop"/],
+    [{ verify: 'flux', application: 'shop-{env}' }, /Input "application" has an invalid value "shop-{env}"/],
     [
       { application: 'argocd/shop' },
       /Input "application".*used only with `verify: argocd` or `verify: flux`/,

@@ -156,7 +156,12 @@ describe('deploy-env gitops verify: argocd', () => {
     expect(run.host.failures[0]).toContain(
       'Deployment shop/web: Degraded: Deployment "web" exceeded its progress deadline',
     );
-    expect(run.host.outputs).toMatchObject({ environment: 'degraded', skipped: 'false' });
+    // The commit is pushed whatever the controller says: the failure reports it.
+    expect(run.host.outputs).toMatchObject({
+      environment: 'degraded',
+      skipped: 'false',
+      revision: repo.head(),
+    });
   }, 40_000);
 
   it('a failed sync operation on our commit fails fast (an older failed one is not ours)', async () => {

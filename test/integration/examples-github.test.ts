@@ -16,6 +16,7 @@ import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import YAML from 'yaml';
 import { type FakeEcs, startFakeEcs } from '../fakes/ecs-api/server.js';
 import { type FakeGitHub, startFakeGitHub } from '../fakes/github-api/server.js';
+import { type GitopsStandIn, startGitopsStandIn } from '../fakes/gitops-controller.js';
 import { type FakeKube, startFakeKube } from '../fakes/kube-apiserver/index.js';
 import { exampleFiles } from '../helpers/examples.js';
 import { interpolate } from '../helpers/expressions.js';
@@ -338,6 +339,8 @@ describe('examples/github/gitops-argocd (PR, push to main, release)', () => {
   let developer: TestServer;
   let production: TestServer;
   let main: string;
+  let kube: FakeKube;
+  let argocd: GitopsStandIn;
 
   const values = (service: string, env: string) => `services/${service}/deploy-config/${env}/values.yaml`;
   /** What Argo CD would run: the image whose tag the config repository holds for the environment. */
@@ -359,13 +362,55 @@ describe('examples/github/gitops-argocd (PR, push to main, release)', () => {
       environmentServer(synced('developer')),
       environmentServer(synced('production')),
     ]);
+    // The cluster Argo CD runs in: one multi-source Application per environment, both services'
+    // charts with their values files from this repository (`ref: values`).
+    kube = await startFakeKube({ namespaces: ['default', 'argocd'] });
+    cleanups.push(() => kube.close());
+    const repoUrl = `${gitServer.url}/acme/gitops.git`;
+    argocd = startGitopsStandIn(kube, { stepMs: 100, repositories: { [repoUrl]: repo.path } });
+    cleanups.push(() => argocd.stop());
+    for (const env of ['developer', 'production'])
+      kube.put({
+        apiVersion: 'argoproj.io/v1alpha1',
+        kind: 'Application',
+        metadata: { name: `gitops-${env}`, namespace: 'argocd' },
+        spec: {
+          project: 'default',
+          destination: { server: 'https://kubernetes.default.svc', namespace: env },
+          sources: [
+            ...services.map((service) => ({
+              repoURL: 'oci://ghcr.io/acme/charts',
+              chart: service,
+              targetRevision: '1.4.0',
+              helm: { valueFiles: [`$values/${values(service, env)}`] },
+            })),
+            { repoURL: repoUrl, targetRevision: 'main', ref: 'values' },
+          ],
+          syncPolicy: { automated: { prune: true, selfHeal: true } },
+        },
+      });
   });
+
+  /** deploy-config's deploy-env step that verifies, and what Argo CD reported for its commit. */
+  function expectVerified(run: JobRun, env: string) {
+    const step = run.steps.find((s) => s.name === 'service-b values');
+    expect(step?.outputs).toMatchObject({ 'synced-revision': repo.head(), health: 'Healthy' });
+    // Both charts at their version, and this commit of the values repository.
+    expect(step?.log).toContain(
+      `argocd/gitops-${env}: sync Synced at 1.4.0, 1.4.0, ${repo.head().slice(0, 12)}, health Healthy`,
+    );
+    expect(
+      argocd.changes.some(
+        (c) => c.name === `gitops-${env}` && c.state === 'Synced/Healthy' && c.revision.includes(repo.head()),
+      ),
+    ).toBe(true);
+  }
 
   function context(github: Record<string, unknown>, extra: Partial<WorkflowContext> = {}): WorkflowContext {
     return {
       github: githubContext(gh, 'acme/gitops', { server_url: gitServer.url, ...github }),
       vars: { REGISTRY: registry.host, REGISTRY_TLS_VERIFY: 'false' },
-      secrets: { GITHUB_TOKEN: TOKEN },
+      secrets: { GITHUB_TOKEN: TOKEN, ARGOCD_KUBECONFIG: readFileSync(kube.kubeconfigPath, 'utf8') },
       workspace,
       ...extra,
     };
@@ -464,6 +509,7 @@ describe('examples/github/gitops-argocd (PR, push to main, release)', () => {
     expect(git(repo.path, 'rev-list', '--count', `${main}..main`).trim()).toBe('2');
     expect(repo.subjects().slice(0, 2).join('\n')).toContain(main.slice(0, 7));
     expect(gitServer.requests.some((r) => r.path.endsWith('/acme/gitops.git/git-receive-pack'))).toBe(true);
+    expectVerified(run, 'developer');
     expect(await getJson(`${developer.url}/version`)).toEqual({ version: main });
     expect(gh.violations).toEqual([]);
   });
@@ -493,6 +539,7 @@ describe('examples/github/gitops-argocd (PR, push to main, release)', () => {
       expect(text).toContain('# Written by stagecraft deploy-env on every release.');
     }
     expect(repo.read(values('service-a', 'developer'))).toBe(developerBefore);
+    expectVerified(run, 'production');
     expect(await getJson(`${production.url}/version`)).toEqual({ version: tag });
     expect(gh.violations).toEqual([]);
   });
