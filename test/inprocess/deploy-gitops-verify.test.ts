@@ -215,6 +215,19 @@ describe('deploy-env gitops verify: argocd', () => {
   }, 40_000);
 });
 
+describe('deploy-env gitops verify: dry run', () => {
+  it('says what it would wait for, and asks the cluster nothing', async () => {
+    const [head, requests] = [repo.head(), kube.requests.length];
+    const run = deploy('stale', '3.0.0', { verify: 'argocd', application: 'stale', 'dry-run': 'true' });
+    expect(await run.done).toBe(true);
+    expect(run.host.logs).toContain(
+      'info: Would wait for Argo CD Application argocd/stale to apply the commit',
+    );
+    expect(repo.head()).toBe(head);
+    expect(kube.requests.length).toBe(requests);
+  });
+});
+
 describe('deploy-env gitops verify: flux', () => {
   it('passes once lastAppliedRevision names our commit and Ready=True', async () => {
     const run = deploy('flux-ok', '2.0.0', { verify: 'flux', application: 'flux-ok' });
