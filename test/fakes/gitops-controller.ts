@@ -9,7 +9,8 @@
  * - Argo CD: OutOfSync (comparedTo the new revision) → operation Running → Succeeded, Synced,
  *   health Progressing → Healthy; an unparsable manifest: operation Failed with the manifest
  *   generation error and a ComparisonError condition; an image that will not pull: Degraded,
- *   the Deployment's health message in `status.resources`. Multi-source apps report `revisions`.
+ *   the Deployment's health message in `status.resources`. Multi-source apps report `revisions`
+ *   (a Helm chart source's revision is its version; a `ref` source only lends its files).
  * - Flux: Ready=Unknown Progressing with lastAttemptedRevision → Ready=True
  *   ReconciliationSucceeded with lastAppliedRevision `main@sha1:<sha>`; BuildFailed /
  *   HealthCheckFailed as Ready=False (lastAppliedRevision stays the older one).
