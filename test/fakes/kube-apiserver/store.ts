@@ -206,17 +206,18 @@ export class Store {
       this.onCrdChange();
     }
     const uid = meta(live).uid;
-    for (const { key: k, obj } of this.all()) {
+    for (const { obj } of this.all()) {
       const refs = (meta(obj).ownerReferences ?? []) as Obj[];
       const inNamespace = r.kind === 'Namespace' && meta(obj).namespace === name;
       if (!inNamespace && !refs.some((ref) => ref.uid === uid)) continue;
       const dr = this.resolve(String(obj.kind), String(obj.apiVersion));
       if (!dr) continue;
       if (propagation === 'Orphan' && !inNamespace) {
-        meta(obj).ownerReferences = refs.filter((ref) => ref.uid !== uid);
-        if ((meta(obj).ownerReferences as Obj[]).length === 0) delete meta(obj).ownerReferences;
-        this.objects.delete(k);
-        this.write(dr, obj);
+        // The same object (uid) without the reference: its own dependents stay owned by it.
+        const orphan = clone(obj);
+        meta(orphan).ownerReferences = refs.filter((ref) => ref.uid !== uid);
+        if ((meta(orphan).ownerReferences as Obj[]).length === 0) delete meta(orphan).ownerReferences;
+        this.write(dr, orphan);
       } else this.delete(dr, meta(obj).namespace as string | undefined, String(meta(obj).name));
     }
     queueMicrotask(() => this.onChange());
