@@ -4,7 +4,8 @@
  * real cluster for the operations users and the pack perform.
  */
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
@@ -24,12 +25,15 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-function kubectl(...args: string[]): Promise<{ code: number; out: string }> {
+const kubectl = (...args: string[]) => kubectlWith({}, ...args);
+
+/** Runs kubectl (argv, 30 s at most) with `env` added, e.g. a client-go feature gate. */
+function kubectlWith(env: Record<string, string>, ...args: string[]): Promise<{ code: number; out: string }> {
   return new Promise((resolve) => {
     execFile(
       'kubectl',
       ['--kubeconfig', kubeconfig, '--cache-dir', join(dir, 'cache'), ...args],
-      { env: { PATH: process.env.PATH, HOME: dir }, timeout: 30_000 },
+      { env: { PATH: process.env.PATH, HOME: dir, ...env }, timeout: 30_000 },
       (err, stdout, stderr) =>
         resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, out: `${stdout}${stderr}` }),
     );
@@ -159,7 +163,7 @@ describe('real kubectl against the fake', () => {
     for (const line of lines) expect(line).toMatch(waiting('roll'));
   });
 
-  it('rollout status of an ImagePullBackOff waits at the surge (2 of 4 new) until its --timeout', async () => {
+  it('rollout status (WatchList) of an ImagePullBackOff waits at the surge (2 of 4 new) until its --timeout', async () => {
     await kubectl(
       'apply',
       '-f',
@@ -167,7 +171,21 @@ describe('real kubectl against the fake', () => {
     );
     await rolledOut('pull');
     await kubectl('set', 'image', 'deployment/pull', 'app=registry.example.com/web:broken');
-    const { code, out } = await kubectl('rollout', 'status', 'deployment/pull', '--timeout=3s');
+    // client-go's WatchList: the informer's initial state comes as watch events ended by a bookmark.
+    const { code, out } = await kubectlWith(
+      { KUBE_FEATURE_WatchListClient: 'true' },
+      'rollout',
+      'status',
+      'deployment/pull',
+      '--timeout=3s',
+    );
+    expect(
+      kube.requests.some(
+        (r) =>
+          r.query.get('sendInitialEvents') === 'true' &&
+          r.query.get('fieldSelector') === 'metadata.name=pull',
+      ),
+    ).toBe(true);
     expect(code).toBe(1);
     const lines = out.trimEnd().split('\n');
     expect(lines.pop()).toBe('error: timed out waiting for the condition');
@@ -339,5 +357,52 @@ spec:
     );
     expect((await kubectl('apply', '-f', widget)).out).toBe('widget.example.com/w1 created\n');
     expect((await kubectl('get', 'wd', 'w1', '-o', 'jsonpath={.spec.size}/{.status.ready}')).out).toBe('3/');
+    const strategic = await kubectl('patch', 'wd', 'w1', '-p', '{"spec":{"size":4}}');
+    expect(strategic.code).not.toBe(0);
+    expect(strategic.out).toBe(
+      'error: application/strategic-merge-patch+json is not supported by example.com/v1, Kind=Widget: the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml\n',
+    );
+    expect((await kubectl('patch', 'wd', 'w1', '--type=merge', '-p', '{"spec":{"size":4}}')).out).toBe(
+      'widget.example.com/w1 patched\n',
+    );
+  });
+
+  it('a protobuf body is refused with 415 and an UnsupportedMediaType Status (the fake decodes no protobuf)', async () => {
+    const answer = await new Promise<{ status: number; type: string; body: string }>((resolve, reject) => {
+      const req = request(
+        `${kube.url}/api/v1/namespaces/demo/configmaps`,
+        {
+          method: 'POST',
+          ca: readFileSync(kube.caFile),
+          headers: {
+            authorization: `Bearer ${kube.token}`,
+            'content-type': 'application/vnd.kubernetes.protobuf',
+          },
+        },
+        (res) => {
+          let body = '';
+          res.on('data', (d) => (body += d));
+          res.on('end', () =>
+            resolve({ status: res.statusCode ?? 0, type: String(res.headers['content-type']), body }),
+          );
+        },
+      );
+      req.on('error', reject);
+      // The protobuf envelope: magic "k8s\0", then a runtime.Unknown message.
+      req.end(Buffer.from([0x6b, 0x38, 0x73, 0x00, 0x0a, 0x0f, 0x0a, 0x02, 0x76, 0x31, 0x12, 0x09]));
+    });
+    expect(answer.status).toBe(415);
+    expect(answer.type).toBe('application/json');
+    expect(JSON.parse(answer.body)).toEqual({
+      kind: 'Status',
+      apiVersion: 'v1',
+      metadata: {},
+      status: 'Failure',
+      message:
+        'the body of the request was in an unknown format - accepted media types include: application/json, application/yaml',
+      reason: 'UnsupportedMediaType',
+      code: 415,
+    });
+    expect(kube.list('ConfigMap', 'demo')).toEqual([]);
   });
 });
