@@ -1,5 +1,5 @@
 /** The fake's object store: namespaced objects keyed by resource, with uid/resourceVersion/generation as a real API server sets them. */
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { changedPaths, type ManagedEntry, record } from './fields.js';
 import { clone, isObj, type Obj } from './merge.js';
 import { apiVersionOf, type ResourceDef, resourceForKind } from './resources.js';
@@ -229,6 +229,17 @@ export function meta(obj: Obj): Obj {
   if (!isObj(obj.metadata)) obj.metadata = {};
   return obj.metadata as Obj;
 }
+
+/**
+ * A pod-template-hash / controller-revision-hash as the real controllers write them: a 32-bit hash
+ * of the template in decimal, each digit mapped into the consonants-and-digits alphabet
+ * (rand.SafeEncodeString), e.g. `5d8f7c9b6d`.
+ */
+export function templateHash(template: unknown): string {
+  const n = createHash('sha256').update(stable(template)).digest().readUInt32BE(0);
+  return [...String(n)].map((c) => SAFE[c.charCodeAt(0) % SAFE.length]).join('');
+}
+const SAFE = 'bcdfghjklmnpqrstvwxz2456789';
 
 /** JSON with sorted keys, so equal objects compare equal whatever their key order. */
 export function stable(value: unknown): string {
