@@ -179,29 +179,37 @@ describe('deploy and rollback as a real cluster behaves', () => {
     expect(Date.now() - started).toBeLessThan(15_000);
   });
 
-  it('fails fast on ImagePullBackOff with 4 replicas and maxSurge 25%, within 15 s of the bad pod', async () => {
-    const file = manifest('surge', 'replicas: 4');
-    await deployKubernetes({ ...opts(file), image: `${REPO}:1` }, ctx);
-    let firstBad = 0;
-    const timer = setInterval(() => {
-      if (!firstBad && kube.list('Pod', 'web').some((p) => JSON.stringify(p.spec).includes('broken')))
-        firstBad = Date.now();
-    }, 20);
-    try {
-      const err = (await deployKubernetes(
-        { ...opts(file), rolloutTimeoutMs: 60_000, image: `${REPO}:broken` },
-        ctx,
-      ).catch((e) => e)) as Error;
-      expect(err.message).toMatch(/ImagePullBackOff|ErrImagePull/);
-      expect(err.message).toMatch(/2 out of 4 new replicas have been updated|of 4 new replicas/);
-      expect(Date.now() - firstBad).toBeLessThan(15_000);
-    } finally {
-      clearInterval(timer);
-    }
-    // Old pods kept serving: 3 of 4 (maxUnavailable 25%), 2 new ones created (maxSurge 25%).
-    const sets = kube.list('ReplicaSet', 'web').map((rs) => (rs.spec as { replicas: number }).replicas);
-    expect(sets.sort()).toEqual([2, 3]);
-  });
+  it.each([
+    ['broken', /ImagePullBackOff|ErrImagePull/],
+    ['crash', /CrashLoopBackOff/],
+    ['nosecret', /CreateContainerConfigError/],
+  ])(
+    'fails fast on a %s image with 4 replicas and maxSurge 25%%, within 15 s of the bad pod',
+    async (tag, reason) => {
+      const file = manifest(`surge-${tag}`, 'replicas: 4');
+      await deployKubernetes({ ...opts(file), image: `${REPO}:1` }, ctx);
+      let firstBad = 0;
+      const timer = setInterval(() => {
+        if (!firstBad && kube.list('Pod', 'web').some((p) => JSON.stringify(p.spec).includes(`:${tag}"`)))
+          firstBad = Date.now();
+      }, 20);
+      try {
+        const err = (await deployKubernetes(
+          { ...opts(file), rolloutTimeoutMs: 60_000, image: `${REPO}:${tag}` },
+          ctx,
+        ).catch((e) => e)) as Error;
+        expect(err.message).toMatch(reason);
+        expect(err.message).toMatch(/2 out of 4 new replicas have been updated|of 4 new replicas/);
+        expect(firstBad).toBeGreaterThan(0);
+        expect(Date.now() - firstBad).toBeLessThan(15_000);
+      } finally {
+        clearInterval(timer);
+      }
+      // Old pods kept serving: 3 of 4 (maxUnavailable 25%), 2 new ones created (maxSurge 25%).
+      const sets = kube.list('ReplicaSet', 'web').map((rs) => (rs.spec as { replicas: number }).replicas);
+      expect(sets.sort()).toEqual([2, 3]);
+    },
+  );
 
   it('Recreate: old pods are gone before new ones start', async () => {
     const file = manifest('recreate', 'replicas: 2\nstrategy: { type: Recreate }');

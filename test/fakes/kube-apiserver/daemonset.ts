@@ -5,13 +5,12 @@
  * and HorizontalPodAutoscalers (no metrics: they keep the target's replicas within
  * minReplicas..maxReplicas through the scale subresource, as manager `kube-controller-manager`).
  */
-import { createHash } from 'node:crypto';
 import type { Controller } from './controller.js';
 import type { EventRecorder } from './events.js';
 import { now, R } from './events.js';
 import type { Obj } from './merge.js';
 import { isAvailable, isReady } from './statefulset.js';
-import { meta, type Store, stable } from './store.js';
+import { meta, type Store, stable, templateHash } from './store.js';
 
 function ownedPods(store: Store, owner: Obj): Obj[] {
   const m = meta(owner);
@@ -24,7 +23,7 @@ export function syncDaemonSet(store: Store, events: EventRecorder, ds: Obj, cont
   const m = meta(ds);
   const spec = ds.spec as Obj;
   const generation = String(m.generation ?? 1);
-  const hash = createHash('sha256').update(stable(spec.template)).digest('hex').slice(0, 10);
+  const hash = templateHash(spec.template);
   let pods = ownedPods(store, ds);
   const current = (p: Obj) => (meta(p).labels as Obj | undefined)?.['controller-revision-hash'] === hash;
   const onDelete = ((spec.updateStrategy ?? {}) as Obj).type === 'OnDelete';

@@ -8,10 +8,9 @@
  * ReplicaFailure of the new ReplicaSet copied into the Deployment's conditions, and history
  * cleanup to `revisionHistoryLimit` once a rollout is complete.
  */
-import { createHash } from 'node:crypto';
 import { now, R } from './events.js';
 import { clone, type Obj } from './merge.js';
-import { meta, type Store, stable } from './store.js';
+import { meta, type Store, stable, templateHash } from './store.js';
 
 export const REVISION = 'deployment.kubernetes.io/revision';
 const SKIPPED_ANNOTATIONS = new Set([
@@ -91,7 +90,7 @@ export class DeploymentController {
       Object.entries((m.annotations ?? {}) as Obj).filter(([k]) => !SKIPPED_ANNOTATIONS.has(k)),
     );
     if (!current && !paused) {
-      const hash = createHash('sha256').update(key).digest('hex').slice(0, 10);
+      const hash = templateHash(key);
       const tm = meta(template);
       tm.labels = { ...((tm.labels as Obj) ?? {}), 'pod-template-hash': hash };
       current = this.store.write(R('ReplicaSet'), {

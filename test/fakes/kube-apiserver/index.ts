@@ -246,7 +246,7 @@ export async function startFakeKube(options: FakeKubeOptions = {}): Promise<Fake
     if (sub && !((sub === 'status' && resource.status) || (sub === 'scale' && resource.scale)))
       throw new ApiError(404, 'NotFound', 'the server could not find the requested resource');
     if (url.searchParams.get('watch') === 'true' || url.searchParams.get('watch') === '1') {
-      return serveWatch(store, resource, namespace, name, url.searchParams, req, res);
+      return serveWatch(store, resource, namespace, name, url.searchParams, res);
     }
     if (!name) {
       if (method === 'GET') {

@@ -4,11 +4,10 @@
  * RollingUpdate replaces pods from the highest ordinal down, one at a time, each once the others
  * are Ready; status carries currentRevision/updateRevision and the replica counts.
  */
-import { createHash } from 'node:crypto';
 import type { EventRecorder } from './events.js';
 import { R } from './events.js';
 import { clone, type Obj } from './merge.js';
-import { meta, type Store, stable } from './store.js';
+import { meta, type Store, stable, templateHash } from './store.js';
 
 const REVISION_LABEL = 'controller-revision-hash';
 
@@ -31,7 +30,7 @@ export function syncStatefulSet(store: Store, events: EventRecorder, sts: Obj) {
   const ns = m.namespace as string;
   const spec = sts.spec as Obj;
   const template = spec.template as Obj;
-  const updateRevision = `${m.name}-${createHash('sha256').update(stable(template)).digest('hex').slice(0, 10)}`;
+  const updateRevision = `${m.name}-${templateHash(template)}`;
   const replicas = Number(spec.replicas ?? 1);
   const owned = () =>
     store

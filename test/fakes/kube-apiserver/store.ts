@@ -1,5 +1,5 @@
 /** The fake's object store: namespaced objects keyed by resource, with uid/resourceVersion/generation as a real API server sets them. */
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { changedPaths, type ManagedEntry, record } from './fields.js';
 import { clone, isObj, type Obj } from './merge.js';
 import { apiVersionOf, type ResourceDef, resourceForKind } from './resources.js';
@@ -206,17 +206,18 @@ export class Store {
       this.onCrdChange();
     }
     const uid = meta(live).uid;
-    for (const { key: k, obj } of this.all()) {
+    for (const { obj } of this.all()) {
       const refs = (meta(obj).ownerReferences ?? []) as Obj[];
       const inNamespace = r.kind === 'Namespace' && meta(obj).namespace === name;
       if (!inNamespace && !refs.some((ref) => ref.uid === uid)) continue;
       const dr = this.resolve(String(obj.kind), String(obj.apiVersion));
       if (!dr) continue;
       if (propagation === 'Orphan' && !inNamespace) {
-        meta(obj).ownerReferences = refs.filter((ref) => ref.uid !== uid);
-        if ((meta(obj).ownerReferences as Obj[]).length === 0) delete meta(obj).ownerReferences;
-        this.objects.delete(k);
-        this.write(dr, obj);
+        // The same object (uid) without the reference: its own dependents stay owned by it.
+        const orphan = clone(obj);
+        meta(orphan).ownerReferences = refs.filter((ref) => ref.uid !== uid);
+        if ((meta(orphan).ownerReferences as Obj[]).length === 0) delete meta(orphan).ownerReferences;
+        this.write(dr, orphan);
       } else this.delete(dr, meta(obj).namespace as string | undefined, String(meta(obj).name));
     }
     queueMicrotask(() => this.onChange());
@@ -228,6 +229,17 @@ export function meta(obj: Obj): Obj {
   if (!isObj(obj.metadata)) obj.metadata = {};
   return obj.metadata as Obj;
 }
+
+/**
+ * A pod-template-hash / controller-revision-hash as the real controllers write them: a 32-bit hash
+ * of the template in decimal, each digit mapped into the consonants-and-digits alphabet
+ * (rand.SafeEncodeString), e.g. `5d8f7c9b6d`.
+ */
+export function templateHash(template: unknown): string {
+  const n = createHash('sha256').update(stable(template)).digest().readUInt32BE(0);
+  return [...String(n)].map((c) => SAFE[c.charCodeAt(0) % SAFE.length]).join('');
+}
+const SAFE = 'bcdfghjklmnpqrstvwxz2456789';
 
 /** JSON with sorted keys, so equal objects compare equal whatever their key order. */
 export function stable(value: unknown): string {

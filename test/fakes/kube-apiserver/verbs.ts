@@ -131,7 +131,8 @@ export function patch(
   if (!live)
     throw new ApiError(404, 'NotFound', `${r.name}${r.group ? `.${r.group}` : ''} "${name}" not found`);
   let next: Obj;
-  if (contentType === 'application/strategic-merge-patch+json')
+  // Custom resources have no patch strategies: a real server refuses a strategic merge on them.
+  if (contentType === 'application/strategic-merge-patch+json' && !r.custom)
     next = strategicMerge(live, parseBody(body, 'application/json')) as Obj;
   else if (contentType === 'application/merge-patch+json')
     next = mergePatch(live, parseBody(body, 'application/json')) as Obj;
@@ -148,7 +149,7 @@ export function patch(
     throw new ApiError(
       415,
       'UnsupportedMediaType',
-      `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml, application/strategic-merge-patch+json`,
+      `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml${r.custom ? '' : ', application/strategic-merge-patch+json'}`,
     );
   if (!isObj(next)) throw new ApiError(422, 'Invalid', 'the patched object is not an object');
   meta(next).name = name;
@@ -208,10 +209,21 @@ export function isDryRun(url: URL): boolean {
   return url.searchParams.getAll('dryRun').includes('All');
 }
 
+/**
+ * The object a create or update sends, in JSON or YAML (no Content-Type means JSON, as the real
+ * server's negotiation takes its first type). Any other body, protobuf included, is answered 415
+ * as a real server answers a custom resource's: the fake does not decode protobuf.
+ */
 export function parseBody(body: string, contentType: string): Obj {
+  if (contentType !== '' && contentType !== 'application/json' && contentType !== 'application/yaml')
+    throw new ApiError(
+      415,
+      'UnsupportedMediaType',
+      'the body of the request was in an unknown format - accepted media types include: application/json, application/yaml',
+    );
   let parsed: unknown;
   try {
-    parsed = contentType.includes('yaml') ? YAML.parse(body) : JSON.parse(body);
+    parsed = contentType === 'application/yaml' ? YAML.parse(body) : JSON.parse(body);
   } catch (err) {
     throw new ApiError(400, 'BadRequest', `the request body could not be decoded: ${(err as Error).message}`);
   }

@@ -1,13 +1,17 @@
 /**
- * Watches as the real API server streams them: one JSON event a line (ADDED, MODIFIED, DELETED)
- * over a chunked response; without a resourceVersion the current objects come first as ADDED,
- * with one the changes after it (410 Gone when it is older than the kept history);
- * `timeoutSeconds` ends the stream. What `kubectl get -w` and `kubectl rollout status` need.
+ * Watches as the real API server streams them: response headers flushed at once, then one JSON
+ * event a line (ADDED, MODIFIED, DELETED, BOOKMARK) over a chunked response. Without a
+ * resourceVersion (or "0") the current objects come first as ADDED, with one the changes after it
+ * (410 Gone when it is older than the kept history). `sendInitialEvents=true` (client-go's
+ * WatchList) sends the current objects and then a BOOKMARK annotated
+ * `k8s.io/initial-events-end`; with `allowWatchBookmarks` a BOOKMARK also precedes the end that
+ * `timeoutSeconds` sets. The watch lasts until then or until the connection closes (the response's
+ * 'close'; a request's own 'close' comes as soon as its empty body is read).
  */
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ServerResponse } from 'node:http';
 import { matchesFieldSelector, matchesLabelSelector, type Obj } from './merge.js';
-import type { ResourceDef } from './resources.js';
-import { meta, type Store, type WatchEvent } from './store.js';
+import { apiVersionOf, type ResourceDef } from './resources.js';
+import { ApiError, meta, type Store, type WatchEvent } from './store.js';
 
 export function serveWatch(
   store: Store,
@@ -15,7 +19,6 @@ export function serveWatch(
   namespace: string | undefined,
   name: string | undefined,
   query: URLSearchParams,
-  _req: IncomingMessage,
   res: ServerResponse,
 ) {
   const labelSelector = query.get('labelSelector') ?? '';
@@ -29,11 +32,27 @@ export function serveWatch(
     (!labelSelector ||
       matchesLabelSelector((meta(e.object).labels ?? {}) as Record<string, string>, labelSelector)) &&
     (!fieldSelector || matchesFieldSelector(e.object, fieldSelector));
-  res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-cache' });
+  const bookmarks = query.get('allowWatchBookmarks') === 'true';
+  const initialEvents = query.get('sendInitialEvents') === 'true';
+  if (initialEvents && (!bookmarks || query.get('resourceVersionMatch') !== 'NotOlderThan'))
+    throw new ApiError(
+      422,
+      'Invalid',
+      `ListOptions.meta.k8s.io "" is invalid: ${bookmarks ? 'resourceVersionMatch: Forbidden: sendInitialEvents requires setting resourceVersionMatch to NotOlderThan' : 'allowWatchBookmarks: Forbidden: allowWatchBookmarks required when sendInitialEvents is true'}`,
+    );
+  res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-cache, private' });
+  res.flushHeaders();
   const send = (type: string, object: Obj) => res.write(`${JSON.stringify({ type, object })}\n`);
+  const bookmark = (annotations?: Obj) =>
+    send('BOOKMARK', {
+      kind: r.kind,
+      apiVersion: apiVersionOf(r),
+      metadata: { resourceVersion: store.resourceVersion(), ...(annotations ? { annotations } : {}) },
+    });
   const rv = query.get('resourceVersion');
-  if (!rv || rv === '0') {
+  if (!rv || rv === '0' || initialEvents) {
     for (const object of store.list(r, namespace)) if (matches({ r, object })) send('ADDED', object);
+    if (initialEvents) bookmark({ 'k8s.io/initial-events-end': 'true' });
   } else {
     const from = Number(rv);
     const oldest = store.history[0]?.rv ?? Number(store.resourceVersion());
@@ -56,13 +75,14 @@ export function serveWatch(
     if (matches(e)) send(e.type, e.object);
   });
   const timeout = Number(query.get('timeoutSeconds') ?? 1800);
-  const timer = setTimeout(() => res.end(), timeout * 1000);
+  const timer = setTimeout(() => {
+    if (bookmarks) bookmark();
+    res.end();
+  }, timeout * 1000);
   timer.unref();
   const stop = () => {
     clearTimeout(timer);
     unsubscribe();
   };
-  // The response's 'close' (the client went away), not the request's: a request emits 'close'
-  // as soon as its body has been read, while the stream goes on.
   res.on('close', stop);
 }
