@@ -6,7 +6,7 @@
  * this work tree. Third-party `uses:` (checkout, setup-*) are recorded and skipped.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import YAML from 'yaml';
@@ -113,6 +113,9 @@ async function runSteps(
   const dir = mkdtempSync(join(tmpdir(), 'workflow-'));
   const eventPath = join(dir, 'event.json');
   writeFileSync(eventPath, JSON.stringify(ctx.github.event ?? {}));
+  // RUNNER_TEMP: emptied by the runner for each job.
+  const runnerTemp = join(dir, 'temp');
+  mkdirSync(runnerTemp);
   const env: Record<string, string> = { ...baseEnv };
   const stepsCtx: Record<string, { outputs: Record<string, string>; outcome: string; conclusion: string }> =
     {};
@@ -145,7 +148,7 @@ async function runSteps(
     const stepEnv: Record<string, string> = { ...env };
     for (const [k, v] of Object.entries(step.env ?? {}))
       stepEnv[k] = interpolate(toText(v), exprCtx, functions);
-    const runner = { ...runnerEnv(ctx, eventPath), ...extraEnv };
+    const runner = { ...runnerEnv(ctx, eventPath), RUNNER_TEMP: runnerTemp, ...extraEnv };
     let ok: boolean;
     if (step.run !== undefined) {
       const files = {
