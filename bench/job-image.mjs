@@ -5,8 +5,8 @@
 //   dockerd --data-root /tmp/d/data --exec-root /tmp/d/exec -H unix:///tmp/d/docker.sock \
 //     --bridge=none --iptables=false --ip-forward=false &
 //   DOCKER_HOST=unix:///tmp/d/docker.sock node bench/job-image.mjs [runs]
-// Pipeline times (setups 2 and 3, docker executor against the shell executor) are printed by
-// gitlab-ci-local as "pipeline finished in …" in test/integration/examples-gitlab-*.test.ts.
+// Pipeline times (setups 2 and 3, docker executor against the shell executor): bench/pipelines.mjs,
+// which also runs this on the engine it starts.
 import { execFileSync } from 'node:child_process';
 import { join, resolve } from 'node:path';
 

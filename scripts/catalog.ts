@@ -1,6 +1,8 @@
 // Assembles the layout GitLab's CI/CD Catalog needs from gitlab-components/:
 //   <target>/templates/<component>/template.yml (+ its README.md)
 //   <target>/README.md listing every component with every input
+//   <target>/.gitlab-ci.yml: on a version tag, a job with the `release` keyword, which is how GitLab
+//   publishes that version of a catalog project to the CI/CD Catalog
 // so that `include: component: $CI_SERVER_FQDN/<group>/stagecraft/<component>@<version>` works
 // once <target> is pushed as the catalog project and tagged.
 // Usage: node scripts/run-ts.mjs scripts/catalog.ts <target-dir> [--image <registry/path:version>]
@@ -52,10 +54,27 @@ function assembleCatalog(target: string, image?: string, source = join(ROOT, 'gi
   return names;
 }
 
+/** The catalog project's own pipeline: a tag X.Y.Z makes the release that publishes it. */
+const CATALOG_PIPELINE = `# A tag X.Y.Z (pushed by stagecraft's release workflow) publishes that version to the CI/CD
+# Catalog: GitLab publishes a catalog project's version from a release made by the \`release\` keyword.
+create-release:
+  stage: deploy
+  image: registry.gitlab.com/gitlab-org/release-cli:latest
+  rules:
+    - if: $CI_COMMIT_TAG =~ /^[0-9]+[.][0-9]+[.][0-9]+$/
+  script:
+    - echo "stagecraft components $CI_COMMIT_TAG"
+  release:
+    tag_name: $CI_COMMIT_TAG
+    name: stagecraft $CI_COMMIT_TAG
+    description: "stagecraft GitLab CI/CD components $CI_COMMIT_TAG (README.md lists every input)."
+`;
+
 const [target, flag, image] = process.argv.slice(2);
 if (!target || (flag !== undefined && (flag !== '--image' || !image))) {
   console.error('usage: node scripts/run-ts.mjs scripts/catalog.ts <target-dir> [--image <ref>]');
   process.exit(2);
 }
 const names = assembleCatalog(resolve(target), image);
+writeFileSync(join(resolve(target), '.gitlab-ci.yml'), CATALOG_PIPELINE);
 console.log(`catalog: ${names.length} components in ${resolve(target)}/templates: ${names.join(', ')}`);

@@ -1,6 +1,6 @@
 /** The fake GitHub's answers, one per OpenAPI operationId, over the in-memory Store. */
 import type { Matched } from './openapi.js';
-import type { Store } from './store.js';
+import type { FakeRelease, Store } from './store.js';
 
 export type Handler = (
   m: Matched,
@@ -30,6 +30,14 @@ export function createHandlers(
 ): Record<string, Handler> {
   const notFound: [number, unknown] = [404, { message: 'Not Found' }];
   const pull = (n: string | undefined) => store.pulls.find((p) => p.number === Number(n));
+  const release = (r: FakeRelease) => ({
+    ...r,
+    url: `${baseUrl()}/repos/${repository}/releases/${r.id}`,
+    html_url: `https://github.com/${repository}/releases/tag/${encodeURIComponent(r.tag_name)}`,
+    upload_url: `${baseUrl()}/repos/${repository}/releases/${r.id}/assets{?name,label}`,
+    author: user,
+    assets: [],
+  });
 
   const handlers: Record<string, Handler> = {
     'repos/create-commit-status': (m, b) => {
@@ -152,6 +160,37 @@ export function createHandlers(
         .reverse();
       const [items, headers] = page(list, url, baseUrl());
       return [200, items, headers];
+    },
+    'repos/create-release': (_m, b) => {
+      const tag = b.tag_name as string;
+      if (store.releases.some((r) => r.tag_name === tag)) {
+        return [
+          422,
+          {
+            message: 'Validation Failed',
+            errors: [{ resource: 'Release', code: 'already_exists', field: 'tag_name' }],
+          },
+        ];
+      }
+      const draft = (b.draft as boolean) ?? false;
+      const r = {
+        id: store.id(),
+        tag_name: tag,
+        target_commitish: (b.target_commitish as string) ?? 'main',
+        name: (b.name as string) ?? null,
+        body: (b.body as string) ?? null,
+        draft,
+        prerelease: (b.prerelease as boolean) ?? false,
+        make_latest: (b.make_latest as string) ?? 'true',
+        created_at: store.now(),
+        published_at: draft ? null : store.now(),
+      };
+      store.releases.push(r);
+      return [201, release(r)];
+    },
+    'repos/get-release-by-tag': (m) => {
+      const r = store.releases.find((x) => x.tag_name === m.params.tag);
+      return r ? [200, release(r)] : notFound;
     },
   };
   return handlers;

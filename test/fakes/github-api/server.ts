@@ -1,6 +1,6 @@
 /**
  * A fake GitHub REST API on 127.0.0.1 for tests: commit statuses, check runs (read), issue
- * comments, pull requests and commit→PR associations, deployments and their statuses.
+ * comments, pull requests and commit→PR associations, deployments and their statuses, releases.
  * Every request is first validated against GitHub's OpenAPI description (./openapi.ts); a wrong
  * route or body is answered with a 4xx AND recorded in `violations`, which tests assert empty.
  * Faults (5xx, 429 with Retry-After, secondary rate limit 403) are injected per route.

@@ -64,6 +64,19 @@ export interface FakeDeploymentStatus {
   created_at: string;
 }
 
+export interface FakeRelease {
+  id: number;
+  tag_name: string;
+  target_commitish: string;
+  name: string | null;
+  body: string | null;
+  draft: boolean;
+  prerelease: boolean;
+  make_latest: string;
+  created_at: string;
+  published_at: string | null;
+}
+
 export class Store {
   private next = 1000;
   statuses: FakeStatus[] = [];
@@ -74,6 +87,7 @@ export class Store {
   commitPulls = new Map<string, number[]>();
   deployments: FakeDeployment[] = [];
   deploymentStatuses: FakeDeploymentStatus[] = [];
+  releases: FakeRelease[] = [];
 
   id(): number {
     return ++this.next;
