@@ -28,7 +28,8 @@ const inputs = {
       'Version to return to (an image reference, or for gitops the value to write); default the version deployed before the current one',
   }),
   reason: text({
-    description: 'Why, recorded in the commit message / summary and in the hold on the image rolled away from',
+    description:
+      'Why, recorded in the commit message / summary and in the hold on the image rolled away from',
   }),
   image: {
     ...imageInput,
