@@ -125,4 +125,21 @@ describe.each(platforms)('gitops holds on $provider', (platform) => {
     expect(again.h.failures).toEqual([]);
     expect(repo.head()).toBe(head);
   });
+
+  it('a rollback without `image` (the promote component) holds the value it left at that file and key', async () => {
+    // production runs v2 (deployed above); its rollback knows only the tag.
+    const h = host({ environment: 'production' });
+    expect(await runStep(rollback, h)).toBe(true);
+    expect(holds().production).toEqual([
+      expect.objectContaining({ value: 'v2', file: 'deploy/production/values.yaml', key: 'image.tag' }),
+    ]);
+    expect(holds().production?.[0]).not.toHaveProperty('image');
+    const head = repo.head();
+    const { ok, h: refused } = await deploy({ image: `${REPO}:v2`, environment: 'production' });
+    expect(ok).toBe(false);
+    expect(refused.failures[0]).toContain(
+      `${REPO}:v2 is held in production (.stagecraft/holds.yaml): v2 (deploy/production/values.yaml:image.tag) was rolled back`,
+    );
+    expect(repo.head()).toBe(head);
+  });
 });
