@@ -11,7 +11,7 @@ import { table } from '../core/markdown.js';
 import { bool, type Inputs, parsed } from '../platform/inputs.js';
 import { defineStep, type SettingsSource } from '../platform/step.js';
 import { deployContext } from './deploy-context.js';
-import { imageInput, strategyInput, targetInputs, urlInput, verifyInputs } from './deploy-inputs.js';
+import { forceInput, imageInput, strategyInput, targetInputs, urlInput, verifyInputs } from './deploy-inputs.js';
 import { recordDeployment } from './deploy-record.js';
 import { type DeployTarget, parseDeployTarget } from './deploy-settings.js';
 import { deployWith } from './deploy-strategies.js';
@@ -48,6 +48,7 @@ const inputs = {
   url: urlInput,
   ...targetInputs,
   ...verifyInputs,
+  force: forceInput,
   record: bool({
     description: 'GitHub: write a deployment record (Deployments API, with status)',
     default: 'true',
@@ -61,6 +62,8 @@ export interface DeploySettings {
   environmentRules: EnvironmentRule[];
   target: DeployTarget;
   url?: string;
+  /** Deploy an image a rollback held, and lift the hold. */
+  force: boolean;
   /** Write a GitHub deployment record (never on a dry run). */
   record: boolean;
   /** For the deployment record (gitops also authenticates with it). */
@@ -74,6 +77,7 @@ export function deploySettings(input: Inputs<typeof inputs>, source: SettingsSou
     environmentRules: input.environmentRules,
     target: parseDeployTarget(input, source),
     ...(input.url ? { url: input.url } : {}),
+    force: input.force,
     record: input.record && !input.dryRun,
     ...(input.token ? { token: input.token } : {}),
     dryRun: input.dryRun,
@@ -154,7 +158,7 @@ export const deployEnv = defineStep({
               image: requested,
               ...(input.url ? { url: input.url } : {}),
             },
-            () => deployWith(target, { ci: rt.ctx, cwd: rt.cwd, tuning: rt.tuning }, ctx),
+            () => deployWith(target, { ci: rt.ctx, cwd: rt.cwd, tuning: rt.tuning }, ctx, input.force),
           ),
       )
       .catch((err: unknown) => {

@@ -227,6 +227,13 @@ export const verifyInputs = {
   }),
 };
 
+/** deploy-env only: deploy an image a rollback held, and lift the hold. */
+export const forceInput = bool({
+  description:
+    'Deploy the image even though a rollback held it in this environment (the error names when and why), and lift the hold',
+  default: 'false',
+});
+
 export const urlInput = parsed(
   { description: 'Environment URL, recorded and passed on', accepted: 'an http(s) URL' },
   parseHttpUrl,

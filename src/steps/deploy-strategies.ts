@@ -45,6 +45,8 @@ export async function deployWith(
   target: DeployTarget,
   env: StrategyEnv,
   ctx: DeployContext,
+  /** Deploy an image a rollback held (gitops, kubernetes, ecs), lifting the hold. */
+  force = false,
 ): Promise<DeployResult> {
   switch (target.strategy) {
     case 'gitops': {
@@ -56,6 +58,7 @@ export async function deployWith(
           valueKind: target.valueKind,
           image: target.image.text,
           ...(target.commitMessage ? { message: target.commitMessage } : {}),
+          force,
         },
         ctx,
       );
@@ -68,13 +71,13 @@ export async function deployWith(
     case 'kubernetes': {
       const { deployKubernetes } = await import('../core/deploy/kubernetes/index.js');
       return deployKubernetes(
-        { ...kubernetesOptions(target, env, ctx.environment), image: target.image.text },
+        { ...kubernetesOptions(target, env, ctx.environment), image: target.image.text, force },
         ctx,
       );
     }
     case 'ecs': {
       const { deployEcs } = await import('../core/deploy/ecs/index.js');
-      return deployEcs(ecsDeployOptions(target, env.tuning, ctx.environment), ctx);
+      return deployEcs({ ...ecsDeployOptions(target, env.tuning, ctx.environment), force }, ctx);
     }
   }
 }

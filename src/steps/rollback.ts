@@ -27,7 +27,10 @@ const inputs = {
     description:
       'Version to return to (an image reference, or for gitops the value to write); default the version deployed before the current one',
   }),
-  reason: text({ description: 'Why, recorded in the commit message / summary' }),
+  reason: text({
+    description:
+      'Why, recorded in the commit message / summary and in the hold on the image rolled away from',
+  }),
   image: {
     ...imageInput,
     description:
@@ -74,7 +77,7 @@ export const rollback = defineStep({
 `,
   title: 'Roll back an environment',
   description:
-    'Returns an environment to the version deployed before the current one (or to `to`): a new GitOps commit, the previous Deployment revision, or the previous ECS task definition.',
+    'Returns an environment to the version deployed before the current one (or to `to`): a new GitOps commit, the previous Deployment revision, or the previous ECS task definition. The image it rolls away from is held in that environment (gitops: `.stagecraft/holds.yaml` in the same commit; kubernetes: annotation `stagecraft.dev/held-images`; ecs: a service tag): deploy-env refuses it there unless `force: true`.',
   stage: 'deploy',
   inputs,
   settings: rollbackSettings,

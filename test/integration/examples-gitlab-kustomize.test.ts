@@ -4,7 +4,7 @@
  * `job-image` and `cli` (only endpoints are given). The unit tests run inside a real buildah build
  * (in the job container) pushed to a real registry, `kubectl kustomize` (the image's) renders the
  * overlay the branch or tag picks, and the deploy and the manual rollback talk to the fake
- * Kubernetes API. The tests share the registry, the cluster and the project, and run in order.
+ * Kubernetes API; a re-run of the deploy after the rollback is refused (the image is held). The tests share the registry, the cluster and the project, and run in order.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -175,6 +175,21 @@ test('a second deploy to dev, then the manual rollback returns the previous revi
     api: firstDevImage,
     'log-shipper': 'registry.example.com/platform/log-shipper:2.4.1',
   });
+});
+
+test("re-running the pipeline's deploy after the rollback is refused: the image is held, dev is not touched", async () => {
+  const writesBefore = kube.requests.filter((r) => r.method !== 'GET').length;
+  // GitLab's "Retry" of deploy-dev: the same build job's dotenv, i.e. the image just rolled back.
+  const rerun = await run({ jobs: ['deploy-dev'] });
+  expect(rerun.code).not.toBe(0);
+  expect(rerun.output).toMatch(/FAIL\s+deploy-dev/);
+  const held = rerun.jobLines('deploy-dev').filter((l) => l.includes(' is held in dev'));
+  expect(held).toHaveLength(1);
+  expect(held[0]).toMatch(
+    /annotation stagecraft\.dev\/held-images on deployment\/shop-api-dev in namespace shop-dev\): .+ was rolled back at \S+Z( by \S+)?(.*), reason: manual rollback from pipeline \d+\. Nothing was changed/,
+  );
+  expect(kube.requests.filter((r) => r.method !== 'GET').length).toBe(writesBefore);
+  expect(images('dev').api).toBe(firstDevImage);
 });
 
 test('tag v1.0.0 builds and lands in prd (3 replicas, -prd names)', async () => {

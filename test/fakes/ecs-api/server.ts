@@ -12,6 +12,7 @@ import type { AddressInfo } from 'node:net';
 import { type Behaviour, EcsError, type Service, type Task, type TaskDef } from './model.js';
 import { tick } from './scheduler.js';
 import { Store } from './store.js';
+import { type Tag, tagHandlers } from './tags.js';
 import { operationInput, validate } from './validate.js';
 
 const TARGET_PREFIX = 'AmazonEC2ContainerServiceV20141113.';
@@ -40,6 +41,8 @@ export interface FakeEcs {
   fail(operation: string, type: string, times?: number, status?: number): void;
   behave(image: string, behaviour: Behaviour): void;
   register(def: Record<string, unknown>): TaskDef;
+  /** The tags of a resource (by ARN), as ListTagsForResource answers. */
+  tags(arn: string): Tag[];
   /** A service whose first deployment has already completed. */
   createService(options: Parameters<Store['createService']>[0]): Promise<Service>;
   service(name: string, cluster?: string): Service;
@@ -56,6 +59,7 @@ export async function startFakeEcs(options: FakeEcsOptions = {}): Promise<FakeEc
   const violations: string[] = [];
   const faults: Array<{ operation: string; type: string; times: number; status: number }> = [];
   const schedulerOptions = { breakerThreshold: options.breakerThreshold ?? 3 };
+  const tags = tagHandlers(store);
 
   const server = createServer(async (req, res) => {
     const chunks: Buffer[] = [];
@@ -113,6 +117,7 @@ export async function startFakeEcs(options: FakeEcsOptions = {}): Promise<FakeEc
   });
 
   const handlers: Record<string, (body: Body) => unknown> = {
+    ...tags.handlers,
     RegisterTaskDefinition: (b) => {
       const def = store.registerTaskDefinition(b);
       return { taskDefinition: describeDef(def), ...(def.tags ? { tags: def.tags } : {}) };
@@ -130,8 +135,11 @@ export async function startFakeEcs(options: FakeEcsOptions = {}): Promise<FakeEc
       if (names.length > 10)
         throw new EcsError('InvalidParameterException', 'services can have at most 10 items.');
       const found = names.map((n) => store.findService(b.cluster as string | undefined, n));
+      const withTags = (b.include as string[] | undefined)?.includes('TAGS');
       return {
-        services: found.filter((s) => s !== undefined).map(describeService),
+        services: found
+          .filter((s) => s !== undefined)
+          .map((s) => ({ ...describeService(s), ...(withTags ? { tags: tags.list(s.serviceArn) } : {}) })),
         failures: names
           .filter((_, i) => !found[i])
           .map((n) => ({ arn: n.startsWith('arn:') ? n : store.arn('service', n), reason: 'MISSING' })),
@@ -221,6 +229,7 @@ export async function startFakeEcs(options: FakeEcsOptions = {}): Promise<FakeEc
     fail: (operation, type, times = 1, status = 400) => faults.push({ operation, type, times, status }),
     behave: (image, behaviour) => store.behaviours.set(image, behaviour),
     register: (def) => store.registerTaskDefinition(def),
+    tags: (arn) => tags.list(arn),
     async createService(o) {
       store.createService(o);
       return fake.settle(o.serviceName, o.cluster);

@@ -21,6 +21,7 @@ import { table } from '../../markdown.js';
 import type { DeployContext, DeployResult, RollbackResult } from '../types.js';
 import { createEcs, type Ecs } from './client.js';
 import { deploymentHistory, previousRevision } from './history.js';
+import { checkServiceHolds, liftServiceHolds, recordServiceHold } from './holds.js';
 import {
   DEFAULT_POLL_INTERVAL_MS,
   type EcsOptions,
@@ -70,9 +71,11 @@ async function deploy(
   const service = await describeService(ecs, o.cluster, o.service);
   const currentArn = service.taskDefinition ?? '';
   const current = await describeTaskDefinition(ecs, currentArn);
+  const held = await checkServiceHolds(ecs, service, ctx.environment, o.force === true, ctx.log);
   let target: TaskDefinition;
   let registered = false;
   let containers: string[];
+  let lifted: ReturnType<typeof held>;
   if (o.taskDefinitionArn !== undefined) {
     target = await describeTaskDefinition(ecs, o.taskDefinitionArn);
     requireActive(target, 'task-definition-arn');
@@ -82,7 +85,9 @@ async function deploy(
         `revision ${short(target)} runs ${imageOf(target, containers)}, not ${o.image}; omit \`image\` to deploy the revision as it is`,
       );
     }
+    lifted = held(imageOf(target, containers));
   } else {
+    lifted = held(o.image);
     const base: TaskDefinitionInput = file ?? toRegistration(current);
     const source = file
       ? `task definition file ${o.taskDefinition}`
@@ -129,6 +134,10 @@ async function deploy(
       rollout = { deploymentId: primary?.id ?? '', rolloutState: primary?.rolloutState ?? '' };
     }
   }
+  // force: the service runs the held image now; its hold goes.
+  const liftLine = ctx.dryRun
+    ? undefined
+    : await liftServiceHolds(ecs, service, lifted, ctx.environment, ctx.log);
   ctx.log.debug(`ECS API calls: ${[...ecs.calls].map(([op, n]) => `${op}×${n}`).join(', ')}`);
   return {
     image,
@@ -141,15 +150,18 @@ async function deploy(
       'deployment-id': rollout?.deploymentId ?? '',
       'rollout-state': rollout?.rolloutState ?? '',
     },
-    summary: summary(o, {
-      from: currentArn,
-      to: targetArn,
-      previousImage,
-      image,
-      registered,
-      rollout,
-      dryRun: ctx.dryRun,
-    }),
+    summary: [
+      ...summary(o, {
+        from: currentArn,
+        to: targetArn,
+        previousImage,
+        image,
+        registered,
+        rollout,
+        dryRun: ctx.dryRun,
+      }),
+      ...(liftLine ? ['', `${liftLine}.`] : []),
+    ],
   };
 }
 
@@ -215,19 +227,26 @@ async function rollback(ecs: Ecs, o: EcsRollbackOptions, ctx: DeployContext): Pr
   const rollout = ctx.dryRun
     ? undefined
     : await updateAndWait(ecs, { ...o, forceNewDeployment: false }, service, targetArn, ctx);
+  const held =
+    ctx.dryRun || !from
+      ? undefined
+      : await recordServiceHold(ecs, service, from, to, ctx.environment, o.reason, ctx.origin, ctx.log);
   return {
     from,
     to,
     revision: targetArn,
-    summary: summary(o, {
-      from: currentArn,
-      to: targetArn,
-      previousImage: from,
-      image: to,
-      registered: false,
-      rollout,
-      dryRun: ctx.dryRun,
-    }),
+    summary: [
+      ...summary(o, {
+        from: currentArn,
+        to: targetArn,
+        previousImage: from,
+        image: to,
+        registered: false,
+        rollout,
+        dryRun: ctx.dryRun,
+      }),
+      ...(held ? ['', held] : []),
+    ],
   };
 }
 

@@ -24,8 +24,10 @@ export interface EcsService {
  * current revision), or deploys an existing revision as it is (`image`, when given, must be
  * what that revision runs).
  */
-export type EcsOptions = EcsService &
-  (
+export type EcsOptions = EcsService & {
+  /** Deploy an image a rollback held on the service, and lift the hold (`force` input). */
+  force?: boolean;
+} & (
     | {
         image: string;
         /** Path of a JSON/YAML task definition file (`{environment}` already replaced). */

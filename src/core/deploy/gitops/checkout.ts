@@ -4,12 +4,13 @@
  * race re-fetches the branch, re-applies the change on the new head and retries with jittered
  * backoff, a bounded number of times).
  */
-import { mkdtempSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
-import { join, relative, sep } from 'node:path';
+import { mkdirSync, mkdtempSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative, sep } from 'node:path';
 import { InputError, StepError } from '../../errors.js';
 import { retry } from '../../retry.js';
 import type { DeployContext } from '../types.js';
 import { Git, type GitAuth, gitEnv, isPermanent, isPushRace, isTransient, remoteUrl } from './git.js';
+import type { FileChange } from './holds-file.js';
 import type { GitopsTarget } from './index.js';
 import { getYamlValue, KeyPathError } from './yaml-edit.js';
 
@@ -108,12 +109,15 @@ export function readValue(
   }
 }
 
-/** Returns the new file text and a commit message, or undefined when nothing must change. */
+/**
+ * Returns the new file text and a commit message, or undefined when nothing must change; `extra`
+ * files (the holds file) go into the same commit.
+ */
 type Change = (current: {
   text: string;
   value: string;
   path: string;
-}) => Promise<{ text: string; message: string } | undefined>;
+}) => Promise<{ text: string; message: string; extra?: FileChange[] } | undefined>;
 
 export interface Pushed {
   sha: string;
@@ -147,7 +151,12 @@ export async function commitAndPush(
           return { sha: head, changed: true, attempts: attempt, previous: current.value };
         }
         writeFileSync(join(co.git.cwd, current.path), next.text);
-        await co.git.run(['add', '--', current.path], 'Staging the change');
+        for (const extra of next.extra ?? []) {
+          mkdirSync(dirname(join(co.git.cwd, extra.path)), { recursive: true });
+          writeFileSync(join(co.git.cwd, extra.path), extra.text);
+        }
+        const paths = [current.path, ...(next.extra ?? []).map((e) => e.path)];
+        await co.git.run(['add', '--', ...paths], 'Staging the change');
         await co.git.run(['commit', '--quiet', '--no-verify', '-m', next.message], 'Committing');
         const push = await co.git.exec(['push', '--quiet', '--', 'origin', `HEAD:refs/heads/${co.branch}`]);
         if (push.code !== 0) throw new PushRejected(push.stderr);

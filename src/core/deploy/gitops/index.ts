@@ -7,9 +7,12 @@
 import { rmSync } from 'node:fs';
 import { StepError } from '../../errors.js';
 import { parseImageRef, repositoryName } from '../../image-ref.js';
+import { type Hold, liftedLine, newHold } from '../holds.js';
+import { HOLDS_FILE } from '../holds-format.js';
 import type { DeployContext, DeployResult, RollbackResult } from '../types.js';
 import { type Checkout, checkout, commitAndPush, type Pushed, safeRemote } from './checkout.js';
 import { type HistoryEntry, previousValue, ROLLED_BACK_TRAILER, rolledBackFrom } from './history.js';
+import { checkGitopsHold, recordGitopsHold } from './holds-file.js';
 import { getYamlValue, setYamlValue } from './yaml-edit.js';
 
 export type ValueKind = 'tag' | 'digest' | 'ref';
@@ -38,6 +41,8 @@ export interface GitopsDeployOptions extends GitopsTarget {
   image: string;
   /** Commit subject template: `{environment}`, `{image}`, `{value}`. */
   message?: string;
+  /** Deploy an image a rollback held, and lift the hold in the same commit (`force` input). */
+  force?: boolean;
 }
 
 export interface GitopsRollbackOptions extends GitopsTarget {
@@ -74,20 +79,31 @@ export async function deployGitops(options: GitopsDeployOptions, ctx: DeployCont
       .replaceAll('{environment}', ctx.environment)
       .replaceAll('{image}', options.image)
       .replaceAll('{value}', options.value);
+    let lifted: Hold[] = [];
     const pushed = await commitAndPush(co, options, ctx, async (current) => {
+      // Checked on the head this attempt commits on: a rollback that landed meanwhile counts.
+      const held = checkGitopsHold(
+        co.git.cwd,
+        ctx.environment,
+        { image: options.image, file: options.file, key: options.key.join('.'), value: options.value },
+        options.force === true,
+      );
+      lifted = held.lifted;
       const edit = setYamlValue(current.text, options.key, options.value, options.file);
-      if (!edit.changed) return undefined;
+      if (!edit.changed && !held.change) return undefined;
       const message = [
         subject,
         '',
         `Set ${options.key.join('.')} in ${options.file} to ${options.value} (was ${current.value || 'empty'}).`,
+        ...(held.change ? [`${liftedLine(held.lifted, ctx.environment)}.`] : []),
         ...runLine(ctx),
         '',
         `Stagecraft-Environment: ${ctx.environment}`,
         `Stagecraft-Image: ${options.image}`,
       ].join('\n');
-      return { text: edit.text, message };
+      return { text: edit.text, message, ...(held.change ? { extra: [held.change] } : {}) };
     });
+    if (lifted.length) ctx.log.info(liftedLine(lifted, ctx.environment));
     const key = `${options.file}:${options.key.join('.')}`;
     ctx.log.info(
       pushed.changed
@@ -105,6 +121,7 @@ export async function deployGitops(options: GitopsDeployOptions, ctx: DeployCont
           ? `${ctx.dryRun ? 'Would commit' : `Committed \`${pushed.sha.slice(0, 12)}\``} to \`${co.branch}\` of \`${safeRemote(co.remote)}\`: \`${key}\` ${pushed.previous || 'empty'} → ${options.value}` +
             (pushed.attempts > 1 ? ` (after ${pushed.attempts - 1} lost push race(s))` : '')
           : `\`${key}\` in \`${co.branch}\` already is \`${options.value}\`: no commit.`,
+        ...(lifted.length ? ['', `${liftedLine(lifted, ctx.environment)}.`] : []),
       ],
     };
   } finally {
@@ -168,6 +185,7 @@ export async function rollbackGitops(
       revision: pushed.sha,
       summary: [
         `${ctx.dryRun ? 'Would commit' : `Committed \`${pushed.sha.slice(0, 12)}\``} to \`${co.branch}\`: \`${key}\` ${from} → ${to}`,
+        ...(pushed.changed ? ['', `\`${from}\` is held in ${ctx.environment} (\`${HOLDS_FILE}\`).`] : []),
       ],
     };
   } finally {
@@ -203,13 +221,28 @@ function commitAndPushRollback(
       report(current.value, target.value);
       if (current.value === target.value) return undefined;
       const edit = setYamlValue(current.text, options.key, target.value, options.file);
+      const held = (value: string) => ({
+        ...(options.valueKind === 'ref' || options.imageRepository
+          ? { image: imageFor(options.valueKind, options.imageRepository, value) }
+          : {}),
+        value,
+        file: options.file,
+        key: options.key.join('.'),
+      });
+      const hold = newHold(held(current.value), options.reason, ctx.origin);
+      const to = {
+        image: imageFor(options.valueKind, options.imageRepository, target.value),
+        ...held(target.value),
+      };
       return {
+        extra: [recordGitopsHold(co.git.cwd, ctx.environment, hold, to)],
         text: edit.text,
         message: [
           `rollback(${ctx.environment}): ${current.value} -> ${target.value}`,
           '',
           `Set ${options.key.join('.')} in ${options.file} back to ${target.value}${target.commit ? ` (as of ${target.commit.slice(0, 12)})` : ''}.`,
           ...(options.reason ? [`Reason: ${options.reason}`] : []),
+          `Held ${current.value} in ${ctx.environment} (${HOLDS_FILE}): deploy-env refuses it there unless \`force: true\`.`,
           ...runLine(ctx).map((l) => l.replace('Deployed', 'Rolled back')),
           '',
           `Stagecraft-Environment: ${ctx.environment}`,

@@ -7,6 +7,7 @@ import { InputError, StepError } from '../../errors.js';
 import { table } from '../../markdown.js';
 import type { DeployContext, DeployResult } from '../types.js';
 import { createClient, type KObject, type KubeClient } from './client.js';
+import { checkWorkloadHolds, type HoldLift, liftWorkloadHolds } from './holds.js';
 import type { KubernetesDeployOptions } from './options.js';
 import {
   type LiveWorkload,
@@ -57,6 +58,7 @@ async function applyManifests(
   const changes = setImage(objects, options.image, options.containers);
   if (changes.length === 0) throw noContainer(options, objects);
   refusePaused(workloads, objects);
+  const lifts = checkWorkloadHolds(workloads, options.image, ctx.environment, options.force === true);
   const previous = workloads.find((w) => w.previous)?.previous;
   await prepareManifests(client, objects, workloads, options.image, ctx.log);
   const applied: Applied[] = [];
@@ -85,7 +87,7 @@ async function applyManifests(
     },
   );
   const changed = applied.some((a) => a.action !== 'unchanged');
-  return finish(client, options, ctx, refs, previous, changed, [
+  return finish(client, options, ctx, refs, previous, changed || lifts.length > 0, lifts, [
     table(
       ['object', 'namespace', 'result'],
       applied.map((a) => [a.object, a.namespace || '—', a.action]),
@@ -116,6 +118,7 @@ async function patchWorkloads(
   }
   const workloads = await readWorkloads(client, refs, options.image, options.containers);
   refusePaused(workloads);
+  const lifts = checkWorkloadHolds(workloads, options.image, ctx.environment, options.force === true);
   const previous = workloads.find((w) => w.previous)?.previous;
   let changed = false;
   for (const [index, { ref, live, names }] of plans.entries()) {
@@ -157,7 +160,7 @@ async function patchWorkloads(
       );
     }
   }
-  return finish(client, options, ctx, refs, previous, changed, [
+  return finish(client, options, ctx, refs, previous, changed || lifts.length > 0, lifts, [
     `Image \`${options.image}\` set on ${plans.map((p) => `${describe(p.ref)} (${p.names.map((c) => `\`${c.name}\``).join(', ')})`).join(', ')} in namespace \`${namespace}\`.`,
   ]);
 }
@@ -169,9 +172,11 @@ async function finish(
   refs: WorkloadRef[],
   previous: string | undefined,
   changed: boolean,
+  lifts: HoldLift[],
   summary: string[],
 ): Promise<DeployResult> {
   if (ctx.dryRun) {
+    for (const l of lifts) ctx.log.info(`${describe(l.ref)}: would lift the hold on ${options.image}`);
     return {
       image: options.image,
       previousImage: previous,
@@ -179,6 +184,8 @@ async function finish(
       summary: [...summary, '', 'Dry run: nothing was changed.'],
     };
   }
+  // force: the image is written; its holds go (before the wait: a slow rollout keeps nothing held).
+  const lifted = await liftWorkloadHolds(client, lifts, ctx.environment, ctx.log);
   const results = await ctx.log.group(
     `Waiting for the rollout of ${refs.map(describe).join(', ') || 'nothing'}`,
     () =>
@@ -199,6 +206,7 @@ async function finish(
     changed,
     summary: [
       ...summary,
+      ...(lifted.length ? ['', ...lifted.map((l) => `- ${l}`)] : []),
       '',
       ...results.map(
         (r) =>

@@ -27,6 +27,8 @@ export interface KubernetesTarget {
 export interface KubernetesDeployOptions extends KubernetesTarget {
   /** `repo:tag` or `repo@sha256:…`. */
   image: string;
+  /** Deploy an image a rollback held on a workload, and lift the hold (`force` input). */
+  force?: boolean;
 }
 
 export interface KubernetesRollbackOptions extends KubernetesTarget {

@@ -5,9 +5,11 @@
  * revision ran it. Every Deployment is checked before any is changed.
  */
 import { InputError, StepError } from '../../errors.js';
+import { HELD_IMAGES_ANNOTATION } from '../holds-format.js';
 import type { DeployContext, RollbackResult } from '../types.js';
 import { createClient, type KObject, type KubeClient } from './client.js';
 import { ownedReplicaSets } from './diagnose.js';
+import { heldAfterRollback } from './holds.js';
 import type { KubernetesRollbackOptions } from './options.js';
 import { PREVIOUS_IMAGE } from './prepare.js';
 import { revisionOf, waitForRollouts } from './rollout.js';
@@ -25,6 +27,8 @@ interface Plan {
   toRevision?: string;
   /** Whether the live object has annotations (the JSON patch adds the map otherwise). */
   annotated: boolean;
+  /** The held-images annotation after this rollback. */
+  held: string;
 }
 
 export async function rollbackKubernetes(
@@ -52,7 +56,7 @@ export async function rollbackKubernetes(
     );
 
   const plans: Plan[] = [];
-  for (const ref of refs) plans.push(await plan(client, ref, options));
+  for (const ref of refs) plans.push(await plan(client, ref, options, ctx));
   const summary: string[] = [];
   for (const p of plans) {
     const what = `${describe(p.ref)}: ${p.from} → ${p.to}${p.toRevision ? ` (revision ${p.toRevision})` : ''}`;
@@ -63,12 +67,12 @@ export async function rollbackKubernetes(
     const ops: object[] = p.template
       ? [{ op: 'replace', path: '/spec/template', value: p.template }]
       : [{ op: 'replace', path: `/spec/template/spec/${p.container}`, value: p.to }];
-    // Like a deploy, the rollback records the image it replaced.
-    ops.push(
-      p.annotated
-        ? { op: 'add', path: `/metadata/annotations/${PREVIOUS_IMAGE.replace('/', '~1')}`, value: p.from }
-        : { op: 'add', path: '/metadata/annotations', value: { [PREVIOUS_IMAGE]: p.from } },
-    );
+    // Like a deploy, the rollback records the image it replaced; and holds it (deploy-env refuses it).
+    const annotations = { [PREVIOUS_IMAGE]: p.from, [HELD_IMAGES_ANNOTATION]: p.held };
+    if (p.annotated) {
+      for (const [key, value] of Object.entries(annotations))
+        ops.push({ op: 'add', path: `/metadata/annotations/${key.replace('/', '~1')}`, value });
+    } else ops.push({ op: 'add', path: '/metadata/annotations', value: annotations });
     await client.jsonPatchDeployment(p.ref.namespace, p.ref.name, ops);
     ctx.log.info(`rolling back ${what}${options.reason ? ` — ${options.reason}` : ''}`);
   }
@@ -92,13 +96,22 @@ export async function rollbackKubernetes(
   const revision = revisionOf(results.find((r) => r.ref.name === first.ref.name)?.object) ?? '';
   summary.push(...plans.map(line));
   if (options.reason) summary.push('', `Reason: ${options.reason}`);
+  summary.push(
+    '',
+    `Held in ${ctx.environment} (annotation \`${HELD_IMAGES_ANNOTATION}\`): ${[...new Set(plans.map((p) => `\`${p.from}\``))].join(', ')}; deploy-env refuses it there unless \`force: true\`.`,
+  );
   return { from: first.from, to: first.to, revision, summary };
 }
 
 const line = (p: Plan) =>
   `- ${describe(p.ref)} in \`${p.ref.namespace}\`: \`${p.from}\` → \`${p.to}\`${p.toRevision ? ` (the template of revision ${p.toRevision})` : ''}`;
 
-async function plan(client: KubeClient, ref: WorkloadRef, options: KubernetesRollbackOptions): Promise<Plan> {
+async function plan(
+  client: KubeClient,
+  ref: WorkloadRef,
+  options: KubernetesRollbackOptions,
+  ctx: DeployContext,
+): Promise<Plan> {
   const live = await client.read(ref.apiVersion, ref.kind, ref.namespace, ref.name);
   if (!live)
     throw new StepError(
@@ -146,6 +159,7 @@ async function plan(client: KubeClient, ref: WorkloadRef, options: KubernetesRol
     to = target ? (imageIn(target) ?? '') : (recorded as string);
   }
   const annotated = live.metadata?.annotations !== undefined;
+  const held = heldAfterRollback(live, ref, chosen.image, to, options.reason, ctx.origin);
   if (!target)
     return {
       ref,
@@ -154,6 +168,7 @@ async function plan(client: KubeClient, ref: WorkloadRef, options: KubernetesRol
       fromRevision: current,
       container: `containers/${index}/image`,
       annotated,
+      held,
     };
   // The ReplicaSet's template carries the pod-template-hash label the controller added; the Deployment's must not.
   const template = JSON.parse(JSON.stringify(target.spec?.template ?? {}));
@@ -167,5 +182,6 @@ async function plan(client: KubeClient, ref: WorkloadRef, options: KubernetesRol
     container: chosen.name,
     toRevision: revisionOf(target),
     annotated,
+    held,
   };
 }
