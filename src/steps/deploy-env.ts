@@ -11,7 +11,14 @@ import { table } from '../core/markdown.js';
 import { bool, type Inputs, parsed } from '../platform/inputs.js';
 import { defineStep, type SettingsSource } from '../platform/step.js';
 import { deployContext } from './deploy-context.js';
-import { forceInput, imageInput, strategyInput, targetInputs, urlInput, verifyInputs } from './deploy-inputs.js';
+import {
+  forceInput,
+  imageInput,
+  strategyInput,
+  targetInputs,
+  urlInput,
+  verifyInputs,
+} from './deploy-inputs.js';
 import { recordDeployment } from './deploy-record.js';
 import { type DeployTarget, parseDeployTarget } from './deploy-settings.js';
 import { deployWith } from './deploy-strategies.js';
