@@ -30,6 +30,25 @@ export function createHandlers(
 ): Record<string, Handler> {
   const notFound: [number, unknown] = [404, { message: 'Not Found' }];
   const pull = (n: string | undefined) => store.pulls.find((p) => p.number === Number(n));
+  // GitHub refuses comment bodies over 65536 characters with this 422.
+  const tooLong = (body: unknown): [number, unknown] | undefined =>
+    typeof body === 'string' && body.length > 65536
+      ? [
+          422,
+          {
+            message: 'Validation Failed',
+            errors: [
+              {
+                resource: 'IssueComment',
+                code: 'custom',
+                field: 'body',
+                message: 'body is too long (maximum is 65536 characters)',
+              },
+            ],
+            documentation_url: 'https://docs.github.com/rest/issues/comments#create-an-issue-comment',
+          },
+        ]
+      : undefined;
 
   const handlers: Record<string, Handler> = {
     'repos/create-commit-status': (m, b) => {
@@ -81,6 +100,7 @@ export function createHandlers(
     },
     'issues/create-comment': (m, b) => {
       if (!pull(m.params.issue_number)) return notFound;
+      if (tooLong(b.body)) return tooLong(b.body) as [number, unknown];
       const now = store.now();
       const c = {
         id: store.id(),
@@ -96,6 +116,7 @@ export function createHandlers(
     'issues/update-comment': (m, b) => {
       const c = store.comments.find((x) => x.id === Number(m.params.comment_id));
       if (!c) return notFound;
+      if (tooLong(b.body)) return tooLong(b.body) as [number, unknown];
       c.body = b.body as string;
       c.updated_at = store.now();
       return [200, c];
