@@ -98,6 +98,8 @@ export interface NotifySettings {
   /** Slack bot delivery: token, channel and Web API base. */
   slackBot?: { token: string; channel: string; apiUrl: string };
   board: boolean;
+  /** A `message` was given with `board: true`, which does not use it. */
+  messageIgnored: boolean;
   failOnSlackError: boolean;
   token?: string;
   repository?: string;
@@ -136,6 +138,7 @@ export function notifySettings(input: Inputs<typeof notifyInputs>, { ctx }: Sett
         }
       : {}),
     board: input.board,
+    messageIgnored: Boolean(input.board && input.message),
     failOnSlackError: input.failOnSlackError,
     ...(input.token ? { token: input.token } : {}),
     ...(input.repository ? { repository: input.repository } : {}),

@@ -26,7 +26,8 @@ class Problems {
     // (Octokit's and GitLab's errors carry `status`; github-api stays out of the entry bundle.)
     const status = (err as { status?: unknown })?.status;
     const message = errorMessage(err);
-    const reason = typeof status === 'number' && !message.includes(String(status)) ? `${status} ${message}` : message;
+    const reason =
+      typeof status === 'number' && !message.includes(String(status)) ? `${status} ${message}` : message;
     this.lines.push(`⚠️ ${what} failed: ${reason}`);
     if (this.strict) this.failure ??= `${what} failed: ${reason}`;
     else this.rt.warning(`${what} failed (the deploy is not affected): ${reason}`);
@@ -141,6 +142,10 @@ export const notifyPr = defineStep({
   async run(input, rt) {
     const { values, sha } = input;
     const problems = new Problems(rt, input.failOnSlackError);
+    if (input.messageIgnored)
+      rt.warning(
+        '"message" is not used with board: true (the board renders its own table); set board: false for a comment of your own',
+      );
     // Token known and masked before any call; GitHub and GitLab share the rest.
     const forge = await connectForge(rt, {
       ...(input.token ? { token: input.token } : {}),
@@ -182,10 +187,11 @@ export const notifyPr = defineStep({
       ...(sha ? { commitUrl: forge.commitUrl(sha) } : {}),
     };
     const payload = slackPayload(values, extras) as unknown as SlackMessage;
+    // A run whose Slack message fails (or that has none) keeps the earlier run's reference.
+    const previous = pulls.map((p) => previousSlack(input, listed.get(p))).find(Boolean);
     let slackRef: SlackRef | undefined;
     let slackBot = 'not configured';
     if (input.slackBot) {
-      const previous = pulls.map((p) => previousSlack(input, listed.get(p))).find(Boolean);
       try {
         const done = await notifySlackBot(input, rt, payload, previous);
         slackRef = done.ref;
@@ -212,7 +218,7 @@ export const notifyPr = defineStep({
       if ((input.board || input.slackBot) && !listed.has(pull)) continue;
       const pr = `[#${pull}](${forge.pullUrl(pull)})`;
       try {
-        const result = await writeComment(input, rt, forge, pull, listed.get(pull), slackRef);
+        const result = await writeComment(input, rt, forge, pull, listed.get(pull), slackRef ?? previous);
         ids.push(result.id);
         rows.push([pr, result.action, String(result.id)]);
         rt.info(`#${pull}: comment ${result.id} ${result.action}`);

@@ -66,7 +66,7 @@ describe('board on GitHub', () => {
     expect(boardComments()).toHaveLength(1);
     const board = boardComments()[0]?.body ?? '';
     expect(Object.keys(parseBoard(board)).sort()).toEqual(['production', 'staging']);
-    expect(rowLine(board, 'staging')).toContain('app:1@sha256:ab12ab12ab12');
+    expect(rowLine(board, 'staging')).toContain('`registry.example.com/team/app:1@sha256:ab12ab12ab12` |');
     expect(rowLine(board, 'production')).toContain(
       '[production.example.com](https://production.example.com)',
     );
@@ -76,15 +76,18 @@ describe('board on GitHub', () => {
 
     const production = rowLine(board, 'production');
     const c = await run(
-      deploy('staging', { status: 'failure', image: 'registry.example.com/team/app:2' }),
+      deploy('staging', { status: 'failure', image: 'registry.example.com/team/app:2', message: 'mine' }),
       3,
     );
     expect(c.ok).toBe(true);
+    expect(c.host.logs.filter((l) => l.startsWith('warning'))).toEqual([
+      'warning: "message" is not used with board: true (the board renders its own table); set board: false for a comment of your own',
+    ]);
     expect(boardComments()).toHaveLength(1);
     const after = boardComments()[0]?.body ?? '';
     expect(rowLine(after, 'production')).toBe(production);
     expect(rowLine(after, 'staging')).toMatch(
-      /❌ failure \| `app:2` .*\[logs\]\(https:\/\/github.com\/octo\/app\/actions\/runs\/3\)/,
+      /❌ failure \| `registry.example.com\/team\/app:2` .*\[logs\]\(https:\/\/github.com\/octo\/app\/actions\/runs\/3\)/,
     );
     expect(parseBoard(after).production).toEqual(parseBoard(board).production);
   });

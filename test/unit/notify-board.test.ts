@@ -67,12 +67,12 @@ describe('board', () => {
     const body = renderBoard(rows, GITHUB_COMMENT_LIMIT);
     expect(body.startsWith(`${BOARD_MARKER}\n`)).toBe(true);
     expect(body).toContain(
-      '| `staging` | ✅ success | `app:1@sha256:cccccccccccc` | [stg.example.com](https://stg.example.com) | `abcdef1` | 2026-11-29 10:00 | [logs](https://ci.example.com/runs/1) |',
+      '| `staging` | ✅ success | `reg.example.com/team/app:1@sha256:cccccccccccc` | [stg.example.com](https://stg.example.com) | `abcdef1` | 2026-11-29 10:00 | [logs](https://ci.example.com/runs/1) |',
     );
     expect(body.indexOf('`production`')).toBeLessThan(body.indexOf('`staging`'));
     expect(parseBoard(body)).toEqual(rows);
     expect(parseBoard('no data here')).toEqual({});
-    expect(shortImage('app:2')).toBe('app:2');
+    expect(shortImage('reg/app:2')).toBe('reg/app:2');
   });
 
   it('is cut to the platform limit with a note, the newest rows kept', () => {

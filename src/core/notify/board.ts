@@ -64,11 +64,9 @@ export function holds(rows: Rows, wanted: Rows): boolean {
   return Object.entries(wanted).every(([env, row]) => (rows[env]?.time ?? '') >= row.time);
 }
 
-/** `app:1.2@sha256:0123456789ab` — the last path segment, tag and a 12-hex digest. */
+/** The image as given with its digest cut to 12 hex: `reg.example.com/app:1.2@sha256:0123456789ab`. */
 export function shortImage(image: string): string {
-  const at = image.indexOf('@sha256:');
-  const name = (at >= 0 ? image.slice(0, at) : image).split('/').pop() ?? image;
-  return at >= 0 ? `${name}@sha256:${image.slice(at + 8, at + 20)}` : name;
+  return image.replace(/@sha256:([0-9a-f]{12})[0-9a-f]{52}$/, '@sha256:$1');
 }
 
 function link(url: string | undefined, label: string): string {
