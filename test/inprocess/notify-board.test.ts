@@ -4,6 +4,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { BOARD_MARKER, parseBoard } from '../../src/core/notify/board.js';
+import type { CiContext } from '../../src/platform/context.js';
 import { runStep } from '../../src/platform/host.js';
 import { notifyPr } from '../../src/steps/notify-pr.js';
 import { type FakeGitHub, startFakeGitHub } from '../fakes/github-api/server.js';
@@ -31,24 +32,26 @@ afterEach(async () => {
   await slack.close();
 });
 
-const run = (inputs: Record<string, string>, runId = 1) => {
+/** Runs notify-pr in-process on one host's context; board on, status success unless given. */
+const notify = (ctx: Partial<CiContext>, inputs: Record<string, string>) => {
   const host = fakeHost(
-    { token: TOKEN, board: 'true', status: 'success', ...inputs },
-    {
-      ctx: {
-        provider: 'github',
-        forge: 'github',
-        apiUrl: gh.url,
-        serverUrl: 'https://github.com',
-        repository: 'octo/app',
-        sha: HEAD,
-        headSha: HEAD,
-        runUrl: `https://github.com/octo/app/actions/runs/${runId}`,
-      },
-    },
+    { board: 'true', status: 'success', ...inputs },
+    { ctx: { sha: HEAD, headSha: HEAD, ...ctx } },
   );
   return runStep(notifyPr, host).then((ok) => ({ ok, host }));
 };
+const run = (inputs: Record<string, string>, runId = 1) =>
+  notify(
+    {
+      provider: 'github',
+      forge: 'github',
+      apiUrl: gh.url,
+      serverUrl: 'https://github.com',
+      repository: 'octo/app',
+      runUrl: `https://github.com/octo/app/actions/runs/${runId}`,
+    },
+    { token: TOKEN, ...inputs },
+  );
 const deploy = (environment: string, extra: Record<string, string> = {}) => ({
   environment,
   image: `registry.example.com/team/app:1@${DIGEST}`,
@@ -246,25 +249,19 @@ describe('board on GitLab (merge-request notes)', () => {
     expect(gl.violations).toEqual([]);
     await gl.close();
   });
-  const onGitLab = (inputs: Record<string, string>) => {
-    const host = fakeHost(
-      { token: PRIVATE, board: 'true', status: 'success', ...inputs },
+  const onGitLab = (inputs: Record<string, string>) =>
+    notify(
       {
-        ctx: {
-          provider: 'gitlab',
-          forge: 'gitlab',
-          apiUrl: gl.apiUrl,
-          serverUrl: 'https://gitlab.example.com',
-          repository: 'team/app',
-          projectId: '42',
-          sha: HEAD,
-          headSha: HEAD,
-          runUrl: 'https://gitlab.example.com/team/app/-/jobs/9',
-        },
+        provider: 'gitlab',
+        forge: 'gitlab',
+        apiUrl: gl.apiUrl,
+        serverUrl: 'https://gitlab.example.com',
+        repository: 'team/app',
+        projectId: '42',
+        runUrl: 'https://gitlab.example.com/team/app/-/jobs/9',
       },
+      { token: PRIVATE, ...inputs },
     );
-    return runStep(notifyPr, host).then((ok) => ({ ok, host }));
-  };
 
   it('concurrent staging and production keep one note with both rows; Slack links the GitLab commit', async () => {
     const bot = { 'slack-token': SLACK, 'slack-channel': 'C0RELEASES1', 'slack-api-url': slack.apiUrl };
