@@ -1,8 +1,10 @@
 #!/usr/bin/env node
 // API calls per step, and cold start to the first API request, of the gate-merge and notify-pr
 // bundles (dist/<step>/index.js) on this Node, run the way the GitHub runner runs them.
-// A small in-memory GitHub answers on 127.0.0.1; the time is from spawn to the first request
-// it receives (median of RUNS, default 15). Usage: node bench/api-calls.mjs [runs]
+// A small in-memory GitHub (and Slack Web API under /slack) answers on 127.0.0.1; the time is
+// from spawn to the first request it receives (median of RUNS, default 15). The notify-pr board
+// and Slack scenarios count the calls of one board update and one Slack post/update, and two
+// concurrent board writers are counted at the end. Usage: node bench/api-calls.mjs [runs]
 import { spawn } from 'node:child_process';
 import { mkdtempSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -50,6 +52,18 @@ function github() {
         comments.push(c);
         return send(201, c);
       }
+      if (path.startsWith('/slack/chat.')) {
+        const args = JSON.parse(body || '{}');
+        const ts = args.ts ?? `${1764450000 + ++next}.000100`;
+        res.writeHead(200, { 'content-type': 'application/json' });
+        return res.end(JSON.stringify({ ok: true, channel: 'C0DEPLOYS01', ts }));
+      }
+      if (/\/issues\/comments\/\d+$/.test(path) && req.method === 'DELETE') {
+        const i = comments.findIndex((x) => x.id === Number(path.split('/').pop()));
+        if (i < 0) return send(404, { message: 'Not Found' });
+        comments.splice(i, 1);
+        return send(204);
+      }
       if (/\/issues\/comments\/\d+$/.test(path) && req.method === 'PATCH') {
         const c = comments.find((x) => x.id === Number(path.split('/').pop()));
         c.body = JSON.parse(body).body;
@@ -64,6 +78,7 @@ function github() {
         url: `http://127.0.0.1:${server.address().port}`,
         log,
         firstAt: () => firstAt,
+        comments,
         reset() {
           firstAt = undefined;
           log.length = 0;
@@ -158,6 +173,11 @@ const median = (xs) => {
 const kb = (p) => Math.round(statSync(join(root, p)).size / 1024);
 
 const gh = await github();
+const slackBot = {
+  'slack-token': 'xoxb-bench',
+  'slack-channel': '#deploys',
+  'slack-api-url': `${gh.url}/slack`,
+};
 const reference = await buildReference();
 const bareHttp = buildBareHttp();
 const scenarios = [
@@ -182,6 +202,14 @@ const scenarios = [
     'notify-pr',
     'push: update sticky comment',
     { environment: 'production', sticky: 'true', key: '{environment}', status: 'failure' },
+  ],
+  ['notify-pr', 'board: first row (creates the board)', { environment: 'staging', board: 'true' }],
+  ['notify-pr', 'board: update own row', { environment: 'staging', board: 'true', status: 'failure' }],
+  ['notify-pr', 'board + Slack bot: post', { environment: 'qa', board: 'true', ...slackBot }],
+  [
+    'notify-pr',
+    'board + Slack bot: update + thread reply',
+    { environment: 'qa', board: 'true', status: 'rolled-back', ...slackBot },
   ],
 ];
 const rows = [];
@@ -219,6 +247,17 @@ for (const [step, name, inputs] of scenarios) {
     median(totals).toFixed(0),
   ]);
 }
+// Two runs for different environments at once on a PR with no board yet: the create race.
+gh.comments.length = 0;
+gh.reset();
+const [staging, production] = await Promise.all([
+  runStep('notify-pr', { environment: 'staging', board: 'true' }, gh),
+  runStep('notify-pr', { environment: 'production', board: 'true' }, gh),
+]);
+const boards = gh.comments.filter((c) => c.body.startsWith('<!-- stagecraft:board -->'));
+const rowsKept = boards.map((c) => (c.body.match(/^\| `/gm) ?? []).length);
+const concurrent = `Concurrent staging + production, no board yet: ${gh.log.length} API calls in all (${gh.log.filter((l) => !l.startsWith('GET')).length} writes), boards left ${boards.length}, rows ${rowsKept.join('+')}, whole runs ${staging.totalMs.toFixed(0)} / ${production.totalMs.toFixed(0)} ms`;
+
 const bare = [];
 for (let i = 0; i < RUNS; i++) bare.push(await bareNode());
 await gh.close();
@@ -234,3 +273,4 @@ console.log(
 );
 console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- |');
 for (const r of rows) console.log(`| ${r.join(' | ')} |`);
+console.log(`\n${concurrent}`);

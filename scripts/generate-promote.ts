@@ -45,6 +45,11 @@ const HIDDEN: Record<string, string[]> = {
   'notify-pr': ['sha', 'key', 'repository'],
 };
 
+// Defaults that differ on the promote path: one board per PR with a row per environment.
+const PROMOTE_DEFAULTS: Record<string, Record<string, string>> = {
+  'notify-pr': { board: 'true' },
+};
+
 const OWN_INPUTS: Record<string, ActionInput> = {
   smoke: {
     description: 'Run the smoke test after deploying (needs `url` or a deploy-env url output)',
@@ -63,7 +68,8 @@ const OWN_INPUTS: Record<string, ActionInput> = {
     default: 'true',
   },
   notify: {
-    description: 'Comment on the pull request(s) of the commit (and Slack when a webhook is given)',
+    description:
+      'Comment on the pull request(s) of the commit (the deployment board by default) and Slack when a webhook or bot token is given',
     required: false,
     default: 'true',
   },
@@ -101,7 +107,7 @@ function promoteAction(steps: Step[]): string | undefined {
   for (const { step } of PATH) {
     for (const [name, def] of inputsOf(byName(step))) {
       if (OVERRIDES[step]?.[name] !== undefined || HIDDEN[step]?.includes(name) || inputs[name]) continue;
-      const dflt = actionDefault(def);
+      const dflt = PROMOTE_DEFAULTS[step]?.[name] ?? actionDefault(def);
       // `url` is required by smoke-test but may come from deploy-env's output, so not required here.
       inputs[name] = {
         description: `${def.description} (${step})`,
@@ -149,6 +155,10 @@ function promoteAction(steps: Step[]): string | undefined {
     'comment-ids': {
       description: 'Pull request comments written by notify-pr',
       value: '${{ steps.notify.outputs.comment-ids }}',
+    },
+    'slack-ts': {
+      description: 'The `ts` of the Slack message notify-pr posted or updated (slack-token)',
+      value: '${{ steps.notify.outputs.slack-ts }}',
     },
   };
   const doc = {

@@ -23,6 +23,8 @@ export interface Forge {
   pullsForCommit(sha: string): Promise<number[]>;
   comments(pull: number): CommentApi;
   pullUrl(pull: number): string;
+  /** The commit's page on the code host. */
+  commitUrl(sha: string): string;
 }
 
 export interface ForgeOptions {

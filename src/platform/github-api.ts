@@ -124,9 +124,12 @@ export function httpStatus(err: unknown): number | undefined {
  */
 export function permissionHint(err: unknown, permission: string): never {
   if (httpStatus(err) === 403 && !/rate limit/i.test((err as Error).message)) {
-    throw new Error(
-      `${(err as Error).message} — the token needs \`${permission}\` on this repository ` +
-        '(workflow `permissions:`; pull requests from forks get a read-only token)',
+    throw Object.assign(
+      new Error(
+        `${(err as Error).message} — the token needs \`${permission}\` on this repository ` +
+          '(workflow `permissions:`; pull requests from forks get a read-only token)',
+      ),
+      { status: 403 },
     );
   }
   throw err;

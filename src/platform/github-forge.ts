@@ -141,5 +141,6 @@ export function githubForge(rt: Runtime, token: string, options: ForgeOptions): 
       };
     },
     pullUrl: (pull) => `${serverUrl}/${owner}/${repo}/pull/${pull}`,
+    commitUrl: (sha) => `${serverUrl}/${owner}/${repo}/commit/${sha}`,
   };
 }

@@ -99,5 +99,6 @@ export function gitlabForge(rt: Runtime, token: string, job: boolean, options: F
       };
     },
     pullUrl: (iid) => `${server}/${projectWebPath}/-/merge_requests/${iid}`,
+    commitUrl: (sha) => `${server}/${projectWebPath}/-/commit/${sha}`,
   };
 }

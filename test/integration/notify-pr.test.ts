@@ -1,11 +1,14 @@
 /**
  * notify-pr run as the GitHub runner runs the built bundle, against the OpenAPI-validated fake
  * GitHub and a local Slack receiver: the merged PR found from a push commit, sticky updates,
- * five concurrent processes converging on one comment, Slack posted / down, retries with
- * nothing duplicated, bad inputs rejected before any request, secrets never printed.
+ * five concurrent processes converging on one comment, Slack posted / down (webhook and bot
+ * token with the board), retries with nothing duplicated, bad inputs rejected before any request,
+ * secrets never printed.
  */
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import { parseBoard } from '../../src/core/notify/board.js';
 import { type FakeGitHub, startFakeGitHub } from '../fakes/github-api/server.js';
+import { startFakeSlack } from '../fakes/slack-api.js';
 import { deadPort } from '../helpers/http.js';
 import { type ActionRun, type RunOptions, runAction } from '../helpers/runner.js';
 import { type SlackReceiver, startSlackReceiver } from '../helpers/slack.js';
@@ -141,6 +144,40 @@ describe('notify-pr on GitHub', () => {
     expect(strict.code).toBe(1);
     expect(strict.errors[0]).toContain('Slack notification failed: Slack webhook unreachable (ECONNREFUSED)');
     expectNoSecret(strict, `http://127.0.0.1:${port}/services/T1/B1/secretpath`);
+  });
+
+  it('board + Slack bot from the bundle: a Slack 500 is a ::warning:: annotation and a summary line', async () => {
+    const bot = await startFakeSlack({ token: 'xoxb-1-2-bundleSLACK' });
+    try {
+      const inputs = {
+        ...deployed,
+        board: 'true',
+        'slack-token': 'xoxb-1-2-bundleSLACK',
+        'slack-channel': '#deploys',
+        'slack-api-url': bot.apiUrl,
+      };
+      const ok = await run(inputs);
+      expect(ok.errors).toEqual([]);
+      expect(ok.outputs['slack-ts']).toBe(bot.messages[0]?.ts);
+      expect(gh.store.commentsOf(12)[0]?.body).toMatch(/^<!-- stagecraft:board -->/);
+      bot.failNext({ status: 500, times: 4 });
+      const down = await run({ ...inputs, status: 'failure' });
+      expect(down.code).toBe(0);
+      expect(down.stdout).toMatch(
+        /::warning::Slack message failed \(the deploy is not affected\): Slack chat.update: HTTP 500/,
+      );
+      expect(down.summary).toContain('⚠️ Slack message failed: Slack chat.update: HTTP 500');
+      // The board row keeps the message's ts, so the next run updates it again.
+      const board = gh.store.commentsOf(12)[0]?.body ?? '';
+      expect(parseBoard(board).production).toMatchObject({
+        status: 'failure',
+        slack: { ts: ok.outputs['slack-ts'] },
+      });
+      expect(bot.violations).toEqual([]);
+      expectNoSecret(down, TOKEN, 'xoxb-1-2-bundleSLACK');
+    } finally {
+      await bot.close();
+    }
   });
 
   it('retries 5xx, 429 and a secondary rate limit with nothing duplicated', async () => {

@@ -17,6 +17,13 @@ export const PLACEHOLDER_HELP = '{environment} {image} {url} {status} {sha} {run
 /** GitHub refuses comment bodies over 65536 characters (422 "body is too long"). */
 export const GITHUB_COMMENT_LIMIT = 65536;
 
+/** GitLab refuses notes over 1,000,000 characters (Gitlab::Database::MAX_TEXT_SIZE_LIMIT). */
+export const GITLAB_NOTE_LIMIT = 1_000_000;
+
+export function commentLimit(forge: 'github' | 'gitlab'): number {
+  return forge === 'github' ? GITHUB_COMMENT_LIMIT : GITLAB_NOTE_LIMIT;
+}
+
 const PLACEHOLDER = /\{(environment|image|url|status|sha|run-url)\}/g;
 
 /** Replaces the known placeholders; other braces (JSON, code) stay; a value is never re-expanded. */
@@ -29,7 +36,10 @@ export function renderTemplate(template: string, values: NotifyValues): string {
 
 const ICONS: Record<string, string> = {
   success: '✅',
+  deployed: '✅',
+  promoted: '🚀',
   failure: '❌',
+  'smoke-failed': '❌',
   failed: '❌',
   error: '❌',
   cancelled: '⚪',

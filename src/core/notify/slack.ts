@@ -20,6 +20,71 @@ export interface SlackExtras {
   /** PR links shown under the message: number → URL. */
   pulls?: Array<{ number: number; url: string }>;
   repository?: string;
+  /** The commit's page on the code host (the commit field links to it). */
+  commitUrl?: string;
+}
+
+/** Block Kit's documented limits (characters unless said otherwise). */
+export const SLACK_LIMITS = {
+  blocks: 50,
+  header: 150,
+  sectionText: 3000,
+  field: 2000,
+  fields: 10,
+  contextElements: 10,
+  /** `text` is truncated by Slack past 40,000; 4,000 is the recommended maximum. */
+  text: 4000,
+};
+
+function clip(text: string, max: number): string {
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}
+
+type Block = Record<string, unknown>;
+type TextObject = { type: string; text: string; emoji?: boolean };
+
+/** Cuts every text object and list to Block Kit's limits, so Slack never answers invalid_blocks. */
+export function clampBlocks(blocks: Block[]): Block[] {
+  const text = (t: TextObject, max: number): TextObject => ({ ...t, text: clip(t.text, max) });
+  return blocks.slice(0, SLACK_LIMITS.blocks).map((b) => {
+    if (b.type === 'header') return { ...b, text: text(b.text as TextObject, SLACK_LIMITS.header) };
+    if (b.type === 'section')
+      return {
+        ...b,
+        ...(b.text ? { text: text(b.text as TextObject, SLACK_LIMITS.sectionText) } : {}),
+        ...(b.fields
+          ? {
+              fields: (b.fields as TextObject[])
+                .slice(0, SLACK_LIMITS.fields)
+                .map((f) => text(f, SLACK_LIMITS.field)),
+            }
+          : {}),
+      };
+    if (b.type === 'context')
+      return {
+        ...b,
+        elements: (b.elements as TextObject[])
+          .slice(0, SLACK_LIMITS.contextElements)
+          .map((e) => text(e, SLACK_LIMITS.sectionText)),
+      };
+    return b;
+  });
+}
+
+const CHANGES: Record<string, string> = {
+  success: 'deployed',
+  deployed: 'deployed',
+  failure: 'failed',
+  failed: 'failed',
+  'smoke-failed': 'smoke test failed',
+  'rolled-back': 'rolled back',
+  promoted: 'promoted',
+};
+
+/** The thread reply for a status change: `↩️ rolled back (was: deployed)`. */
+export function statusChange(status: string, was: string): string {
+  const word = (s: string) => CHANGES[s.toLowerCase()] ?? s;
+  return clip(`${statusIcon(status)} ${word(status)} (was: ${word(was)})`, SLACK_LIMITS.text);
 }
 
 export function slackPayload(values: NotifyValues, extras: SlackExtras = {}): Record<string, unknown> {
@@ -29,10 +94,16 @@ export function slackPayload(values: NotifyValues, extras: SlackExtras = {}): Re
     ['Status', values.status],
     ['Environment', values.environment],
     ['Image', values.image && `\`${values.image}\``],
-    ['Commit', values.sha && `\`${values.sha.slice(0, 12)}\``],
   ]
     .filter(([, v]) => v)
     .map(([k, v]) => ({ type: 'mrkdwn', text: `*${k}*\n${slackEscape(v as string)}` }));
+  if (values.sha) {
+    const short = `\`${values.sha.slice(0, 12)}\``;
+    fields.push({
+      type: 'mrkdwn',
+      text: `*Commit*\n${extras.commitUrl ? link(extras.commitUrl, short) : short}`,
+    });
+  }
   const links = [
     values.url && link(values.url, 'Open environment'),
     values.runUrl && link(values.runUrl, 'Pipeline run'),
@@ -47,7 +118,10 @@ export function slackPayload(values: NotifyValues, extras: SlackExtras = {}): Re
     blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: slackEscape(extras.repository) }] });
   }
   // `text` is the notification / fallback line.
-  return { text: `${title}${values.image ? ` (${values.image})` : ''}`, blocks };
+  return {
+    text: clip(`${title}${values.image ? ` (${values.image})` : ''}`, SLACK_LIMITS.text),
+    blocks: clampBlocks(blocks),
+  };
 }
 
 export interface PostOptions {

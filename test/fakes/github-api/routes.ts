@@ -38,6 +38,25 @@ export function createHandlers(
     author: user,
     assets: [],
   });
+  // GitHub refuses comment bodies over 65536 characters with this 422.
+  const tooLong = (body: unknown): [number, unknown] | undefined =>
+    typeof body === 'string' && body.length > 65536
+      ? [
+          422,
+          {
+            message: 'Validation Failed',
+            errors: [
+              {
+                resource: 'IssueComment',
+                code: 'custom',
+                field: 'body',
+                message: 'body is too long (maximum is 65536 characters)',
+              },
+            ],
+            documentation_url: 'https://docs.github.com/rest/issues/comments#create-an-issue-comment',
+          },
+        ]
+      : undefined;
 
   const handlers: Record<string, Handler> = {
     'repos/create-commit-status': (m, b) => {
@@ -89,6 +108,7 @@ export function createHandlers(
     },
     'issues/create-comment': (m, b) => {
       if (!pull(m.params.issue_number)) return notFound;
+      if (tooLong(b.body)) return tooLong(b.body) as [number, unknown];
       const now = store.now();
       const c = {
         id: store.id(),
@@ -104,6 +124,7 @@ export function createHandlers(
     'issues/update-comment': (m, b) => {
       const c = store.comments.find((x) => x.id === Number(m.params.comment_id));
       if (!c) return notFound;
+      if (tooLong(b.body)) return tooLong(b.body) as [number, unknown];
       c.body = b.body as string;
       c.updated_at = store.now();
       return [200, c];

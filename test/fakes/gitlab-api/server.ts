@@ -42,6 +42,10 @@ export interface FakeGitLab {
   close(): Promise<void>;
 }
 
+/** GitLab validates notes to at most 1,000,000 characters (Gitlab::Database::MAX_TEXT_SIZE_LIMIT). */
+const NOTE_LIMIT = 1_000_000;
+const NOTE_TOO_LONG = 'is too long (maximum is 1000000 characters)';
+
 const STATES = ['pending', 'running', 'success', 'failed', 'canceled', 'skipped'];
 
 export async function startFakeGitLab(options: {
@@ -198,6 +202,7 @@ export async function startFakeGitLab(options: {
           fake.violations.push('POST notes: body is required');
           return reply(400, { error: 'body is missing' });
         }
+        if (body.body.length > NOTE_LIMIT) return reply(400, { message: { note: [NOTE_TOO_LONG] } });
         const note = {
           id: ++next,
           iid,
@@ -215,6 +220,7 @@ export async function startFakeGitLab(options: {
           return reply(400, { error: 'body is missing' });
         }
         if (!note) return reply(404, { message: '404 Note Not Found' });
+        if (body.body.length > NOTE_LIMIT) return reply(400, { message: { note: [NOTE_TOO_LONG] } });
         note.body = body.body;
         return reply(200, note);
       }
