@@ -14,7 +14,7 @@ import { deployContext } from './deploy-context.js';
 import { imageInput, strategyInput, targetInputs, urlInput } from './deploy-inputs.js';
 import { recordDeployment } from './deploy-record.js';
 import { type DeployTarget, parseDeployTarget } from './deploy-settings.js';
-import { deployWith } from './deploy-strategies.js';
+import { deployWith, strategyEnv } from './deploy-strategies.js';
 
 function parseEnvironmentName(raw: string): string {
   const name = raw.trim();
@@ -103,7 +103,7 @@ export const deployEnv = defineStep({
   settings: deploySettings,
   outputs: {
     environment: 'The environment deployed to (empty when skipped)',
-    image: 'The image reference now deployed',
+    image: 'The image reference now deployed (gitops `updates`: one a line)',
     'previous-image': 'The image deployed before, when known',
     revision: "The strategy's revision: commit sha, Deployment revision, task-definition ARN",
     url: 'The environment URL',
@@ -112,6 +112,8 @@ export const deployEnv = defineStep({
     'previous-task-definition-arn': 'ecs: the revision the service ran before',
     'deployment-id': 'ecs: the ECS deployment id (`ecs-svc/…`)',
     'rollout-state': 'ecs: the rollout state of the deployment',
+    'pull-request-number': 'gitops with `pull-request`: the number of the PR/MR (GitLab: its iid)',
+    'pull-request-url': 'gitops with `pull-request`: the URL of the PR/MR',
   },
   async run(input, rt) {
     const { target } = input;
@@ -137,7 +139,10 @@ export const deployEnv = defineStep({
     }
     const ctx = deployContext(rt, environment, input.dryRun);
     // ecs may deploy an existing revision without an image.
-    const requested = target.image?.text ?? (target.strategy === 'ecs' ? target.taskDefinitionArn : '') ?? '';
+    const requested =
+      target.strategy === 'gitops'
+        ? target.entries.map((e) => e.image.text).join('\n')
+        : (target.image?.text ?? (target.strategy === 'ecs' ? target.taskDefinitionArn : '') ?? '');
     const result = await rt
       .group(
         `Deploy ${requested} to ${environment} (${target.strategy}${input.dryRun ? ', dry run' : ''})`,
@@ -151,7 +156,7 @@ export const deployEnv = defineStep({
               image: requested,
               ...(input.url ? { url: input.url } : {}),
             },
-            () => deployWith(target, { ci: rt.ctx, cwd: rt.cwd, tuning: rt.tuning }, ctx),
+            () => deployWith(target, strategyEnv(rt), ctx),
           ),
       )
       .catch((err: unknown) => {

@@ -9,7 +9,12 @@ import { parseWorkload } from '../core/deploy/kubernetes/workloads.js';
 import { errorMessage, InputError } from '../core/errors.js';
 import { formatImageRef, parseImageRef } from '../core/image-ref.js';
 import type { SettingsSource } from '../platform/step.js';
-import { DEFAULT_ROLLOUT_TIMEOUT_MS, type ParsedImage, type TargetInputs } from './deploy-inputs.js';
+import {
+  DEFAULT_ROLLOUT_TIMEOUT_MS,
+  type ParsedImage,
+  type TargetInputs,
+  type UpdateLine,
+} from './deploy-inputs.js';
 
 export interface GitopsTarget {
   strategy: 'gitops';
@@ -19,11 +24,26 @@ export interface GitopsTarget {
   /** File to change; `{environment}` is replaced once the environment is known. */
   file: string;
   key: string[];
+  /** `updates`: several FILE KEY IMAGE lines in one commit (then file/key/image are not used). */
+  updates?: UpdateLine[];
   valueKind: 'tag' | 'digest' | 'ref';
   commitMessage?: string;
   token?: string;
   /** The user name that goes with a token in HTTP basic auth on the platform. */
   tokenUser: string;
+  /** `git`: clone, commit, push; `api`: commit through the forge API, no clone. */
+  via: 'git' | 'api';
+  /** Commit to `stagecraft/<environment>` and open or update one PR/MR into `branch`. */
+  pullRequest: boolean;
+  autoMerge: boolean;
+}
+
+/** One key a gitops deploy sets: the file (`{environment}` not yet replaced), the key, the image and the text written. */
+export interface GitopsDeployEntry {
+  file: string;
+  key: string[];
+  image: ParsedImage;
+  value: string;
 }
 
 export interface KubernetesTarget {
@@ -69,7 +89,7 @@ export type EcsDeployTarget =
 
 /** What deploy-env deploys: every strategy has its image, ecs may name a revision instead. */
 export type DeployTarget =
-  | (GitopsTarget & { image: ParsedImage /** The text written into the file. */; value: string })
+  | (GitopsTarget & { image?: ParsedImage; entries: GitopsDeployEntry[] })
   | (KubernetesTarget & { image: ParsedImage })
   | (TerraformTarget & { image: ParsedImage })
   | EcsDeployTarget;
@@ -86,17 +106,7 @@ export function parseTarget(
 ): Target {
   switch (input.strategy) {
     case 'gitops':
-      return {
-        strategy: 'gitops',
-        ...(input.repository ? { repository: input.repository } : {}),
-        ...(input.branch ? { branch: input.branch } : {}),
-        file: input.file,
-        key: input.key,
-        valueKind: input.value,
-        ...(input.commitMessage ? { commitMessage: input.commitMessage } : {}),
-        ...(input.token ? { token: input.token } : {}),
-        tokenUser: source.ctx.provider === 'gitlab' ? 'gitlab-ci-token' : 'x-access-token',
-      };
+      return gitopsTarget(input, source);
     case 'kubernetes':
       return kubernetesTarget(input);
     case 'terraform':
@@ -110,6 +120,29 @@ export function parseTarget(
     case 'ecs':
       return ecsTarget(input, source.env, mode);
   }
+}
+
+function gitopsTarget(input: TargetInputs, source: SettingsSource): GitopsTarget {
+  if (input.autoMerge && !input.pullRequest) {
+    throw new InputError('auto-merge', 'true', '`auto-merge` needs `pull-request: true`');
+  }
+  // TODO(verify): once `verify` exists, `pull-request: true` with `verify` other than `none` is an
+  // InputError here (CONTRACT.md: combining them is a bad input).
+  return {
+    strategy: 'gitops',
+    ...(input.repository ? { repository: input.repository } : {}),
+    ...(input.branch ? { branch: input.branch } : {}),
+    file: input.file,
+    key: input.key,
+    ...(input.updates?.length ? { updates: input.updates } : {}),
+    valueKind: input.value,
+    ...(input.commitMessage ? { commitMessage: input.commitMessage } : {}),
+    ...(input.token ? { token: input.token } : {}),
+    tokenUser: source.ctx.provider === 'gitlab' ? 'gitlab-ci-token' : 'x-access-token',
+    via: input.via,
+    pullRequest: input.pullRequest,
+    autoMerge: input.autoMerge,
+  };
 }
 
 function kubernetesTarget(input: TargetInputs): KubernetesTarget {
@@ -203,21 +236,42 @@ export function parseDeployTarget(
 ): DeployTarget {
   const image = input.image;
   // The image first: without it nothing else about the target matters.
-  if (!image && !(input.strategy === 'ecs' && input.taskDefinitionArn)) throw missingImage(input.strategy);
+  const imageless =
+    (input.strategy === 'ecs' && input.taskDefinitionArn) ||
+    (input.strategy === 'gitops' && input.updates?.length);
+  if (!image && !imageless) throw missingImage(input.strategy);
   const target = parseTarget(input, source, 'deploy');
+  if (target.strategy === 'gitops') {
+    const entries = target.updates
+      ? target.updates.map((u) => ({ ...u, value: gitopsValue(target.valueKind, u.image, 'updates') }))
+      : [
+          {
+            file: target.file,
+            key: target.key,
+            image: image as ParsedImage,
+            value: gitopsValue(target.valueKind, image as ParsedImage, 'image'),
+          },
+        ];
+    return { ...target, ...(image && !target.updates ? { image } : {}), entries };
+  }
   if (target.strategy === 'ecs') {
     if (target.taskDefinitionArn !== undefined) return { ...target, ...(image ? { image } : {}) };
     if (image) return { ...target, image };
   } else if (image) {
-    return target.strategy === 'gitops'
-      ? { ...target, image, value: gitopsValue(target, image) }
-      : { ...target, image };
+    return { ...target, image };
   }
   throw missingImage(target.strategy); // already ruled out above
 }
 
 /** rollback's `to`: for ecs it must be an image reference (a tag or digest alone names nothing there). */
 export function parseRollbackTo(to: string | undefined, target: Target): string | undefined {
+  if (to && target.strategy === 'gitops' && (target.updates?.length ?? 0) > 1) {
+    throw new InputError(
+      'to',
+      to,
+      'empty with several `updates` (each key goes back to its own previous value)',
+    );
+  }
   if (!to || target.strategy !== 'ecs') return to;
   try {
     parseImageRef(to);
@@ -228,12 +282,16 @@ export function parseRollbackTo(to: string | undefined, target: Target): string 
 }
 
 /** The text written into the file for `value: tag|digest|ref`. */
-function gitopsValue(target: GitopsTarget, image: ParsedImage): string {
-  switch (target.valueKind) {
+function gitopsValue(
+  kind: GitopsTarget['valueKind'],
+  image: ParsedImage,
+  input: 'image' | 'updates',
+): string {
+  switch (kind) {
     case 'tag':
       if (!image.ref.tag) {
         throw new InputError(
-          'image',
+          input,
           image.text,
           'it has no tag, but `value: tag` writes the tag; use value: digest or ref',
         );
@@ -242,7 +300,7 @@ function gitopsValue(target: GitopsTarget, image: ParsedImage): string {
     case 'digest':
       if (!image.ref.digest) {
         throw new InputError(
-          'image',
+          input,
           image.text,
           'it has no digest (`…@sha256:…`), but `value: digest` writes the digest',
         );

@@ -1,12 +1,15 @@
 /**
  * A fake GitHub REST API on 127.0.0.1 for tests: commit statuses, check runs (read), issue
- * comments, pull requests and commit→PR associations, deployments and their statuses.
+ * comments, pull requests and commit→PR associations, deployments and their statuses; with a
+ * `git` store also the Git Data API, contents, commits and pull-request writes (./git-routes.ts).
  * Every request is first validated against GitHub's OpenAPI description (./openapi.ts); a wrong
  * route or body is answered with a 4xx AND recorded in `violations`, which tests assert empty.
  * Faults (5xx, 429 with Retry-After, secondary rate limit 403) are injected per route.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { GitStore } from '../git-store.js';
+import { gitHandlers } from './git-routes.js';
 import { type Matched, validateRequest } from './openapi.js';
 import { createHandlers } from './routes.js';
 import { Store } from './store.js';
@@ -37,6 +40,8 @@ export interface FakeGitHubOptions {
   /** Delay before each answer, so concurrent clients interleave as they do against GitHub. */
   latencyMs?: number;
   login?: string;
+  /** The repository's git data (Git Data API, contents, commits, pulls): a real bare repository. */
+  git?: GitStore;
   /** Answer writes with 403 "Resource not accessible by integration", as a fork PR's token gets. */
   readOnly?: boolean;
 }
@@ -61,7 +66,10 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
   const faults: Array<Fault & { left: number }> = [];
   let base = '';
 
-  const handlers = createHandlers(store, repository, user, () => base);
+  const handlers = {
+    ...createHandlers(store, repository, user, () => base),
+    ...(options.git ? gitHandlers(options.git, store, repository, user, () => base) : {}),
+  };
 
   function answer(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {
     res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers });

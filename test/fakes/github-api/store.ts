@@ -33,6 +33,7 @@ export interface FakePull {
   number: number;
   state: 'open' | 'closed';
   title: string;
+  body?: string | null;
   head: { sha: string; ref: string };
   base: { ref: string };
   merged_at: string | null;
