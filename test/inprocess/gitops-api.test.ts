@@ -78,7 +78,7 @@ async function github(): Promise<Forge> {
         number: p.number,
         source: p.head.ref,
         target: p.base.ref,
-        autoMerge: false,
+        autoMerge: Boolean(p.auto_merge),
       })),
     close: async () => {
       await gh.close();
@@ -226,7 +226,7 @@ describe.each([
       host({
         updates: UPDATES('4444444'),
         'pull-request': 'true',
-        'auto-merge': forge.name === 'gitlab' ? 'true' : 'false',
+        'auto-merge': 'true',
       }),
     );
     expect(second.outputs['pull-request-number']).toBe(number);
@@ -236,7 +236,7 @@ describe.each([
       'deploy(staging): registry.example.com/a:3333333, registry.example.com/b:3333333',
     ]);
     expect(forge.repo.head()).toBe(main);
-    if (forge.name === 'gitlab') expect(forge.pulls()[0]?.autoMerge).toBe(true);
+    expect(forge.pulls()[0]?.autoMerge).toBe(true);
     expect(forge.violations()).toEqual([]);
   });
 });

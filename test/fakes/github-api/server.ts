@@ -76,6 +76,46 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
     res.end(body === undefined ? '' : JSON.stringify(body));
   }
 
+  /**
+   * GraphQL: only the mutation REST has no route for, `enablePullRequestAutoMerge` (by the PR's
+   * node id, as GitHub's schema takes it). Anything else is a recorded violation.
+   */
+  function graphql(body: { query?: string; variables?: Record<string, unknown> }): [number, unknown] {
+    const query = body?.query ?? '';
+    if (
+      !/^\s*mutation\b[\s\S]*\benablePullRequestAutoMerge\s*\(\s*input\s*:\s*\{\s*pullRequestId\s*:\s*\$id\s*\}\s*\)/.test(
+        query,
+      )
+    ) {
+      violations.push(`POST /graphql: query not known to the fake: ${query.slice(0, 120)}`);
+      return [200, { errors: [{ message: 'query not supported by the fake' }] }];
+    }
+    const id = String(body.variables?.id ?? '');
+    const pull = store.pulls.find((p) => Buffer.from(`pr:${p.number}`).toString('base64') === id);
+    if (!pull) {
+      return [
+        200,
+        {
+          data: { enablePullRequestAutoMerge: null },
+          errors: [
+            { type: 'NOT_FOUND', message: `Could not resolve to a node with the global id of '${id}'` },
+          ],
+        },
+      ];
+    }
+    if (pull.state !== 'open') {
+      return [
+        200,
+        {
+          data: { enablePullRequestAutoMerge: null },
+          errors: [{ message: 'Pull request is in the wrong state' }],
+        },
+      ];
+    }
+    pull.auto_merge = { merge_method: 'merge', enabled_by: user };
+    return [200, { data: { enablePullRequestAutoMerge: { pullRequest: { number: pull.number } } } }];
+  }
+
   function injected(method: string, operationId: string | undefined) {
     const fault = faults.find(
       (f) => f.left > 0 && (!f.route || f.route === operationId || f.route === method),
@@ -121,6 +161,11 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
         seen.status = 400;
         return answer(res, 400, { message: 'Problems parsing JSON' });
       }
+    }
+    if (method === 'POST' && url.pathname === '/graphql') {
+      const [status, out] = graphql(body as { query?: string; variables?: Record<string, unknown> });
+      seen.status = status;
+      return answer(res, status, out);
     }
     const { match, violations: found } = validateRequest(method, url, body);
     if (match) seen.operationId = match.operationId;
