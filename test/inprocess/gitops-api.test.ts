@@ -14,7 +14,7 @@ import { rollback } from '../../src/steps/rollback.js';
 import { GitStore } from '../fakes/git-store.js';
 import { type FakeGitHub, startFakeGitHub } from '../fakes/github-api/server.js';
 import { type FakeGitLab, startFakeGitLab } from '../fakes/gitlab-api/server.js';
-import { type BareRepo, createBareRepo } from '../helpers/git.js';
+import { type BareRepo, createBareRepo, startGitHttpServer } from '../helpers/git.js';
 import { type FakeHost, fakeHost } from './fake-host.js';
 
 // Generous: each deployer makes ~10 API calls per attempt, and the machine may be loaded.
@@ -266,5 +266,55 @@ describe('gitops inputs checked at the edge', () => {
     expect(await bad(deployEnv, { updates: 'a.yaml image.tag r/a@sha256:' + 'a'.repeat(64) })).toMatch(
       /updates.*no tag/s,
     );
+  });
+});
+
+describe('pull-request mode with `via: git` (GitHub)', () => {
+  it('pushes stagecraft/<environment> over HTTPS-like smart HTTP and opens, then updates, one PR', async () => {
+    const repo = createBareRepo(FILES, { name: 'acme/config' });
+    const store = new GitStore(repo.path);
+    const gh = await startFakeGitHub({ token: TOKEN, repository: 'acme/config', git: store });
+    const server = await startGitHttpServer(repo.root, TOKEN);
+    try {
+      const ctx = {
+        provider: 'github' as const,
+        forge: 'github' as const,
+        apiUrl: gh.url,
+        serverUrl: server.url,
+        repository: 'acme/config',
+      };
+      const run = async (tag: string) => {
+        const h = fakeHost(
+          {
+            strategy: 'gitops',
+            environment: 'staging',
+            token: TOKEN,
+            updates: UPDATES(tag),
+            'pull-request': 'true',
+          },
+          { env: { PATH: process.env.PATH, HOME: process.env.HOME, GIT_CONFIG_NOSYSTEM: '1' }, ctx },
+        );
+        expect(await runStep(deployEnv, h)).toBe(true);
+        expect(h.failures).toEqual([]);
+        return h;
+      };
+      const main = repo.head();
+      const first = await run('5555555');
+      const second = await run('6666666');
+      expect(repo.head()).toBe(main);
+      expect(repo.read('services/b/staging/values.yaml', 'stagecraft/staging')).toBe(
+        B.replace('0000000', '6666666'),
+      );
+      expect(gh.store.pulls).toHaveLength(1);
+      expect(first.outputs['pull-request-number']).toBe(String(gh.store.pulls[0]?.number));
+      expect(second.outputs['pull-request-number']).toBe(first.outputs['pull-request-number']);
+      expect(gh.store.pulls[0]?.title).toContain('6666666');
+      expect(server.requests.some((r) => r.path.endsWith('/acme/config.git/git-receive-pack'))).toBe(true);
+      expect(gh.violations).toEqual([]);
+    } finally {
+      await server.close();
+      await gh.close();
+      repo.cleanup();
+    }
   });
 });
