@@ -1,15 +1,20 @@
 #!/usr/bin/env node
-// GitOps write-back under contention: 1, 10 and 30 deployer processes (the built CLI) push to
-// one bare repository at once, each setting its own key in one file. Prints deploys/second,
-// lost push races (retries) and whether every commit landed. Run: node bench/gitops-contention.mjs
+// GitOps write-back under contention: N deployer processes (the built CLI) each set their own key
+// in one file of one config repository, all at once ("concurrent") and one after the other
+// ("serial", the baseline), for `via: git` (clone/commit/push to a bare repository) and
+// `via: api` (GitHub's Git Data API, served by test/fakes/github-api over a real bare repository,
+// bundled here with esbuild). Prints wall time, retries (lost races) and whether every commit
+// landed, then concurrent ÷ serial per mode. Run: node bench/gitops-contention.mjs [N…] (default 30).
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { build } from 'esbuild';
 
 const root = new URL('..', import.meta.url).pathname;
 const cli = join(root, 'dist/cli/index.js');
+const TOKEN = 'ghs_benchToken0123456789';
 const env = {
   ...process.env,
   GIT_AUTHOR_NAME: 'b',
@@ -20,6 +25,23 @@ const env = {
 const git = (cwd, ...args) =>
   execFileSync('git', args, { cwd, env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
 const key = (i) => `svc${String(i).padStart(2, '0')}`;
+
+// ── the fake GitHub (and its git store), bundled from TypeScript ──
+const out = mkdtempSync(join(tmpdir(), 'bench-gitops-fake-'));
+await build({
+  entryPoints: [join(root, 'test/fakes/github-api/server.ts'), join(root, 'test/fakes/git-store.ts')],
+  outdir: out,
+  outExtension: { '.js': '.mjs' },
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  packages: 'external',
+  logLevel: 'warning',
+});
+// The fake resolves @octokit/openapi from the repository's node_modules.
+symlinkSync(join(root, 'node_modules'), join(out, 'node_modules'));
+const { startFakeGitHub } = await import(join(out, 'github-api/server.mjs'));
+const { GitStore } = await import(join(out, 'git-store.mjs'));
 
 function seed(n) {
   const dir = mkdtempSync(join(tmpdir(), 'bench-gitops-'));
@@ -34,7 +56,11 @@ function seed(n) {
   return dir;
 }
 
-function deploy(url, i) {
+function deploy(target, i) {
+  const via =
+    target.mode === 'api'
+      ? ['--via', 'api', '--repository', 'acme/config', '--token', TOKEN]
+      : ['--repository', target.url];
   return new Promise((resolve) => {
     const child = spawn(
       process.execPath,
@@ -43,8 +69,7 @@ function deploy(url, i) {
         'deploy-env',
         '--strategy',
         'gitops',
-        '--repository',
-        url,
+        ...via,
         '--environment',
         'bench',
         '--file',
@@ -54,7 +79,13 @@ function deploy(url, i) {
         '--image',
         `registry.example.com/team/${key(i)}:b${i}`,
       ],
-      { env: { PATH: process.env.PATH, HOME: process.env.HOME } },
+      {
+        env: {
+          PATH: process.env.PATH,
+          HOME: process.env.HOME,
+          ...(target.mode === 'api' ? { GITHUB_API_URL: target.url } : {}),
+        },
+      },
     );
     let stderr = '';
     child.stderr.on('data', (d) => (stderr += d));
@@ -69,29 +100,56 @@ function deploy(url, i) {
   });
 }
 
+async function run(mode, schedule, n) {
+  const dir = seed(n);
+  const repoPath = join(dir, 'config.git');
+  let fake;
+  let url = pathToFileURL(repoPath).href;
+  if (mode === 'api') {
+    fake = await startFakeGitHub({ token: TOKEN, repository: 'acme/config', git: new GitStore(repoPath) });
+    url = fake.url;
+  }
+  const target = { mode, url };
+  const started = performance.now();
+  const results = [];
+  if (schedule === 'serial') for (let i = 0; i < n; i++) results.push(await deploy(target, i));
+  else results.push(...(await Promise.all(Array.from({ length: n }, (_, i) => deploy(target, i)))));
+  const seconds = (performance.now() - started) / 1000;
+  const commits = Number(git(repoPath, 'rev-list', '--count', 'main')) - 1;
+  await fake?.close();
+  rmSync(dir, { recursive: true, force: true });
+  return { seconds, commits, results };
+}
+
 const rows = [];
 const errors = [];
-// `node bench/gitops-contention.mjs 30` runs one size only.
-const sizes = process.argv.length > 2 ? process.argv.slice(2).map(Number) : [1, 10, 30];
+const ratios = [];
+const sizes = process.argv.length > 2 ? process.argv.slice(2).map(Number) : [30];
 for (const n of sizes) {
-  const dir = seed(n);
-  const url = pathToFileURL(join(dir, 'config.git')).href;
-  const started = performance.now();
-  const results = await Promise.all(Array.from({ length: n }, (_, i) => deploy(url, i)));
-  const seconds = (performance.now() - started) / 1000;
-  const commits = Number(git(join(dir, 'config.git'), 'rev-list', '--count', 'main')) - 1;
-  const races = results.reduce((s, r) => s + r.races, 0);
-  rows.push({
-    deployers: n,
-    'wall s': seconds.toFixed(2),
-    'deploys/s': (n / seconds).toFixed(2),
-    retries: races,
-    'max retries one deployer': Math.max(...results.map((r) => r.races)),
-    failed: results.filter((r) => r.code !== 0).length,
-    'commits landed': `${commits}/${n}`,
-  });
-  for (const r of results) if (r.code) errors.push(r.error);
-  rmSync(dir, { recursive: true, force: true });
+  for (const mode of ['git', 'api']) {
+    const wall = {};
+    for (const schedule of ['serial', 'concurrent']) {
+      const { seconds, commits, results } = await run(mode, schedule, n);
+      wall[schedule] = seconds;
+      rows.push({
+        via: mode,
+        schedule,
+        deployers: n,
+        'wall s': seconds.toFixed(2),
+        'deploys/s': (n / seconds).toFixed(2),
+        retries: results.reduce((s, r) => s + r.races, 0),
+        'max retries one deployer': Math.max(...results.map((r) => r.races)),
+        failed: results.filter((r) => r.code !== 0).length,
+        'commits landed': `${commits}/${n}`,
+      });
+      for (const r of results) if (r.code) errors.push(`${mode}/${schedule}: ${r.error}`);
+    }
+    ratios.push(
+      `via ${mode}: ${n} concurrent took ${(wall.concurrent / wall.serial).toFixed(2)}× the wall time of ${n} serial (${wall.concurrent.toFixed(2)} s / ${wall.serial.toFixed(2)} s)`,
+    );
+  }
 }
+rmSync(out, { recursive: true, force: true });
 console.table(rows);
+for (const r of ratios) console.log(r);
 for (const e of errors) console.log(`failed deployer: ${e}`);

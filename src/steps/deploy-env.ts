@@ -21,7 +21,7 @@ import {
 } from './deploy-inputs.js';
 import { recordDeployment } from './deploy-record.js';
 import { type DeployTarget, parseDeployTarget } from './deploy-settings.js';
-import { deployWith } from './deploy-strategies.js';
+import { deployWith, strategyEnv } from './deploy-strategies.js';
 
 function parseEnvironmentName(raw: string): string {
   const name = raw.trim();
@@ -115,7 +115,7 @@ export const deployEnv = defineStep({
   settings: deploySettings,
   outputs: {
     environment: 'The environment deployed to (empty when skipped)',
-    image: 'The image reference now deployed',
+    image: 'The image reference now deployed (gitops `updates`: one a line)',
     'previous-image': 'The image deployed before, when known',
     revision: "The strategy's revision: commit sha, Deployment revision, task-definition ARN",
     url: 'The environment URL',
@@ -126,6 +126,8 @@ export const deployEnv = defineStep({
     'rollout-state': 'ecs: the rollout state of the deployment',
     'synced-revision': 'gitops `verify`: the revision the controller reports applied (Flux: `main@sha1:…`)',
     health: 'gitops `verify`: the health the controller reports (`Healthy` when verified)',
+    'pull-request-number': 'gitops with `pull-request`: the number of the PR/MR (GitLab: its iid)',
+    'pull-request-url': 'gitops with `pull-request`: the URL of the PR/MR',
   },
   async run(input, rt) {
     const { target } = input;
@@ -151,7 +153,10 @@ export const deployEnv = defineStep({
     }
     const ctx = deployContext(rt, environment, input.dryRun);
     // ecs may deploy an existing revision without an image.
-    const requested = target.image?.text ?? (target.strategy === 'ecs' ? target.taskDefinitionArn : '') ?? '';
+    const requested =
+      target.strategy === 'gitops'
+        ? target.entries.map((e) => e.image.text).join('\n')
+        : (target.image?.text ?? (target.strategy === 'ecs' ? target.taskDefinitionArn : '') ?? '');
     const result = await rt
       .group(
         `Deploy ${requested} to ${environment} (${target.strategy}${input.dryRun ? ', dry run' : ''})`,
@@ -165,7 +170,7 @@ export const deployEnv = defineStep({
               image: requested,
               ...(input.url ? { url: input.url } : {}),
             },
-            () => deployWith(target, { ci: rt.ctx, cwd: rt.cwd, tuning: rt.tuning }, ctx, input.force),
+            () => deployWith(target, strategyEnv(rt), ctx, input.force),
           ),
       )
       .catch((err: unknown) => {

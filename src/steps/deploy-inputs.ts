@@ -63,6 +63,40 @@ export function parseBranch(raw: string): string {
   return name;
 }
 
+/** One line of `updates`: `FILE KEY IMAGE`. */
+export interface UpdateLine {
+  /** Repository-relative; `{environment}` not yet replaced. */
+  file: string;
+  key: string[];
+  image: ParsedImage;
+}
+
+/** `updates`: one `FILE KEY IMAGE` a line (blank lines and `#` comments skipped). */
+export function parseUpdates(raw: string): UpdateLine[] {
+  const lines = raw
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l && !l.startsWith('#'));
+  return lines.map((line, i) => {
+    const fields = line.split(/\s+/);
+    if (fields.length !== 3) throw new Error(`line ${i + 1} ("${line}") is not FILE KEY IMAGE`);
+    const [file, key, image] = fields as [string, string, string];
+    const at = `line ${i + 1}`;
+    const wrap = <T>(what: string, fn: () => T): T => {
+      try {
+        return fn();
+      } catch (err) {
+        throw new Error(`${at}: ${what} ${(err as Error).message}`);
+      }
+    };
+    return {
+      file: wrap(`FILE ${file}`, () => parseRepoPath(file)),
+      key: wrap(`KEY ${key}`, () => parseKeyPath(key)),
+      image: wrap(`IMAGE ${image}`, () => parseImage(image)),
+    };
+  });
+}
+
 export const strategyInput = choice({
   description: 'How to deploy: `gitops`, `kubernetes`, `terraform` or `ecs`',
   required: true,
@@ -103,6 +137,31 @@ export const targetInputs = {
     description: 'gitops: what to write: `tag`, `digest` (`sha256:…`) or `ref` (the full image reference)',
     default: 'tag',
     options: ['tag', 'digest', 'ref'] as const,
+  }),
+  updates: parsed(
+    {
+      description:
+        'gitops: several changes in one commit, one `FILE KEY IMAGE` a line (`{environment}` replaced in FILE; `value` applies to each); then `file`, `key` and `image` are not used',
+      accepted:
+        'lines of FILE KEY IMAGE, e.g. `services/a/{environment}/values.yaml image.tag registry/a:1.2.3`',
+      kind: 'lines',
+    },
+    parseUpdates,
+  ),
+  via: choice({
+    description:
+      'gitops: `git` (clone, commit, push) or `api`: commit through the GitHub/GitLab API with no clone (re-applied when the branch head moved)',
+    default: 'git',
+    options: ['git', 'api'] as const,
+  }),
+  'pull-request': bool({
+    description:
+      'gitops: commit to branch `stagecraft/<environment>` and open or update one pull/merge request into `branch`',
+    default: 'false',
+  }),
+  'auto-merge': bool({
+    description: 'gitops, with `pull-request`: turn on auto-merge of the pull/merge request',
+    default: 'false',
   }),
   'commit-message': text({
     description: 'gitops: commit subject; `{environment}`, `{image}` and `{value}` are replaced',

@@ -13,6 +13,7 @@ import {
   DEFAULT_ROLLOUT_TIMEOUT_MS,
   type ParsedImage,
   type TargetInputs,
+  type UpdateLine,
   type VerifyInputs,
 } from './deploy-inputs.js';
 
@@ -24,11 +25,26 @@ export interface GitopsTarget {
   /** File to change; `{environment}` is replaced once the environment is known. */
   file: string;
   key: string[];
+  /** `updates`: several FILE KEY IMAGE lines in one commit (then file/key/image are not used). */
+  updates?: UpdateLine[];
   valueKind: 'tag' | 'digest' | 'ref';
   commitMessage?: string;
   token?: string;
   /** The user name that goes with a token in HTTP basic auth on the platform. */
   tokenUser: string;
+  /** `git`: clone, commit, push; `api`: commit through the forge API, no clone. */
+  via: 'git' | 'api';
+  /** Commit to `stagecraft/<environment>` and open or update one PR/MR into `branch`. */
+  pullRequest: boolean;
+  autoMerge: boolean;
+}
+
+/** One key a gitops deploy sets: the file (`{environment}` not yet replaced), the key, the image and the text written. */
+export interface GitopsDeployEntry {
+  file: string;
+  key: string[];
+  image: ParsedImage;
+  value: string;
 }
 
 /** gitops `verify`: which controller object to wait for, and how (deploy-env only). */
@@ -85,12 +101,7 @@ export type EcsDeployTarget =
 
 /** What deploy-env deploys: every strategy has its image, ecs may name a revision instead. */
 export type DeployTarget =
-  | (GitopsTarget & {
-      image: ParsedImage;
-      /** The text written into the file. */
-      value: string;
-      verify?: GitopsVerify;
-    })
+  | (GitopsTarget & { image?: ParsedImage; entries: GitopsDeployEntry[]; verify?: GitopsVerify })
   | (KubernetesTarget & { image: ParsedImage })
   | (TerraformTarget & { image: ParsedImage })
   | EcsDeployTarget;
@@ -107,17 +118,7 @@ export function parseTarget(
 ): Target {
   switch (input.strategy) {
     case 'gitops':
-      return {
-        strategy: 'gitops',
-        ...(input.repository ? { repository: input.repository } : {}),
-        ...(input.branch ? { branch: input.branch } : {}),
-        file: input.file,
-        key: input.key,
-        valueKind: input.value,
-        ...(input.commitMessage ? { commitMessage: input.commitMessage } : {}),
-        ...(input.token ? { token: input.token } : {}),
-        tokenUser: source.ctx.provider === 'gitlab' ? 'gitlab-ci-token' : 'x-access-token',
-      };
+      return gitopsTarget(input, source);
     case 'kubernetes':
       return kubernetesTarget(input);
     case 'terraform':
@@ -131,6 +132,27 @@ export function parseTarget(
     case 'ecs':
       return ecsTarget(input, source.env, mode);
   }
+}
+
+function gitopsTarget(input: TargetInputs, source: SettingsSource): GitopsTarget {
+  if (input.autoMerge && !input.pullRequest) {
+    throw new InputError('auto-merge', 'true', '`auto-merge` needs `pull-request: true`');
+  }
+  return {
+    strategy: 'gitops',
+    ...(input.repository ? { repository: input.repository } : {}),
+    ...(input.branch ? { branch: input.branch } : {}),
+    file: input.file,
+    key: input.key,
+    ...(input.updates?.length ? { updates: input.updates } : {}),
+    valueKind: input.value,
+    ...(input.commitMessage ? { commitMessage: input.commitMessage } : {}),
+    ...(input.token ? { token: input.token } : {}),
+    tokenUser: source.ctx.provider === 'gitlab' ? 'gitlab-ci-token' : 'x-access-token',
+    via: input.via,
+    pullRequest: input.pullRequest,
+    autoMerge: input.autoMerge,
+  };
 }
 
 function kubernetesTarget(input: TargetInputs): KubernetesTarget {
@@ -224,21 +246,55 @@ export function parseDeployTarget(
 ): DeployTarget {
   const image = input.image;
   // The image first: without it nothing else about the target matters.
-  if (!image && !(input.strategy === 'ecs' && input.taskDefinitionArn)) throw missingImage(input.strategy);
+  const imageless =
+    (input.strategy === 'ecs' && input.taskDefinitionArn) ||
+    (input.strategy === 'gitops' && input.updates?.length);
+  if (!image && !imageless) throw missingImage(input.strategy);
   const target = parseTarget(input, source, 'deploy');
+  if (target.strategy === 'gitops') {
+    const entries = target.updates
+      ? target.updates.map((u) => ({ ...u, value: gitopsValue(target.valueKind, u.image, 'updates') }))
+      : [
+          {
+            file: target.file,
+            key: target.key,
+            image: image as ParsedImage,
+            value: gitopsValue(target.valueKind, image as ParsedImage, 'image'),
+          },
+        ];
+    const verify = gitopsVerify(input);
+    if (verify && target.pullRequest) {
+      throw new InputError(
+        'verify',
+        verify.controller,
+        'not with `pull-request: true`: the change waits for review, so there is nothing to verify yet',
+      );
+    }
+    return {
+      ...target,
+      ...(image && !target.updates ? { image } : {}),
+      entries,
+      ...(verify ? { verify } : {}),
+    };
+  }
   if (target.strategy === 'ecs') {
     if (target.taskDefinitionArn !== undefined) return { ...target, ...(image ? { image } : {}) };
     if (image) return { ...target, image };
   } else if (image) {
-    if (target.strategy !== 'gitops') return { ...target, image };
-    const verify = gitopsVerify(input);
-    return { ...target, image, value: gitopsValue(target, image), ...(verify ? { verify } : {}) };
+    return { ...target, image };
   }
   throw missingImage(target.strategy); // already ruled out above
 }
 
 /** rollback's `to`: for ecs it must be an image reference (a tag or digest alone names nothing there). */
 export function parseRollbackTo(to: string | undefined, target: Target): string | undefined {
+  if (to && target.strategy === 'gitops' && (target.updates?.length ?? 0) > 1) {
+    throw new InputError(
+      'to',
+      to,
+      'empty with several `updates` (each key goes back to its own previous value)',
+    );
+  }
   if (!to || target.strategy !== 'ecs') return to;
   try {
     parseImageRef(to);
@@ -281,12 +337,16 @@ function gitopsVerify(input: TargetInputs & Partial<VerifyInputs>): GitopsVerify
 }
 
 /** The text written into the file for `value: tag|digest|ref`. */
-function gitopsValue(target: GitopsTarget, image: ParsedImage): string {
-  switch (target.valueKind) {
+function gitopsValue(
+  kind: GitopsTarget['valueKind'],
+  image: ParsedImage,
+  input: 'image' | 'updates',
+): string {
+  switch (kind) {
     case 'tag':
       if (!image.ref.tag) {
         throw new InputError(
-          'image',
+          input,
           image.text,
           'it has no tag, but `value: tag` writes the tag; use value: digest or ref',
         );
@@ -295,7 +355,7 @@ function gitopsValue(target: GitopsTarget, image: ParsedImage): string {
     case 'digest':
       if (!image.ref.digest) {
         throw new InputError(
-          'image',
+          input,
           image.text,
           'it has no digest (`…@sha256:…`), but `value: digest` writes the digest',
         );

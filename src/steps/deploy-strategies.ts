@@ -10,7 +10,8 @@ import type { DeployContext, DeployResult, RollbackResult } from '../core/deploy
 import { errorMessage, InputError, StepError } from '../core/errors.js';
 import { repositoryName } from '../core/image-ref.js';
 import type { CiContext } from '../platform/context.js';
-import type { Tuning } from '../platform/runtime.js';
+import type { GitopsForge, GitopsForgeOptions } from '../platform/gitops-forge.js';
+import type { Runtime, Tuning } from '../platform/runtime.js';
 import type { ParsedImage } from './deploy-inputs.js';
 import type {
   DeployTarget,
@@ -29,6 +30,20 @@ export interface StrategyEnv {
   /** Base directory of relative paths (manifests). */
   cwd: string;
   tuning: Tuning;
+  /** gitops: the forge API writer and PR/MR opener, when `via: api` or `pull-request` asks for them. */
+  gitopsForge: (options: GitopsForgeOptions) => Promise<GitopsForge>;
+}
+
+export function strategyEnv(rt: Runtime): StrategyEnv {
+  return {
+    ci: rt.ctx,
+    cwd: rt.cwd,
+    tuning: rt.tuning,
+    gitopsForge: async (options) => {
+      const { connectGitops } = await import('../platform/gitops-forge.js');
+      return connectGitops(rt, options);
+    },
+  };
 }
 
 export interface RollbackRequest {
@@ -53,10 +68,15 @@ export async function deployWith(
       const { deployGitops } = await import('../core/deploy/gitops/index.js');
       const result = await deployGitops(
         {
-          ...gitopsOptions(target, env.ci, ctx.environment),
-          value: target.value,
+          ...(await gitopsOptions(target, env)),
+          updates: target.entries.map((e) => ({
+            file: withEnv(e.file, ctx.environment),
+            key: e.key,
+            value: e.value,
+            image: e.image.text,
+          })),
+          input: target.updates ? 'updates' : 'key',
           valueKind: target.valueKind,
-          image: target.image.text,
           ...(target.commitMessage ? { message: target.commitMessage } : {}),
           force,
         },
@@ -124,12 +144,18 @@ export async function rollbackWith(
   switch (target.strategy) {
     case 'gitops': {
       const { rollbackGitops } = await import('../core/deploy/gitops/index.js');
+      const lines = target.updates ?? [{ file: target.file, key: target.key, image: req.image }];
       return rollbackGitops(
         {
-          ...gitopsOptions(target, env.ci, ctx.environment),
+          ...(await gitopsOptions(target, env)),
+          entries: lines.map((l) => ({
+            file: withEnv(l.file, ctx.environment),
+            key: l.key,
+            ...(l.image ? { imageRepository: repositoryName(l.image.ref) } : {}),
+          })),
+          input: target.updates ? 'updates' : 'key',
           valueKind: target.valueKind,
           ...common,
-          ...(req.image ? { imageRepository: repositoryName(req.image.ref) } : {}),
         },
         ctx,
       );
@@ -178,14 +204,21 @@ export function defaultRepository(ci: CiContext): string {
   );
 }
 
-function gitopsOptions(target: GitopsTarget, ci: CiContext, environment: string) {
+async function gitopsOptions(target: GitopsTarget, env: StrategyEnv) {
+  const forge = await env.gitopsForge({
+    ...(target.repository ? { repository: target.repository } : {}),
+    ...(target.token ? { token: target.token } : {}),
+    api: target.via === 'api',
+    pullRequest: target.pullRequest,
+  });
   return {
-    repository: target.repository || defaultRepository(ci),
+    // The API writer names its repository itself; the git writer needs a remote.
+    repository: forge.api ? forge.api.where : target.repository || defaultRepository(env.ci),
     ...(target.branch ? { branch: target.branch } : {}),
-    file: withEnv(target.file, environment),
-    key: target.key,
     ...(target.token ? { token: target.token } : {}),
     tokenUser: target.tokenUser,
+    ...(forge.api ? { api: forge.api } : {}),
+    ...(forge.pullRequests ? { pullRequest: { api: forge.pullRequests, autoMerge: target.autoMerge } } : {}),
   };
 }
 

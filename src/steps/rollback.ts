@@ -5,7 +5,7 @@ import { defineStep, type SettingsSource } from '../platform/step.js';
 import { deployContext } from './deploy-context.js';
 import { imageInput, type ParsedImage, strategyInput, targetInputs } from './deploy-inputs.js';
 import { parseRollbackTo, parseTarget, type Target } from './deploy-settings.js';
-import { rollbackWith } from './deploy-strategies.js';
+import { rollbackWith, strategyEnv } from './deploy-strategies.js';
 
 function parseEnvironment(raw: string): string {
   const name = raw.trim();
@@ -86,6 +86,8 @@ export const rollback = defineStep({
     to: 'The image reference deployed now',
     revision:
       "The strategy's revision after the rollback: commit sha, Deployment revision, task-definition ARN",
+    'pull-request-number': 'gitops with `pull-request`: the number of the PR/MR (GitLab: its iid)',
+    'pull-request-url': 'gitops with `pull-request`: the URL of the PR/MR',
   },
   async run(input, rt) {
     const ctx = deployContext(rt, input.environment, input.dryRun);
@@ -97,13 +99,13 @@ export const rollback = defineStep({
           ...(input.reason ? { reason: input.reason } : {}),
           ...(input.image ? { image: input.image } : {}),
         },
-        { ci: rt.ctx, cwd: rt.cwd, tuning: rt.tuning },
+        strategyEnv(rt),
         ctx,
       ),
     );
     const verb = input.dryRun ? 'Would roll back' : 'Rolled back';
     return {
-      outputs: { from: result.from, to: result.to, revision: result.revision },
+      outputs: { from: result.from, to: result.to, revision: result.revision, ...result.extraOutputs },
       summary: [
         `### ${verb} ${input.environment}`,
         '',

@@ -393,7 +393,7 @@ describe('examples/github/gitops-argocd (PR, push to main, release)', () => {
 
   /** deploy-config's deploy-env step that verifies, and what Argo CD reported for its commit. */
   function expectVerified(run: JobRun, env: string) {
-    const step = run.steps.find((s) => s.name === 'service-b values');
+    const step = run.steps.find((s) => s.name === "Both services' values, in one commit");
     expect(step?.outputs).toMatchObject({ 'synced-revision': repo.head(), health: 'Healthy' });
     // Both charts at their version, and this commit of the values repository.
     expect(step?.log).toContain(
@@ -505,9 +505,12 @@ describe('examples/github/gitops-argocd (PR, push to main, release)', () => {
       expect(text).toBe(seed.replace('tag: "0000000"', `tag: "${main.slice(0, 7)}"`));
       expect(repo.read(values(service, 'production'))).toContain('tag: "0000000"');
     }
-    // Two commits on top of the pushed one, made through the git server with the workflow token.
-    expect(git(repo.path, 'rev-list', '--count', `${main}..main`).trim()).toBe('2');
-    expect(repo.subjects().slice(0, 2).join('\n')).toContain(main.slice(0, 7));
+    // One commit with both services on top of the pushed one, made through the git server with the workflow token.
+    expect(git(repo.path, 'rev-list', '--count', `${main}..main`).trim()).toBe('1');
+    expect(git(repo.path, 'diff', '--name-only', `${main}..main`).trim().split('\n').sort()).toEqual(
+      services.map((service) => values(service, 'developer')),
+    );
+    expect(repo.subjects()[0]).toContain(main.slice(0, 7));
     expect(gitServer.requests.some((r) => r.path.endsWith('/acme/gitops.git/git-receive-pack'))).toBe(true);
     expectVerified(run, 'developer');
     expect(await getJson(`${developer.url}/version`)).toEqual({ version: main });

@@ -118,7 +118,7 @@ describe('gate-merge and notify-pr components (fake GitLab API)', () => {
     });
   });
 
-  test('failing: require with a red and a missing context; a pr that is no number; a refused token', async () => {
+  test('failing: require with a red and a missing context; a pr that is no number; a refused token (a warning, or a failure with fail-on-slack-error)', async () => {
     project.commit({
       '.gitlab-ci.yml': YAML.stringify({
         stages: ['check'],
@@ -130,6 +130,12 @@ describe('gate-merge and notify-pr components (fake GitLab API)', () => {
           ...[
             { 'job-name': 'bad-pr', pr: 'abc' },
             { 'job-name': 'bad-token', pr: '5', token: 'glpat-wrongTOKEN000000000' },
+            {
+              'job-name': 'bad-token-strict',
+              pr: '5',
+              token: 'glpat-wrongTOKEN000000000',
+              'fail-on-slack-error': 'true',
+            },
           ].map((inputs) => ({
             component: component('notify-pr'),
             inputs: { cli: CLI, stage: 'check', ...inputs },
@@ -148,8 +154,10 @@ describe('gate-merge and notify-pr components (fake GitLab API)', () => {
     const before = gl.requests.length;
     const bad = await run();
     expect(bad.code).not.toBe(0);
-    for (const job of ['gate-merge', 'bad-pr', 'bad-token'])
-      expect(bad.output).toMatch(new RegExp(`FAIL\\s+${job}`));
+    for (const job of ['gate-merge', 'bad-pr', 'bad-token-strict'])
+      expect(bad.output).toMatch(new RegExp(`FAIL\\s+${job}\\s`));
+    // A comment the platform refused is a warning carrying its error; the step passes.
+    expect(bad.output).toMatch(/PASS\s+bad-token\s/);
 
     const gate = bad.jobLines('gate-merge').join('\n');
     expect(gate).toContain(`error: 2 of 2 required context(s) not green on ${head()}`);
@@ -159,7 +167,10 @@ describe('gate-merge and notify-pr components (fake GitLab API)', () => {
 
     expect(bad.jobLines('bad-pr').join('\n')).toContain('error: Input "pr" has an invalid value "abc"');
     expect(bad.jobLines('bad-token').join('\n')).toMatch(
-      /error: notify-pr failed: GitLab GET .*answered 401/,
+      /warning: Comment on #5 failed \(the deploy is not affected\): GitLab GET .*answered 401/,
+    );
+    expect(bad.jobLines('bad-token-strict').join('\n')).toMatch(
+      /error: .*Comment on #5 failed: GitLab GET .*answered 401/,
     );
     // bad-pr called nothing; bad-token was refused; no note and no status was written.
     expect(

@@ -42,5 +42,7 @@ export interface RollbackResult {
   from: string;
   to: string;
   revision: string;
+  /** Strategy-specific outputs (e.g. gitops `pull-request-url`). */
+  extraOutputs?: Record<string, string>;
   summary: string[];
 }

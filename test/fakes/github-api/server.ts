@@ -1,12 +1,15 @@
 /**
  * A fake GitHub REST API on 127.0.0.1 for tests: commit statuses, check runs (read), issue
- * comments, pull requests and commit→PR associations, deployments and their statuses, releases.
+ * comments, pull requests and commit→PR associations, deployments and their statuses, releases;
+ * with a `git` store also the Git Data API, contents, commits and pull-request writes (./git-routes.ts).
  * Every request is first validated against GitHub's OpenAPI description (./openapi.ts); a wrong
  * route or body is answered with a 4xx AND recorded in `violations`, which tests assert empty.
  * Faults (5xx, 429 with Retry-After, secondary rate limit 403) are injected per route.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { GitStore } from '../git-store.js';
+import { gitHandlers } from './git-routes.js';
 import { type Matched, validateRequest } from './openapi.js';
 import { createHandlers } from './routes.js';
 import { Store } from './store.js';
@@ -37,6 +40,8 @@ export interface FakeGitHubOptions {
   /** Delay before each answer, so concurrent clients interleave as they do against GitHub. */
   latencyMs?: number;
   login?: string;
+  /** The repository's git data (Git Data API, contents, commits, pulls): a real bare repository. */
+  git?: GitStore;
   /** Answer writes with 403 "Resource not accessible by integration", as a fork PR's token gets. */
   readOnly?: boolean;
 }
@@ -61,11 +66,54 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
   const faults: Array<Fault & { left: number }> = [];
   let base = '';
 
-  const handlers = createHandlers(store, repository, user, () => base);
+  const handlers = {
+    ...createHandlers(store, repository, user, () => base),
+    ...(options.git ? gitHandlers(options.git, store, repository, user, () => base) : {}),
+  };
 
   function answer(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {
     res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers });
     res.end(body === undefined ? '' : JSON.stringify(body));
+  }
+
+  /**
+   * GraphQL: only the mutation REST has no route for, `enablePullRequestAutoMerge` (by the PR's
+   * node id, as GitHub's schema takes it). Anything else is a recorded violation.
+   */
+  function graphql(body: { query?: string; variables?: Record<string, unknown> }): [number, unknown] {
+    const query = body?.query ?? '';
+    if (
+      !/^\s*mutation\b[\s\S]*\benablePullRequestAutoMerge\s*\(\s*input\s*:\s*\{\s*pullRequestId\s*:\s*\$id\s*\}\s*\)/.test(
+        query,
+      )
+    ) {
+      violations.push(`POST /graphql: query not known to the fake: ${query.slice(0, 120)}`);
+      return [200, { errors: [{ message: 'query not supported by the fake' }] }];
+    }
+    const id = String(body.variables?.id ?? '');
+    const pull = store.pulls.find((p) => Buffer.from(`pr:${p.number}`).toString('base64') === id);
+    if (!pull) {
+      return [
+        200,
+        {
+          data: { enablePullRequestAutoMerge: null },
+          errors: [
+            { type: 'NOT_FOUND', message: `Could not resolve to a node with the global id of '${id}'` },
+          ],
+        },
+      ];
+    }
+    if (pull.state !== 'open') {
+      return [
+        200,
+        {
+          data: { enablePullRequestAutoMerge: null },
+          errors: [{ message: 'Pull request is in the wrong state' }],
+        },
+      ];
+    }
+    pull.auto_merge = { merge_method: 'merge', enabled_by: user };
+    return [200, { data: { enablePullRequestAutoMerge: { pullRequest: { number: pull.number } } } }];
   }
 
   function injected(method: string, operationId: string | undefined) {
@@ -113,6 +161,11 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
         seen.status = 400;
         return answer(res, 400, { message: 'Problems parsing JSON' });
       }
+    }
+    if (method === 'POST' && url.pathname === '/graphql') {
+      const [status, out] = graphql(body as { query?: string; variables?: Record<string, unknown> });
+      seen.status = status;
+      return answer(res, status, out);
     }
     const { match, violations: found } = validateRequest(method, url, body);
     if (match) seen.operationId = match.operationId;

@@ -33,6 +33,9 @@ export interface FakePull {
   number: number;
   state: 'open' | 'closed';
   title: string;
+  body?: string | null;
+  /** Set by the GraphQL mutation enablePullRequestAutoMerge. */
+  auto_merge?: { merge_method: string; enabled_by: unknown } | null;
   head: { sha: string; ref: string };
   base: { ref: string };
   merged_at: string | null;

@@ -1,10 +1,13 @@
 /**
- * A fake GitLab API (v4) on 127.0.0.1: commit statuses, merge requests of a commit, MR notes.
+ * A fake GitLab API (v4) on 127.0.0.1: commit statuses, merge requests of a commit, MR notes;
+ * with a `git` store also branches, files, commits and merge requests (./git-routes.ts).
  * Routes and bodies follow GitLab's REST docs; anything else is a 404/400 AND a recorded
  * violation. Auth by PRIVATE-TOKEN or JOB-TOKEN. Faults (5xx, 429 + Retry-After) on demand.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { GitStore } from '../git-store.js';
+import { type FakeMergeRequest, gitlabGitRoute } from './git-routes.js';
 
 export interface GitLabStatus {
   id: number;
@@ -21,12 +24,7 @@ export interface GitLabNote {
   system: boolean;
   created_at: string;
 }
-export interface GitLabMr {
-  iid: number;
-  state: string;
-  sha: string;
-  merge_commit_sha: string | null;
-}
+export type GitLabMr = FakeMergeRequest;
 
 export interface FakeGitLab {
   url: string;
@@ -53,7 +51,10 @@ export async function startFakeGitLab(options: {
   projectId: number;
   token: string;
   jobToken?: string;
+  /** The project's repository (branches, files, commits, merge requests): a real bare repository. */
+  git?: GitStore;
 }): Promise<FakeGitLab> {
+  let base = '';
   let next = 500;
   const fake = {
     statuses: [] as GitLabStatus[],
@@ -118,7 +119,7 @@ export async function startFakeGitLab(options: {
     }
     // GitLab accepts the numeric id or the URL-encoded path (`group%2Fproject`); req.url keeps the encoding.
     const raw = (req.url ?? '').split('?')[0] as string;
-    const m = /^\/api\/v4\/projects\/([^/]+)(\/.*)$/.exec(raw);
+    const m = /^\/api\/v4\/projects\/([^/]+)(\/.*)?$/.exec(raw);
     if (!m) {
       fake.violations.push(`${method} ${raw}: no such route`);
       return reply(404, { message: '404 Not Found' });
@@ -126,7 +127,7 @@ export async function startFakeGitLab(options: {
     const id = decodeURIComponent(m[1] as string);
     if (id !== String(options.projectId) && id !== options.project)
       return reply(404, { message: '404 Project Not Found' });
-    const rest = m[2] as string;
+    const rest = m[2] ?? '';
     let r = method === 'POST' ? /^\/statuses\/([0-9a-f]{40})$/.exec(rest) : null;
     if (r) {
       const state = body.state as string;
@@ -230,6 +231,22 @@ export async function startFakeGitLab(options: {
         return reply(204);
       }
     }
+    const gitAnswer = options.git
+      ? gitlabGitRoute(
+          options.git,
+          fake.mrs,
+          { project: options.project, projectId: options.projectId, webUrl: `${base}/${options.project}` },
+          method,
+          rest,
+          url,
+          body,
+          fake.violations,
+        )
+      : undefined;
+    if (gitAnswer) {
+      seen.status = gitAnswer[0];
+      return send(res, gitAnswer[0], gitAnswer[1], gitAnswer[2]);
+    }
     fake.violations.push(`${method} /projects/:id${rest}: no such route`);
     return reply(404, { message: '404 Not Found' });
   }
@@ -241,6 +258,7 @@ export async function startFakeGitLab(options: {
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  base = url;
   return Object.assign(fake, {
     url,
     apiUrl: `${url}/api/v4`,

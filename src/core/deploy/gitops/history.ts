@@ -26,8 +26,21 @@ export function previousValue(current: string, entries: HistoryEntry[]): History
   return undefined;
 }
 
-/** Reads the rollback trailer from a commit message. */
-export function rolledBackFrom(message: string): string | undefined {
-  const match = new RegExp(`^${ROLLED_BACK_TRAILER}: (.+)$`, 'm').exec(message);
-  return match?.[1]?.trim();
+/**
+ * The trailer of one rolled-back key. A commit that rolls back several keys names each
+ * (`<value> @ <file>:<key>`); one key alone keeps the plain form.
+ */
+export function rolledBackTrailer(value: string, where?: string): string {
+  return `${ROLLED_BACK_TRAILER}: ${value}${where ? ` @ ${where}` : ''}`;
+}
+
+/** Reads the rollback trailer (for `where`, when the commit names its keys) from a commit message. */
+export function rolledBackFrom(message: string, where?: string): string | undefined {
+  for (const match of message.matchAll(new RegExp(`^${ROLLED_BACK_TRAILER}: (.+)$`, 'gm'))) {
+    const text = (match[1] as string).trim();
+    const at = text.lastIndexOf(' @ ');
+    if (at < 0) return text; // one key: the plain form
+    if (where !== undefined && text.slice(at + 3) === where) return text.slice(0, at);
+  }
+  return undefined;
 }
