@@ -134,7 +134,7 @@ describe('gate-merge and notify-pr components (fake GitLab API)', () => {
               'job-name': 'bad-token-strict',
               pr: '5',
               token: 'glpat-wrongTOKEN000000000',
-              'fail-on-slack-error': 'true',
+              'fail-on-slack-error': true,
             },
           ].map((inputs) => ({
             component: component('notify-pr'),
