@@ -8,35 +8,20 @@
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { build } from 'esbuild';
+import { importTsAll } from '../scripts/run-ts.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 const RUNS = Number(process.env.RUNS ?? 3);
 
 // The TypeScript sources, bundled once for this script.
-const dir = mkdtempSync(join(tmpdir(), 'bench-build-'));
-writeFileSync(
-  join(dir, 'entry.ts'),
+const { buildxBuilder, buildahBuilder, startRegistry, startDocker } = await importTsAll(
   [
-    `export { buildxBuilder } from ${JSON.stringify(join(root, 'src/core/build/buildx.ts'))};`,
-    `export { buildahBuilder } from ${JSON.stringify(join(root, 'src/core/build/buildah.ts'))};`,
-    `export { startRegistry } from ${JSON.stringify(join(root, 'test/helpers/registry.ts'))};`,
-    `export { startDocker } from ${JSON.stringify(join(root, 'test/helpers/docker.ts'))};`,
-  ].join('\n'),
-);
-await build({
-  entryPoints: [join(dir, 'entry.ts')],
-  outfile: join(dir, 'lib.mjs'),
-  bundle: true,
-  format: 'esm',
-  platform: 'node',
-  packages: 'external',
-  define: { 'import.meta.dirname': JSON.stringify(join(root, 'test/helpers')) },
-  logLevel: 'warning',
-});
-const { buildxBuilder, buildahBuilder, startRegistry, startDocker } = await import(
-  pathToFileURL(join(dir, 'lib.mjs')).href
+    'src/core/build/buildx.ts',
+    'src/core/build/buildah.ts',
+    'test/helpers/registry.ts',
+    'test/helpers/docker.ts',
+  ].map((p) => join(root, p)),
+  join(root, 'test/helpers'),
 );
 
 // Two stages: the first "compiles" (RUN over the sources), the second copies the result.

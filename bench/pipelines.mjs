@@ -12,45 +12,31 @@
 // Each executor gets fresh servers and a fresh project per round; only gitlab-ci-local is timed.
 // Usage: node bench/pipelines.mjs [rounds]   (default 1; the median is printed when rounds > 1)
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { build } from 'esbuild';
+import { importTsAll } from '../scripts/run-ts.mjs';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const rounds = Number(process.argv[2] ?? 1);
 
-// The test helpers, bundled once (packages stay imports, resolved from node_modules). They find the
-// repository from import.meta.dirname, which is test/helpers in their own files.
-const cache = join(ROOT, 'node_modules/.cache/stagecraft');
-mkdirSync(cache, { recursive: true });
-const dir = mkdtempSync(join(cache, 'bench-pipelines-'));
-process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
-const helper = (p) => JSON.stringify(join(ROOT, p));
-writeFileSync(
-  join(dir, 'entry.ts'),
+// The test helpers, bundled once as one module (they find the repository from test/helpers).
+const h = await importTsAll(
   [
-    `export { startDocker, HOST_VAR, CONFIG_VAR } from ${helper('test/helpers/docker.ts')};`,
-    `export { jobImage, terraformImage, seedBusybox } from ${helper('test/helpers/job-image.ts')};`,
-    `export { createProject, runPipeline } from ${helper('test/helpers/gitlab-ci-local.ts')};`,
-    `export { exampleFiles, localizePipeline } from ${helper('test/helpers/examples.ts')};`,
-    `export { startRegistry } from ${helper('test/helpers/registry.ts')};`,
-    `export { startServer, json } from ${helper('test/helpers/http.ts')};`,
-    `export { startFakeKube } from ${helper('test/fakes/kube-apiserver/index.ts')};`,
-  ].join('\n'),
+    'test/helpers/docker.ts',
+    'test/helpers/job-image.ts',
+    'test/helpers/gitlab-ci-local.ts',
+    'test/helpers/examples.ts',
+    'test/helpers/registry.ts',
+    'test/helpers/http.ts',
+    'test/fakes/kube-apiserver/index.ts',
+  ].map((p) => join(ROOT, p)),
+  join(ROOT, 'test/helpers'),
 );
-await build({
-  entryPoints: [join(dir, 'entry.ts')],
-  outfile: join(dir, 'lib.mjs'),
-  bundle: true,
-  format: 'esm',
-  platform: 'node',
-  packages: 'external',
-  define: { 'import.meta.dirname': JSON.stringify(join(ROOT, 'test/helpers')) },
-  logLevel: 'warning',
-});
-const h = await import(pathToFileURL(join(dir, 'lib.mjs')).href);
+
+// Projects live under the repository (as the tests' do), removed at exit.
+const scratch = mkdtempSync(join(ROOT, 'node_modules/.cache/stagecraft/bench-pipelines-'));
+process.on('exit', () => rmSync(scratch, { recursive: true, force: true }));
 
 const seconds = (ms) => (ms / 1000).toFixed(1);
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -64,7 +50,7 @@ async function timed(project, options) {
 
 /** Setup 2, one pipeline on branch development; returns its wall time (ms). */
 async function setup2(executor, images) {
-  const work = mkdtempSync(join(dirname(dir), 'setup2-'));
+  const work = mkdtempSync(join(scratch, 'setup2-'));
   const [registry, kube] = await Promise.all([
     h.startRegistry(),
     h.startFakeKube({ namespaces: ['shop-dev', 'shop-stg', 'shop-ppd', 'shop-prd'], podStartMs: 50 }),
@@ -102,7 +88,7 @@ async function setup2(executor, images) {
 
 /** Setup 3: test → build → plan, then the manual apply and verify; returns both runs' wall time (ms). */
 async function setup3(executor, images) {
-  const work = mkdtempSync(join(dirname(dir), 'setup3-'));
+  const work = mkdtempSync(join(scratch, 'setup3-'));
   const registry = await h.startRegistry();
   const api = await h.startServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://x');

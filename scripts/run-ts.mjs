@@ -12,15 +12,29 @@ import { build } from 'esbuild';
 const root = resolve(fileURLToPath(new URL('..', import.meta.url)));
 
 /** Bundles the TypeScript module `entry` and imports it; the bundle is removed when Node exits. */
-export async function importTs(entry) {
+export function importTs(entry) {
+  return bundleAndImport(entry, basename(entry, '.ts'), resolve(entry, '..'));
+}
+
+/**
+ * Bundles several TypeScript modules as one (`export *` from each, so they share one copy of
+ * what they import) and imports it. `dirname` stands for import.meta.dirname in all of them
+ * (the benches load test helpers, which find the repository from test/helpers).
+ */
+export function importTsAll(files, dirname) {
+  const entry = files.map((f) => `export * from ${JSON.stringify(resolve(f))};`).join('\n');
+  return bundleAndImport({ contents: entry, resolveDir: root, loader: 'ts' }, 'modules', dirname);
+}
+
+async function bundleAndImport(entry, name, dirname) {
   const cache = join(root, 'node_modules/.cache/stagecraft');
   mkdirSync(cache, { recursive: true });
   // A folder of its own: several runs at once (parallel tests, check-dist) must not share a file.
   const outdir = mkdtempSync(join(cache, 'run-'));
   process.on('exit', () => rmSync(outdir, { recursive: true, force: true }));
-  const outfile = join(outdir, `${basename(entry, '.ts')}.mjs`);
+  const outfile = join(outdir, `${name}.mjs`);
   await build({
-    entryPoints: [entry],
+    ...(typeof entry === 'string' ? { entryPoints: [entry] } : { stdin: entry }),
     outfile,
     bundle: true,
     format: 'esm',
@@ -28,7 +42,7 @@ export async function importTs(entry) {
     target: 'node20',
     packages: 'external',
     // import.meta.dirname of the bundle would be the cache folder: keep the source's.
-    define: { 'import.meta.dirname': JSON.stringify(resolve(entry, '..')) },
+    define: { 'import.meta.dirname': JSON.stringify(dirname) },
     logLevel: 'warning',
   });
   return import(pathToFileURL(outfile).href);
