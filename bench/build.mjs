@@ -24,6 +24,8 @@ const { buildxBuilder, buildahBuilder, startRegistry, startDocker } = await impo
   join(root, 'test/helpers'),
 );
 
+const dir = mkdtempSync(join(tmpdir(), 'bench-build-'));
+
 // Two stages: the first "compiles" (RUN over the sources), the second copies the result.
 const context = join(dir, 'context');
 mkdirSync(join(context, 'src'), { recursive: true });
