@@ -74,3 +74,25 @@ it('`to` forces a version (an image reference gives its tag)', async () => {
   expect(run.outputs.to).toBe('registry.example.com/team/app:v3');
   expect(repo.read(FILE)).toBe(values('v3'));
 });
+
+it('without `image`, the deploy commits name the repository: from and to are still image references', async () => {
+  const web = createBareRepo({ [FILE]: values('v1') });
+  try {
+    const deployed = (tag: string) =>
+      `deploy(prd): registry.example.com/team/web:${tag}\n\nStagecraft-Environment: prd\nStagecraft-Image: registry.example.com/team/web:${tag}`;
+    web.commit({ [FILE]: values('v2') }, deployed('v2'));
+    web.commit({ [FILE]: values('v3') }, deployed('v3'));
+    const run = await runAction('rollback', {
+      inputs: { strategy: 'gitops', environment: 'prd', repository: web.url, token: '' },
+    });
+    expect(run.errors).toEqual([]);
+    expect(run.outputs).toMatchObject({
+      from: 'registry.example.com/team/web:v3',
+      to: 'registry.example.com/team/web:v2',
+    });
+    // The hold names the image too, so a deploy of that image (not only of the value) is refused.
+    expect(web.read('.stagecraft/holds.yaml')).toContain('image: registry.example.com/team/web:v3');
+  } finally {
+    web.cleanup();
+  }
+});

@@ -4,6 +4,11 @@
  * version the first rollback escaped from).
  */
 
+import { parseImageRef, repositoryName } from '../../image-ref.js';
+
+/** Trailer a deploy commit carries for each image it wrote. */
+export const IMAGE_TRAILER = 'Stagecraft-Image';
+
 /** Trailer a rollback commit carries, naming the value it rolled back away from. */
 export const ROLLED_BACK_TRAILER = 'Stagecraft-Rolled-Back';
 
@@ -41,6 +46,26 @@ export function rolledBackFrom(message: string, where?: string): string | undefi
     const at = text.lastIndexOf(' @ ');
     if (at < 0) return text; // one key: the plain form
     if (where !== undefined && text.slice(at + 3) === where) return text.slice(0, at);
+  }
+  return undefined;
+}
+
+/**
+ * The image repository of a value a deploy commit wrote (`tag` or `digest`), from its
+ * `Stagecraft-Image` trailers: how a rollback given no `image` still reports full references.
+ */
+export function repositoryOfValue(
+  message: string,
+  kind: 'tag' | 'digest',
+  value: string,
+): string | undefined {
+  for (const match of message.matchAll(new RegExp(`^${IMAGE_TRAILER}: (.+)$`, 'gm'))) {
+    try {
+      const ref = parseImageRef((match[1] as string).trim());
+      if ((kind === 'tag' ? ref.tag : ref.digest) === value) return repositoryName(ref);
+    } catch {
+      // not an image reference: written by hand
+    }
   }
   return undefined;
 }

@@ -10,6 +10,7 @@ import { type Hold, liftedLine } from '../holds.js';
 import type { DeployContext, DeployResult } from '../types.js';
 import { type ConfigWriter, type Written, writeChangeSet } from './changes.js';
 import { applyEdits, type KeyInput } from './edits.js';
+import { IMAGE_TRAILER } from './history.js';
 import { checkGitopsHold } from './holds-file.js';
 import { type OpenedPull, pullRequest, pullRequestOutputs } from './pull-request.js';
 import {
@@ -68,7 +69,7 @@ function deployMessage(
     ...runLine(ctx),
     '',
     `Stagecraft-Environment: ${ctx.environment}`,
-    ...updates.map((u) => `Stagecraft-Image: ${u.image}`),
+    ...updates.map((u) => `${IMAGE_TRAILER}: ${u.image}`),
   ].join('\n');
 }
 

@@ -10,7 +10,13 @@ import { HOLDS_FILE } from '../holds-format.js';
 import type { DeployContext, RollbackResult } from '../types.js';
 import { type ChangeSet, type Head, writeChangeSet } from './changes.js';
 import { applyEdits, type KeyInput, readEntry } from './edits.js';
-import { type HistoryEntry, previousValue, rolledBackFrom, rolledBackTrailer } from './history.js';
+import {
+  type HistoryEntry,
+  previousValue,
+  repositoryOfValue,
+  rolledBackFrom,
+  rolledBackTrailer,
+} from './history.js';
 import { recordGitopsHolds } from './holds-file.js';
 import { pullRequest, pullRequestOutputs } from './pull-request.js';
 import {
@@ -54,8 +60,14 @@ function valueToWrite(kind: ValueKind, to: string): string {
   return to;
 }
 
-async function readHistory(head: Head, entry: GitopsEntry): Promise<HistoryEntry[]> {
+/** The key's values in the file's history, and the image repository its deploy commits name. */
+async function readHistory(
+  head: Head,
+  entry: GitopsEntry,
+  kind: ValueKind,
+): Promise<{ entries: HistoryEntry[]; repository?: string }> {
   const entries: HistoryEntry[] = [];
+  let repository: string | undefined;
   for (const version of await head.history(entry.file, HISTORY_DEPTH)) {
     if (version.text === undefined) continue; // the file was deleted in this commit
     let value: string;
@@ -64,10 +76,11 @@ async function readHistory(head: Head, entry: GitopsEntry): Promise<HistoryEntry
     } catch {
       continue; // the key did not exist yet, or the file was not valid YAML then
     }
+    if (kind !== 'ref') repository ??= repositoryOfValue(version.message, kind, value);
     const from = rolledBackFrom(version.message, where(entry));
     entries.push({ commit: version.commit, value, ...(from !== undefined ? { rolledBackFrom: from } : {}) });
   }
-  return entries;
+  return { entries, ...(repository ? { repository } : {}) };
 }
 
 export interface RollbackStep {
@@ -90,13 +103,15 @@ export async function planRollback(
   const input = options.input ?? 'key';
   const several = options.entries.length > 1;
   const steps: RollbackStep[] = [];
-  for (const entry of options.entries) {
+  for (let entry of options.entries) {
     const current = await readEntry(head, entry, input);
     if (options.to) {
       steps.push({ entry, from: current, to: valueToWrite(options.valueKind, options.to) });
       continue;
     }
-    const history = await readHistory(head, entry);
+    const { entries: history, repository } = await readHistory(head, entry, options.valueKind);
+    // Without the `image` input, the deploy commits name the repository: outputs stay full references.
+    if (!entry.imageRepository && repository) entry = { ...entry, imageRepository: repository };
     const target = previousValue(current, history);
     if (!target) {
       throw new StepError(
