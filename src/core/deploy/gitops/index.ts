@@ -98,10 +98,7 @@ export async function deployGitops(options: GitopsDeployOptions, ctx: DeployCont
           input,
         );
         // A forced deploy of a value already written still lifts the hold.
-        const changes =
-          edited.changes.length || held.change
-            ? [...edited.changes, ...(held.change ? [held.change] : [])]
-            : [];
+        const changes = [...edited.changes, ...(held.change ? [held.change] : [])];
         const message = deployMessage(options, ctx, edited.previous, held.lifted);
         return {
           set: { changes, message },
