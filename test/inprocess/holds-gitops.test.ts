@@ -126,19 +126,24 @@ describe.each(platforms)('gitops holds on $provider', (platform) => {
     expect(repo.head()).toBe(head);
   });
 
-  it('a rollback without `image` (the promote component) holds the value it left at that file and key', async () => {
-    // production runs v2 (deployed above); its rollback knows only the tag.
+  it('a rollback without `image` (the promote component) holds the image its deploy commit names, at that file and key', async () => {
+    // production runs v2 (deployed above); the rollback is given no image: the deploy commit's
+    // Stagecraft-Image trailer names it.
     const h = host({ environment: 'production' });
     expect(await runStep(rollback, h)).toBe(true);
     expect(holds().production).toEqual([
-      expect.objectContaining({ value: 'v2', file: 'deploy/production/values.yaml', key: 'image.tag' }),
+      expect.objectContaining({
+        image: `${REPO}:v2`,
+        value: 'v2',
+        file: 'deploy/production/values.yaml',
+        key: 'image.tag',
+      }),
     ]);
-    expect(holds().production?.[0]).not.toHaveProperty('image');
     const head = repo.head();
     const { ok, h: refused } = await deploy({ image: `${REPO}:v2`, environment: 'production' });
     expect(ok).toBe(false);
     expect(refused.failures[0]).toContain(
-      `${REPO}:v2 is held in production (.stagecraft/holds.yaml): v2 (deploy/production/values.yaml:image.tag) was rolled back`,
+      `${REPO}:v2 is held in production (.stagecraft/holds.yaml): ${REPO}:v2 was rolled back`,
     );
     expect(repo.head()).toBe(head);
   });
