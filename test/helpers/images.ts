@@ -7,7 +7,36 @@ import type { RegistryClient } from '../../src/core/registry/client.js';
 import { digestTag, OCI_INDEX, OCI_MANIFEST } from '../../src/core/registry/media-types.js';
 import { pushArtifact, uploadBlob } from '../../src/core/registry/referrers.js';
 
-const pushBlob = uploadBlob;
+interface LayerDescriptor {
+  mediaType: string;
+  digest: string;
+  size: number;
+  annotations?: Record<string, string>;
+}
+
+/** Uploads `config` and stores an OCI image manifest over it and `layers` as `reference`. */
+async function putImageManifest(
+  client: RegistryClient,
+  repository: string,
+  reference: string,
+  config: Uint8Array,
+  layers: LayerDescriptor[],
+): Promise<{ digest: string; bytes: Uint8Array }> {
+  const configDigest = await uploadBlob(client, repository, config);
+  const bytes = new TextEncoder().encode(
+    JSON.stringify({
+      schemaVersion: 2,
+      mediaType: OCI_MANIFEST,
+      config: {
+        mediaType: 'application/vnd.oci.image.config.v1+json',
+        digest: configDigest,
+        size: config.length,
+      },
+      layers,
+    }),
+  );
+  return { digest: await client.putManifest(repository, reference, bytes, OCI_MANIFEST), bytes };
+}
 
 export interface PushedImage {
   digest: string;
@@ -25,7 +54,7 @@ export async function pushRandomImage(
   const layerDescs = [];
   for (let i = 0; i < layers; i++) {
     const bytes = new Uint8Array(randomBytes(layerSize));
-    const digest = await pushBlob(client, repository, bytes);
+    const digest = await uploadBlob(client, repository, bytes);
     layerDescs.push({ mediaType: 'application/vnd.oci.image.layer.v1.tar', digest, size: bytes.length });
   }
   const config = new TextEncoder().encode(
@@ -36,20 +65,7 @@ export async function pushRandomImage(
       rootfs: { type: 'layers', diff_ids: layerDescs.map((l) => l.digest) },
     }),
   );
-  const configDigest = await pushBlob(client, repository, config);
-  const manifest = new TextEncoder().encode(
-    JSON.stringify({
-      schemaVersion: 2,
-      mediaType: OCI_MANIFEST,
-      config: {
-        mediaType: 'application/vnd.oci.image.config.v1+json',
-        digest: configDigest,
-        size: config.length,
-      },
-      layers: layerDescs,
-    }),
-  );
-  const digest = await client.putManifest(repository, tag, manifest, OCI_MANIFEST);
+  const { digest, bytes: manifest } = await putImageManifest(client, repository, tag, config, layerDescs);
   return {
     digest,
     size: manifest.length + config.length + layers * layerSize,
@@ -94,30 +110,15 @@ async function pushCosignArtifact(
   const config = new TextEncoder().encode(
     JSON.stringify({ architecture: '', os: '', config: {}, rootfs: { type: 'layers', diff_ids: [] } }),
   );
-  const [configDigest, layerDigest] = await Promise.all([
-    uploadBlob(client, repository, config),
-    uploadBlob(client, repository, layer.bytes),
-  ]);
-  const manifest = new TextEncoder().encode(
-    JSON.stringify({
-      schemaVersion: 2,
-      mediaType: OCI_MANIFEST,
-      config: {
-        mediaType: 'application/vnd.oci.image.config.v1+json',
-        digest: configDigest,
-        size: config.length,
-      },
-      layers: [
-        {
-          mediaType: layer.mediaType,
-          digest: layerDigest,
-          size: layer.bytes.length,
-          annotations: layer.annotations,
-        },
-      ],
-    }),
-  );
-  return client.putManifest(repository, `${digestTag(subject)}.${suffix}`, manifest, OCI_MANIFEST);
+  const layerDigest = await uploadBlob(client, repository, layer.bytes);
+  const reference = `${digestTag(subject)}.${suffix}`;
+  const descriptor = {
+    mediaType: layer.mediaType,
+    digest: layerDigest,
+    size: layer.bytes.length,
+    annotations: layer.annotations,
+  };
+  return (await putImageManifest(client, repository, reference, config, [descriptor])).digest;
 }
 
 /** A cosign signature (simple signing payload) of `subject`, tagged `sha256-<hex>.sig`. */

@@ -6,6 +6,7 @@
  * a bounded number of times. Concurrent creators converge on the oldest comment, as sticky.ts does.
  */
 import type { Log } from '../log.js';
+import { sleep } from '../retry.js';
 import {
   BOARD_MARKER,
   type BoardRow,
@@ -15,7 +16,7 @@ import {
   type Rows,
   renderBoard,
 } from './board.js';
-import type { Comment, CommentApi } from './sticky.js';
+import { type Comment, type CommentApi, removeYounger } from './sticky.js';
 
 export interface BoardOptions {
   /** The platform's comment size limit (characters). */
@@ -49,8 +50,6 @@ export function boardRows(comments: Comment[]): Rows {
   return mergeRows(...boards(comments).map((c) => parseBoard(c.body)));
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
 export async function upsertBoardRow(
   api: CommentApi,
   row: BoardRow,
@@ -82,10 +81,7 @@ export async function upsertBoardRow(
         if (action !== 'created') action = 'updated';
         writes++;
       }
-      for (const dup of found.slice(1)) {
-        await api.remove(dup.id);
-        options.log.debug(`removed duplicate board comment ${dup.id} (keeping ${keeper.id})`);
-      }
+      await removeYounger(api, keeper, found, options.log);
     }
     written = mergeRows(written, parseBoard(body));
     if (writes === 0) return { id, action, writes, confirmed: true, rows };

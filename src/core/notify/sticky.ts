@@ -30,7 +30,13 @@ function marked(comments: Comment[], marker: string): Comment[] {
   return comments.filter((c) => c.body.includes(marker)).sort((a, b) => a.id - b.id);
 }
 
-async function removeYounger(api: CommentApi, keeper: Comment, all: Comment[], log: Log): Promise<number[]> {
+/** Deletes every comment of `all` but `keeper`; returns the ids that were still there. */
+export async function removeYounger(
+  api: CommentApi,
+  keeper: Comment,
+  all: Comment[],
+  log: Log,
+): Promise<number[]> {
   const removed: number[] = [];
   for (const c of all) {
     if (c.id === keeper.id) continue;

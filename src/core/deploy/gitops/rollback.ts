@@ -134,9 +134,10 @@ export async function planRollback(
           ctx.environment,
           moving.map((s) => ({
             hold: newHold(heldAs(options.valueKind, s.entry, s.from), options.reason, ctx.origin),
+            // A candidate always has an image: the bare value where the repository is unknown.
             to: {
-              image: imageFor(options.valueKind, s.entry.imageRepository, s.to),
               ...heldAs(options.valueKind, s.entry, s.to),
+              image: imageFor(options.valueKind, s.entry.imageRepository, s.to),
             },
           })),
         ),
