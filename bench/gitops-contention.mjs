@@ -4,7 +4,9 @@
 // ("serial", the baseline), for `via: git` (clone/commit/push to a bare repository) and
 // `via: api` (GitHub's Git Data API, served by test/fakes/github-api over a real bare repository,
 // bundled here with esbuild). Prints wall time, retries (lost races) and whether every commit
-// landed, then concurrent ÷ serial per mode. Run: node bench/gitops-contention.mjs [N…] (default 30).
+// landed, then concurrent ÷ serial per mode. Run: node bench/gitops-contention.mjs [N…] (default 30);
+// MODES=api (or git) runs one mode only; LATENCY_MS adds a delay to every fake GitHub answer;
+// PROFILE=1 prints the fake's requests per route (count, mean time to answer).
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -100,13 +102,29 @@ function deploy(target, i) {
   });
 }
 
+function profile(label, requests) {
+  const routes = new Map();
+  for (const r of requests) {
+    const route = `${r.method} ${r.operationId ?? r.path} ${r.status}`;
+    const seen = routes.get(route) ?? { n: 0, ms: 0 };
+    routes.set(route, { n: seen.n + 1, ms: seen.ms + (r.ms ?? 0) });
+  }
+  console.log(`${label}: the fake's answers`);
+  for (const [route, { n, ms }] of routes) console.log(`  ${route}: ${n}× mean ${(ms / n).toFixed(1)} ms`);
+}
+
 async function run(mode, schedule, n) {
   const dir = seed(n);
   const repoPath = join(dir, 'config.git');
   let fake;
   let url = pathToFileURL(repoPath).href;
   if (mode === 'api') {
-    fake = await startFakeGitHub({ token: TOKEN, repository: 'acme/config', git: new GitStore(repoPath) });
+    fake = await startFakeGitHub({
+      token: TOKEN,
+      repository: 'acme/config',
+      git: new GitStore(repoPath),
+      latencyMs: Number(process.env.LATENCY_MS ?? 0),
+    });
     url = fake.url;
   }
   const target = { mode, url };
@@ -116,6 +134,7 @@ async function run(mode, schedule, n) {
   else results.push(...(await Promise.all(Array.from({ length: n }, (_, i) => deploy(target, i)))));
   const seconds = (performance.now() - started) / 1000;
   const commits = Number(git(repoPath, 'rev-list', '--count', 'main')) - 1;
+  if (fake && process.env.PROFILE) profile(`${mode}/${schedule}`, fake.requests);
   await fake?.close();
   rmSync(dir, { recursive: true, force: true });
   return { seconds, commits, results };
@@ -126,7 +145,7 @@ const errors = [];
 const ratios = [];
 const sizes = process.argv.length > 2 ? process.argv.slice(2).map(Number) : [30];
 for (const n of sizes) {
-  for (const mode of ['git', 'api']) {
+  for (const mode of (process.env.MODES ?? 'git,api').split(',')) {
     const wall = {};
     for (const schedule of ['serial', 'concurrent']) {
       const { seconds, commits, results } = await run(mode, schedule, n);

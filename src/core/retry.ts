@@ -18,10 +18,10 @@ export type Verdict =
 export interface RetryOptions<T> {
   /** Attempts in all, including the first (≥ 1). */
   attempts: number;
-  /** First delay; doubled each attempt (with jitter). */
-  baseMs: number;
-  /** Longest wait between two attempts. */
-  capMs: number;
+  /** First delay; doubled each attempt (with jitter). A function is asked before each wait (a delay that adapts to how long attempts take). */
+  baseMs: number | (() => number);
+  /** Longest wait between two attempts (a function: asked before each wait). */
+  capMs: number | (() => number);
   /** Longest Retry-After the server may ask us to wait (default `capMs`). */
   maxRetryAfterMs?: number;
   /** How far a delay may be jittered down, 0–1 (default 0.25: a delay lands in [0.75, 1] × backoff). */
@@ -56,7 +56,14 @@ export async function retry<T>(fn: (attempt: number) => Promise<T>, options: Ret
       verdict = options.retryError?.(error) ?? false;
       failure = { error };
     }
-    const delayMs = verdict ? backoffDelay(attempt - 1, { ...options, retryAfter: verdict.retryAfter }) : 0;
+    const delayMs = verdict
+      ? backoffDelay(attempt - 1, {
+          ...options,
+          baseMs: current(options.baseMs),
+          capMs: current(options.capMs),
+          retryAfter: verdict.retryAfter,
+        })
+      : 0;
     const outOfTime = options.deadline !== undefined && Date.now() + delayMs > options.deadline;
     if (!verdict || attempt >= options.attempts || outOfTime) {
       if ('error' in failure) throw failure.error;
@@ -71,6 +78,10 @@ export async function retry<T>(fn: (attempt: number) => Promise<T>, options: Ret
     if ('value' in failure) await discard(failure.value);
     await sleep(delayMs);
   }
+}
+
+function current(v: number | (() => number)): number {
+  return typeof v === 'function' ? v() : v;
 }
 
 function errorText(err: unknown): string {

@@ -9,6 +9,7 @@
 import { Octokit } from '@octokit/core';
 import { paginateRest } from '@octokit/plugin-paginate-rest';
 import { throttling } from '@octokit/plugin-throttling';
+import Bottleneck from 'bottleneck';
 import { networkVerdict, statusVerdict } from '../core/http.js';
 import { retry, type Verdict } from '../core/retry.js';
 import { send } from '../core/transport.js';
@@ -31,6 +32,11 @@ export interface GitHubClientOptions {
   retryBaseMs?: number;
   /** Longest Retry-After we are willing to wait (default 60 s). */
   maxRetryAfterMs?: number;
+  /**
+   * Least time between two writes of this client (default 1000 ms, as GitHub asks of API writes).
+   * 0 sends a caller's short burst of writes at once (a gitops commit attempt: tree, commit, ref).
+   */
+  writeSpacingMs?: number;
 }
 
 interface HttpishError {
@@ -71,6 +77,9 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
       error: (m: string) => options.warn?.(m),
     },
     throttle: {
+      ...(options.writeSpacingMs !== undefined
+        ? { write: new Bottleneck.Group({ maxConcurrent: 1, minTime: options.writeSpacingMs }) }
+        : {}),
       onRateLimit: (after: number, req: { method: string; url: string }, _o: unknown, count: number) => {
         options.warn?.(`GitHub rate limit on ${req.method} ${req.url}; retrying in ${after}s`);
         return count < maxRetries;

@@ -1,8 +1,9 @@
 /**
  * gitops on GitHub without a clone (`via: api`) and its pull requests (`pull-request: true`):
  * files through the contents API, history through the commits API, commits through the Git Data
- * API (a tree with the files' content, so GitHub makes the blobs; a commit; then the ref moved WITHOUT force: a 422 means the head moved, and
- * core re-reads and re-applies). Commits made with the workflow's token are signed by GitHub.
+ * API (a tree with the files' content, so GitHub makes the blobs; a commit; then the ref moved
+ * WITHOUT force: a 422 means the head moved, and core re-reads and re-applies; the head is also
+ * checked before each write, so a lost race is found before it costs writes). Commits made with the workflow's token are signed by GitHub.
  */
 
 import type { ForgeFile, GitApi } from '../core/deploy/gitops/api-writer.js';
@@ -12,7 +13,7 @@ import { type GitHubClient, httpStatus, permissionHint } from './github-api.js';
 
 export function githubGitApi(client: GitHubClient, owner: string, repo: string): GitApi {
   const where = `${owner}/${repo}`;
-  return {
+  const api: GitApi = {
     where,
     async defaultBranch() {
       const { data } = await client.request('GET /repos/{owner}/{repo}', { owner, repo });
@@ -67,13 +68,21 @@ export function githubGitApi(client: GitHubClient, owner: string, repo: string):
     },
     async commit(request) {
       const write = <T>(p: Promise<T>) => p.catch((err) => permissionHint(err, 'contents: write'));
-      const parent = await client.request('GET /repos/{owner}/{repo}/git/commits/{commit_sha}', {
-        owner,
-        repo,
-        commit_sha: request.parent,
-      });
-      // The tree carries each file's content: GitHub creates the blobs with it. Three writes per
-      // attempt (tree, commit, ref), each spaced as GitHub asks of API writes (plugin-throttling).
+      // A lost race should cost reads, not writes (GitHub counts content-creating requests against
+      // a secondary rate limit): the head is checked again before the first write, side by side
+      // with reading the parent's tree, and a moved head re-plans at once. The ref update without
+      // force stays the real guard.
+      const [parent, now] = await Promise.all([
+        client.request('GET /repos/{owner}/{repo}/git/commits/{commit_sha}', {
+          owner,
+          repo,
+          commit_sha: request.parent,
+        }),
+        request.create ? undefined : api.branchHead(request.branch),
+      ]);
+      if (!request.create && now !== request.parent)
+        throw new HeadMoved('race', `${request.branch} moved to ${now} before the commit was written`);
+      // The tree carries each file's content: GitHub creates the blobs with it.
       const tree = await write(
         client.request('POST /repos/{owner}/{repo}/git/trees', {
           owner,
@@ -122,6 +131,7 @@ export function githubGitApi(client: GitHubClient, owner: string, repo: string):
       return sha;
     },
   };
+  return api;
 }
 
 export function githubPullRequests(client: GitHubClient, owner: string, repo: string): PullRequestApi {

@@ -52,6 +52,10 @@ export async function connectGitops(rt: Runtime, options: GitopsForgeOptions): P
       token,
       apiUrl: rt.ctx.apiUrl,
       warn,
+      // A commit attempt is three writes on one head (tree, commit, ref): spaced a second apart,
+      // its window would be over 2 s and concurrent deployers would nearly always collide. The
+      // head is checked before each write instead (github-gitops.ts), so a lost race costs reads.
+      writeSpacingMs: 0,
       ...(retryBaseMs !== undefined ? { retryBaseMs } : {}),
     });
     return {

@@ -150,9 +150,9 @@ describe.each([
   };
 
   it('`updates` writes both services in exactly one commit, with no clone', async () => {
-    const before = forge.store.count('main');
+    const before = await forge.store.count('main');
     const h = await ok(deployEnv, host({ updates: UPDATES('1111111') }));
-    expect(forge.store.count('main')).toBe(before + 1);
+    expect(await forge.store.count('main')).toBe(before + 1);
     expect(forge.repo.read('services/a/staging/values.yaml')).toBe(A.replace('0000000', '1111111'));
     expect(forge.repo.read('services/b/staging/values.yaml')).toBe(B.replace('0000000', '1111111'));
     expect(h.outputs.revision).toBe(forge.repo.head());
@@ -165,7 +165,7 @@ describe.each([
     );
     // The same updates again: nothing changes, no commit.
     await ok(deployEnv, host({ updates: UPDATES('1111111') }));
-    expect(forge.store.count('main')).toBe(before + 1);
+    expect(await forge.store.count('main')).toBe(before + 1);
     expect(forge.violations()).toEqual([]);
   });
 
@@ -173,7 +173,7 @@ describe.each([
   // keeps its own spacing of API writes).
   if (_name === 'GitLab')
     it(`${N} concurrent deployers land ${N} commits, each re-applied on the head it lost to`, async () => {
-      const before = forge.store.count('main');
+      const before = await forge.store.count('main');
       const hosts = Array.from({ length: N }, (_, i) =>
         host({
           file: 'deploy/{environment}/services.yaml',
@@ -182,7 +182,7 @@ describe.each([
         }),
       );
       await Promise.all(hosts.map((h) => ok(deployEnv, h)));
-      expect(forge.store.count('main') - before).toBe(N);
+      expect((await forge.store.count('main')) - before).toBe(N);
       const file = forge.repo.read('deploy/staging/services.yaml');
       for (let i = 0; i < N; i++) expect(file).toContain(`${svc(i)}:\n  tag: "build-${i}" # ${svc(i)}`);
       // The forge refused stale commits and the deployers re-applied them: contention was real.
@@ -193,9 +193,9 @@ describe.each([
 
   it('rollback with `updates` returns every key to its previous value in one commit', async () => {
     await ok(deployEnv, host({ updates: UPDATES('2222222') }));
-    const before = forge.store.count('main');
+    const before = await forge.store.count('main');
     const h = await ok(rollback, host({ updates: UPDATES('any'), reason: 'smoke test failed' }));
-    expect(forge.store.count('main')).toBe(before + 1);
+    expect(await forge.store.count('main')).toBe(before + 1);
     expect(forge.repo.read('services/a/staging/values.yaml')).toBe(A.replace('0000000', '1111111'));
     expect(forge.repo.read('services/b/staging/values.yaml')).toBe(B.replace('0000000', '1111111'));
     expect(h.outputs).toMatchObject({

@@ -2,11 +2,8 @@
 import type { Matched } from './openapi.js';
 import type { FakeRelease, Store } from './store.js';
 
-export type Handler = (
-  m: Matched,
-  body: Record<string, unknown>,
-  url: URL,
-) => [number, unknown, Record<string, string>?];
+export type Reply = [number, unknown, Record<string, string>?];
+export type Handler = (m: Matched, body: Record<string, unknown>, url: URL) => Reply | Promise<Reply>;
 
 export function page<T>(items: T[], url: URL, base: string): [T[], Record<string, string>] {
   const perPage = Math.min(Number(url.searchParams.get('per_page') ?? 30), 100);

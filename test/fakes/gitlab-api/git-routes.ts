@@ -2,7 +2,8 @@
  * The fake GitLab's repository routes over a real bare repository (../git-store.ts): project,
  * branches, files (with `last_commit_id`), commits (list and create with `actions`) and merge
  * requests. A commit whose action carries a `last_commit_id` older than the file's last commit is
- * refused with GitLab's 400 "The file has changed since you started editing it: <path>".
+ * refused with GitLab's 400 "The file has changed since you started editing it: <path>". A commit
+ * is made under the store's `exclusive`: GitLab checks and moves a branch one commit at a time.
  */
 import type { GitStore } from '../git-store.js';
 
@@ -31,7 +32,7 @@ interface Action {
 
 const ACTIONS = ['create', 'update', 'delete', 'move', 'chmod'];
 
-export function gitlabGitRoute(
+export async function gitlabGitRoute(
   git: GitStore,
   mrs: FakeMergeRequest[],
   info: { project: string; projectId: number; webUrl: string },
@@ -40,10 +41,10 @@ export function gitlabGitRoute(
   url: URL,
   body: Record<string, unknown>,
   violations: string[],
-): Answer | undefined {
+): Promise<Answer | undefined> {
   const bad = (message: string): Answer => [400, { message }];
-  const commitJson = (sha: string) => {
-    const c = git.commitInfo(sha);
+  const commitJson = async (sha: string) => {
+    const c = await git.commitInfo(sha);
     const title = c.message.split('\n')[0];
     return {
       id: sha,
@@ -56,9 +57,9 @@ export function gitlabGitRoute(
       web_url: `${info.webUrl}/-/commit/${sha}`,
     };
   };
-  const mrJson = (mr: FakeMergeRequest) => ({
+  const mrJson = async (mr: FakeMergeRequest) => ({
     ...mr,
-    sha: (mr.source_branch && git.head(mr.source_branch)) ?? mr.sha,
+    sha: (mr.source_branch && (await git.head(mr.source_branch))) ?? mr.sha,
     web_url: `${info.webUrl}/-/merge_requests/${mr.iid}`,
   });
   if (method === 'GET' && rest === '') {
@@ -67,7 +68,7 @@ export function gitlabGitRoute(
       {
         id: info.projectId,
         path_with_namespace: info.project,
-        default_branch: git.defaultBranch(),
+        default_branch: await git.defaultBranch(),
         web_url: info.webUrl,
       },
     ];
@@ -75,9 +76,17 @@ export function gitlabGitRoute(
   let m = /^\/repository\/branches\/([^/]+)$/.exec(rest);
   if (m && method === 'GET') {
     const name = decodeURIComponent(m[1] as string);
-    const sha = git.head(name);
+    const sha = await git.head(name);
     return sha
-      ? [200, { name, commit: commitJson(sha), protected: false, default: name === git.defaultBranch() }]
+      ? [
+          200,
+          {
+            name,
+            commit: await commitJson(sha),
+            protected: false,
+            default: name === (await git.defaultBranch()),
+          },
+        ]
       : [404, { message: '404 Branch Not Found' }];
   }
   m = /^\/repository\/files\/([^/]+)$/.exec(rest);
@@ -88,10 +97,10 @@ export function gitlabGitRoute(
       violations.push('GET files: ref is missing');
       return bad('ref is missing');
     }
-    const commit = git.resolve(ref);
-    const file = commit && git.file(commit, path);
+    const commit = await git.resolve(ref);
+    const file = commit && (await git.file(commit, path));
     if (!commit || !file) return [404, { message: '404 File Not Found' }];
-    const last = git.fileCommits(commit, path, 1)[0];
+    const last = (await git.fileCommits(commit, path, 1))[0];
     return [
       200,
       {
@@ -108,20 +117,20 @@ export function gitlabGitRoute(
     ];
   }
   if (rest === '/repository/commits' && method === 'GET') {
-    const commit = git.resolve(url.searchParams.get('ref_name') ?? git.defaultBranch());
+    const commit = await git.resolve(url.searchParams.get('ref_name') ?? (await git.defaultBranch()));
     if (!commit) return [404, { message: '404 Reference Not Found' }];
-    const all = git.fileCommits(commit, url.searchParams.get('path') ?? undefined, 1000);
+    const all = await git.fileCommits(commit, url.searchParams.get('path') ?? undefined, 1000);
     const perPage = Number(url.searchParams.get('per_page') ?? 20);
     const n = Number(url.searchParams.get('page') ?? 1);
     const next = n * perPage < all.length ? String(n + 1) : '';
     return [
       200,
-      all.slice((n - 1) * perPage, n * perPage).map(commitJson),
+      await Promise.all(all.slice((n - 1) * perPage, n * perPage).map(commitJson)),
       { 'x-next-page': next, 'x-total': String(all.length) },
     ];
   }
   if (rest === '/repository/commits' && method === 'POST')
-    return createCommit(git, body, violations, commitJson);
+    return git.exclusive(() => createCommit(git, body, violations, commitJson));
   if (rest === '/merge_requests' && method === 'GET') {
     const q = (k: string) => url.searchParams.get(k);
     const list = mrs.filter(
@@ -130,7 +139,7 @@ export function gitlabGitRoute(
         (!q('source_branch') || mr.source_branch === q('source_branch')) &&
         (!q('target_branch') || mr.target_branch === q('target_branch')),
     );
-    return [200, list.map(mrJson), { 'x-next-page': '' }];
+    return [200, await Promise.all(list.map(mrJson)), { 'x-next-page': '' }];
   }
   if (rest === '/merge_requests' && method === 'POST') {
     const source = body.source_branch as string;
@@ -139,7 +148,7 @@ export function gitlabGitRoute(
       violations.push('POST merge_requests: source_branch, target_branch and title are required');
       return bad('source_branch, target_branch, title are missing');
     }
-    if (!git.head(source) || !git.head(target)) return bad('Invalid source or target branch');
+    if (!(await git.head(source)) || !(await git.head(target))) return bad('Invalid source or target branch');
     if (
       mrs.some((mr) => mr.state === 'opened' && mr.source_branch === source && mr.target_branch === target)
     ) {
@@ -155,7 +164,7 @@ export function gitlabGitRoute(
     const mr: FakeMergeRequest = {
       iid: Math.max(0, ...mrs.map((x) => x.iid)) + 1,
       state: 'opened',
-      sha: git.head(source) as string,
+      sha: (await git.head(source)) as string,
       merge_commit_sha: null,
       source_branch: source,
       target_branch: target,
@@ -163,7 +172,7 @@ export function gitlabGitRoute(
       description: (body.description as string) ?? null,
     };
     mrs.push(mr);
-    return [201, mrJson(mr)];
+    return [201, await mrJson(mr)];
   }
   m = /^\/merge_requests\/(\d+)(\/merge)?$/.exec(rest);
   if (m && method === 'PUT') {
@@ -172,21 +181,21 @@ export function gitlabGitRoute(
     if (m[2]) {
       if (mr.state !== 'opened') return [405, { message: '405 Method Not Allowed' }];
       mr.merge_when_pipeline_succeeds = body.merge_when_pipeline_succeeds === true;
-      return [200, mrJson(mr)];
+      return [200, await mrJson(mr)];
     }
     if (typeof body.title === 'string') mr.title = body.title;
     if (typeof body.description === 'string') mr.description = body.description;
-    return [200, mrJson(mr)];
+    return [200, await mrJson(mr)];
   }
   return undefined;
 }
 
-function createCommit(
+async function createCommit(
   git: GitStore,
   body: Record<string, unknown>,
   violations: string[],
-  commitJson: (sha: string) => unknown,
-): Answer {
+  commitJson: (sha: string) => Promise<unknown>,
+): Promise<Answer> {
   const bad = (message: string): Answer => [400, { message }];
   const branch = body.branch as string;
   const actions = body.actions as Action[] | undefined;
@@ -205,21 +214,21 @@ function createCommit(
       return bad('actions[action] does not have a valid value');
     }
   }
-  const current = git.head(branch);
+  const current = await git.head(branch);
   const startRef = (body.start_sha as string | undefined) ?? (body.start_branch as string | undefined);
   if (current && body.start_sha) {
     return bad(`A branch called '${branch}' already exists. Switch to that branch in order to make changes`);
   }
-  const start = current ?? (startRef ? git.resolve(startRef) : undefined);
+  const start = current ?? (startRef ? await git.resolve(startRef) : undefined);
   if (!start) return bad('You can only create or edit files when you are on a branch');
   const changes = [];
   for (const a of actions) {
     const path = a.file_path as string;
-    const existing = git.file(start, path);
+    const existing = await git.file(start, path);
     if (a.action === 'create' && existing) return bad('A file with this name already exists');
     if (a.action !== 'create' && !existing) return bad("A file with this name doesn't exist");
     if (a.last_commit_id && ['update', 'delete', 'move'].includes(a.action as string)) {
-      if (git.fileCommits(start, path, 1)[0] !== a.last_commit_id) {
+      if ((await git.fileCommits(start, path, 1))[0] !== a.last_commit_id) {
         return bad(`The file has changed since you started editing it: ${path}`);
       }
     }
@@ -227,11 +236,11 @@ function createCommit(
     else if (a.action === 'create' || a.action === 'update') {
       const text =
         a.encoding === 'base64' ? Buffer.from(a.content ?? '', 'base64').toString('utf8') : (a.content ?? '');
-      changes.push({ path, mode: existing?.mode ?? '100644', sha: git.writeBlob(text) });
+      changes.push({ path, mode: existing?.mode ?? '100644', sha: await git.writeBlob(text) });
     } else return bad(`the fake does not implement action ${a.action}`);
   }
-  const tree = git.writeTree(git.commitInfo(start).tree, changes);
-  const sha = git.commitTree(tree, [start], body.commit_message as string);
-  if (!git.updateRef(branch, sha, current)) return bad('Could not update branch');
-  return [201, commitJson(sha)];
+  const tree = await git.writeTree((await git.commitInfo(start)).tree, changes);
+  const sha = await git.commitTree(tree, [start], body.commit_message as string);
+  if (!(await git.updateRef(branch, sha, current))) return bad('Could not update branch');
+  return [201, await commitJson(sha)];
 }

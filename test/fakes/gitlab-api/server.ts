@@ -82,7 +82,7 @@ export async function startFakeGitLab(options: {
     });
   }
 
-  function handle(req: IncomingMessage, res: ServerResponse, text: string) {
+  async function handle(req: IncomingMessage, res: ServerResponse, text: string) {
     const method = req.method ?? 'GET';
     const url = new URL(req.url ?? '/', 'http://x');
     const auth = String(req.headers['private-token'] ? 'private' : req.headers['job-token'] ? 'job' : 'none');
@@ -232,7 +232,7 @@ export async function startFakeGitLab(options: {
       }
     }
     const gitAnswer = options.git
-      ? gitlabGitRoute(
+      ? await gitlabGitRoute(
           options.git,
           fake.mrs,
           { project: options.project, projectId: options.projectId, webUrl: `${base}/${options.project}` },
@@ -254,7 +254,9 @@ export async function startFakeGitLab(options: {
   const server = createServer((req, res) => {
     let text = '';
     req.on('data', (c) => (text += c));
-    req.on('end', () => handle(req, res, text));
+    req.on('end', () => {
+      handle(req, res, text).catch((err) => send(res, 500, { message: String(err) }));
+    });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

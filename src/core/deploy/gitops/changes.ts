@@ -81,7 +81,7 @@ export interface Written<R> {
 export interface WriteTuning {
   /** How often the head may move under us before giving up (default 50). */
   maxAttempts?: number;
-  /** First backoff delay; doubles per lost race up to 2 s (default 100 ms). */
+  /** The least backoff slot (default 50 ms); a slot is otherwise as long as the last attempt took. */
   backoffMs?: number;
 }
 
@@ -93,11 +93,18 @@ export async function writeChangeSet<R>(
   tuning: WriteTuning = {},
 ): Promise<Written<R>> {
   const maxAttempts = tuning.maxAttempts ?? 50;
+  const minSlotMs = tuning.backoffMs ?? 50;
   let attempts = 0;
+  // A lost race means another deployer committed while our attempt ran, so the wait before the
+  // next one is counted in attempts (a slot: as long as the last attempt took), doubling per lost
+  // race up to 16 slots, with full jitter: many deployers spread out instead of colliding again,
+  // whatever the forge's latency.
+  let slotMs = minSlotMs;
   try {
     return await retry(
       async (attempt) => {
         attempts = attempt;
+        const started = Date.now();
         const head = await writer.head();
         const { set, result } = await plan(head);
         const unchanged = !set || set.changes.length === 0;
@@ -106,15 +113,18 @@ export async function writeChangeSet<R>(
             ctx.log.info(`Dry run: would commit to ${writer.branch}: ${set.message.split('\n')[0]}`);
           return { sha: head.sha, changed: !unchanged, attempts: attempt, result };
         }
-        const sha = await writer.commit(head, set);
-        return { sha, changed: true, attempts: attempt, result };
+        try {
+          const sha = await writer.commit(head, set);
+          return { sha, changed: true, attempts: attempt, result };
+        } finally {
+          slotMs = Math.max(minSlotMs, Date.now() - started);
+        }
       },
       {
         attempts: maxAttempts,
-        baseMs: tuning.backoffMs ?? 100,
-        capMs: 2000,
-        // Full-range jitter: concurrent deployers that lost one race must not collide again.
-        jitter: 0.7,
+        baseMs: () => slotMs,
+        capMs: () => 16 * slotMs,
+        jitter: 1,
         retryError: (err) =>
           err instanceof HeadMoved && {
             reason: err.kind === 'race' ? 'lost a race with another deployer' : 'failed transiently',

@@ -80,23 +80,26 @@ export async function deployGitops(options: GitopsDeployOptions, ctx: DeployCont
     const written = await writeChangeSet(
       writer,
       async (head) => {
-        // Checked on the head this attempt commits on: a rollback that landed meanwhile counts.
-        const held = await checkGitopsHold(
-          head,
-          ctx.environment,
-          options.updates.map((u) => ({
-            image: u.image,
-            file: u.file,
-            key: u.key.join('.'),
-            value: u.value,
-          })),
-          options.force === true,
-        );
-        const edited = await applyEdits(
-          head,
-          options.updates.map((u) => ({ entry: u, value: u.value })),
-          input,
-        );
+        // Holds are checked on the head this attempt commits on (a rollback that landed meanwhile
+        // counts), side by side with the edits' reads: a short attempt loses fewer races.
+        const [held, edited] = await Promise.all([
+          checkGitopsHold(
+            head,
+            ctx.environment,
+            options.updates.map((u) => ({
+              image: u.image,
+              file: u.file,
+              key: u.key.join('.'),
+              value: u.value,
+            })),
+            options.force === true,
+          ),
+          applyEdits(
+            head,
+            options.updates.map((u) => ({ entry: u, value: u.value })),
+            input,
+          ),
+        ]);
         // A forced deploy of a value already written still lifts the hold.
         const changes = [...edited.changes, ...(held.change ? [held.change] : [])];
         const message = deployMessage(options, ctx, edited.previous, held.lifted);
