@@ -24,8 +24,23 @@ function buildArgs(spec: BuildSpec, platforms = spec.platforms): string[] {
     ...(platforms?.length ? ['--platform', platforms.join(',')] : []),
     ...(spec.target ? ['--target', spec.target] : []),
     ...(spec.network ? ['--network', spec.network] : []),
+    // BuildKit 0.11+ stamps it into the config and the history (the user's own value wins).
+    ...(spec.sourceDateEpoch === undefined
+      ? []
+      : ['--build-arg', `SOURCE_DATE_EPOCH=${spec.sourceDateEpoch}`]),
     ...pairs('--build-arg', spec.buildArgs),
   ];
+}
+
+/**
+ * The exporter: push to `ref`, else load into the engine. With a build time, BuildKit 0.13+ also
+ * rewrites the layers' file times to it (`rewrite-timestamp`; older ones ignore the attribute).
+ */
+function outputArgs(spec: BuildSpec, ref: string | undefined): string[] {
+  const rewrite = spec.sourceDateEpoch === undefined ? '' : ',rewrite-timestamp=true';
+  return ref
+    ? ['--tag', ref, '--output', `type=image,push=true${rewrite}`]
+    : ['--output', `type=docker${rewrite}`];
 }
 
 /** The Docker config directory the docker CLI reads in `env` (its CLI plugins live there). */
@@ -147,7 +162,7 @@ async function buildOnce(
           '--provenance=false',
           '--metadata-file',
           metadata,
-          ...(ref ? ['--tag', ref, '--push'] : ['--load']),
+          ...outputArgs(spec, ref),
           spec.context,
         ],
         { log, env },
