@@ -179,7 +179,7 @@ export const buildPushImage = defineStep({
 `,
   title: 'Build and push image',
   description:
-    'Builds the image once (tests run inside the build), pushes it with a tag policy and OCI labels, or promotes an existing image by digest.',
+    "Builds the image once (tests run inside the build), pushes it with a tag policy and OCI labels, or promotes an existing image by digest. Builds are reproducible: they are stamped with the commit's time (SOURCE_DATE_EPOCH wins), so a rebuild of one commit has the same digest.",
   stage: 'build',
   inputs: buildPushInputs,
   outputs: {
