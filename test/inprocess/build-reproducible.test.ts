@@ -5,7 +5,6 @@
  * that record their argv (first on PATH, or kaniko's executor path): what buildah, buildx and kaniko
  * are asked to do. Real builds of one commit giving one digest: build-push-image-reproducible.test.ts.
  */
-import { execFileSync } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
@@ -14,9 +13,11 @@ import { buildahBuilder } from '../../src/core/build/buildah.js';
 import { buildxBuilder } from '../../src/core/build/buildx.js';
 import { kanikoBuilder } from '../../src/core/build/kaniko.js';
 import type { BuildSpec } from '../../src/core/build/types.js';
+import { silentLog } from '../../src/core/log.js';
 import { runStep } from '../../src/platform/host.js';
 import { buildPushImage } from '../../src/steps/build-push-image.js';
 import { buildTime } from '../../src/steps/build-time.js';
+import { commitAt, git } from '../helpers/git.js';
 import { fakeHost } from './fake-host.js';
 
 // 2024-02-29T12:34:56Z and a day later, as git's committer dates.
@@ -29,7 +30,6 @@ let repo: string;
 let bin: string;
 let argvLog: string;
 let shas: string[];
-const quiet = { info() {}, notice() {}, warning() {}, debug() {} };
 
 /** A program that appends its argv (one line per argument, then `--`) and writes the digest files it is asked for. */
 function recorder(path: string) {
@@ -63,12 +63,6 @@ function runs(): string[][] {
 }
 
 const env = () => ({ PATH: `${bin}${delimiter}${process.env.PATH}`, HOME: dir, ARGV_LOG: argvLog });
-const git = (args: string[], date?: number) =>
-  execFileSync('git', ['-c', 'user.email=ci@example.com', '-c', 'user.name=ci', ...args], {
-    cwd: repo,
-    encoding: 'utf8',
-    env: { ...process.env, ...(date ? { GIT_COMMITTER_DATE: `@${date} +0000` } : {}) },
-  }).trim();
 
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'stagecraft-repro-'));
@@ -80,11 +74,9 @@ beforeAll(() => {
   writeFileSync(argvLog, '');
   for (const name of ['buildah', 'docker', 'executor']) recorder(join(bin, name));
   writeFileSync(join(repo, 'app/Dockerfile'), 'FROM scratch\nCOPY Dockerfile /\n');
-  git(['init', '-q', '-b', 'main']);
-  git(['add', '-A']);
-  git(['commit', '-q', '-m', 'first'], FIRST);
-  git(['commit', '-q', '--allow-empty', '-m', 'second'], SECOND);
-  shas = [git(['rev-parse', 'HEAD~1']), git(['rev-parse', 'HEAD'])];
+  git(repo, 'init', '-q', '-b', 'main');
+  git(repo, 'add', '-A');
+  shas = [commitAt(repo, FIRST, 'first'), commitAt(repo, SECOND, 'second')];
 });
 afterAll(() => {
   if (dir) rmSync(dir, { recursive: true, force: true });
@@ -179,9 +171,9 @@ describe('what each builder is asked', () => {
 
   it("buildx: SOURCE_DATE_EPOCH as a build argument (before the user's) and rewrite-timestamp on the output", async () => {
     const builder = buildxBuilder({ env: env(), tempDir: dir });
-    expect(await builder.build(spec(FIRST), push, quiet)).toEqual({ digest: DIGEST });
-    await builder.build(spec(FIRST), undefined, quiet);
-    await builder.build(spec(), push, quiet);
+    expect(await builder.build(spec(FIRST), push, silentLog)).toEqual({ digest: DIGEST });
+    await builder.build(spec(FIRST), undefined, silentLog);
+    await builder.build(spec(), push, silentLog);
     const [pushed, loaded, plain] = runs();
     const buildArgs = (args: string[] = []) =>
       args.flatMap((a, i) => (args[i - 1] === '--build-arg' ? [a] : []));
@@ -196,15 +188,15 @@ describe('what each builder is asked', () => {
 
   it('kaniko: --reproducible (it stamps 1970 itself)', async () => {
     const builder = kanikoBuilder({ env: env(), tempDir: dir, executor: join(bin, 'executor') });
-    expect(await builder.build(spec(FIRST), push, quiet)).toEqual({ digest: DIGEST });
-    await builder.build(spec(), push, quiet);
+    expect(await builder.build(spec(FIRST), push, silentLog)).toEqual({ digest: DIGEST });
+    await builder.build(spec(), push, silentLog);
     const [reproducible, plain] = runs();
     expect(reproducible).toContain('--reproducible');
     expect(plain).not.toContain('--reproducible');
   });
 
   it('buildah: --timestamp only with a build time', async () => {
-    await buildahBuilder({ env: env(), tempDir: dir }).build(spec(), undefined, quiet);
+    await buildahBuilder({ env: env(), tempDir: dir }).build(spec(), undefined, silentLog);
     expect(runs()[0]).not.toContain('--timestamp');
   });
 });

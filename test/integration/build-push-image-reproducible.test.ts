@@ -13,6 +13,7 @@ import { copyFileSync, cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from '@jest/globals';
+import { commitAt, git } from '../helpers/git.js';
 import { startRegistry, type TestRegistry } from '../helpers/registry.js';
 import { ROOT, runAction } from '../helpers/runner.js';
 
@@ -24,13 +25,6 @@ let registry: TestRegistry;
 let dir: string;
 let checkout: string;
 let storages = 0;
-
-const git = (args: string[], date?: number) =>
-  execFileSync('git', ['-c', 'user.email=ci@example.com', '-c', 'user.name=ci', ...args], {
-    cwd: checkout,
-    encoding: 'utf8',
-    env: { ...process.env, ...(date ? { GIT_COMMITTER_DATE: `@${date} +0000` } : {}) },
-  }).trim();
 
 /** A containers storage.conf whose graph and run roots are new, empty directories: a fresh job. */
 function freshStorage(): string {
@@ -73,9 +67,9 @@ beforeAll(async () => {
   checkout = join(dir, 'checkout');
   cpSync(join(ROOT, 'test/fixtures/app'), checkout, { recursive: true });
   copyFileSync('/bin/busybox', join(checkout, 'busybox'));
-  git(['init', '-q', '-b', 'main']);
-  git(['add', '-A']);
-  git(['commit', '-q', '-m', 'first'], FIRST);
+  git(checkout, 'init', '-q', '-b', 'main');
+  git(checkout, 'add', '-A');
+  commitAt(checkout, FIRST, 'first');
 });
 afterAll(async () => {
   await registry?.stop();
@@ -83,7 +77,7 @@ afterAll(async () => {
 });
 
 it('two builds of one commit in two fresh storages push one digest; another commit gets another', async () => {
-  const first = git(['rev-parse', 'HEAD']);
+  const first = git(checkout, 'rev-parse', 'HEAD').trim();
   const a = await build(first, 'team/first');
   expect(a.stdout).toContain(
     `Build time: 2025-06-01T08:00:00Z (the committer time of ${first.slice(0, 12)})`,
@@ -98,8 +92,7 @@ it('two builds of one commit in two fresh storages push one digest; another comm
   expect(image.Labels['org.opencontainers.image.created']).toBe('2025-06-01T08:00:00Z');
 
   // The same files at a new commit: another revision and another time, so another digest.
-  git(['commit', '-q', '--allow-empty', '-m', 'second'], SECOND);
-  const second = git(['rev-parse', 'HEAD']);
+  const second = commitAt(checkout, SECOND, 'second');
   const c = await build(second, 'team/first');
   expect(c.outputs.digest).not.toBe(a.outputs.digest);
   const next = inspect(`${registry.host}/team/first@${c.outputs.digest}`);
