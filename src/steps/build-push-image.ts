@@ -308,7 +308,8 @@ export const buildPushImage = defineStep({
         ...(input.target ? { target: input.target } : {}),
         buildArgs: input.buildArgs ?? {},
         labels: { ...ociLabels(plan, time.epoch, rt.ctx), ...input.labels },
-        sourceDateEpoch: time.epoch,
+        // Without a commit time the builders keep their own clocks, as the label does.
+        ...(time.reproducible ? { sourceDateEpoch: time.epoch } : {}),
         ...(input.network ? { network: input.network } : {}),
         ...(platforms.length ? { platforms } : {}),
       };

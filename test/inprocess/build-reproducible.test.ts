@@ -31,13 +31,17 @@ let bin: string;
 let argvLog: string;
 let shas: string[];
 
-/** A program that appends its argv (one line per argument, then `--`) and writes the digest files it is asked for. */
+/**
+ * A program that appends its argv (one line per argument, then `--`), writes the digest files it
+ * is asked for, and as `docker buildx inspect` names the BuildKit version `$BUILDKIT`.
+ */
 function recorder(path: string) {
   writeFileSync(
     path,
     [
       '#!/bin/sh',
       'for a in "$0" "$@"; do printf "%s\\n" "$a" >> "$ARGV_LOG"; done; echo -- >> "$ARGV_LOG"',
+      '[ "$1 $2" = "buildx inspect" ] && printf "Name: default\\nBuildKit version: %s\\n" "$BUILDKIT"',
       'prev=',
       'for a in "$@"; do',
       '  case "$prev" in',
@@ -159,6 +163,27 @@ describe('build-push-image stamps the commit time', () => {
   });
 });
 
+describe('build-push-image without a git checkout', () => {
+  it('labels the current time and leaves the builder its own clock, saying a rebuild is not reproducible', async () => {
+    const plain = join(dir, 'plain');
+    mkdirSync(plain, { recursive: true });
+    writeFileSync(join(plain, 'Dockerfile'), 'FROM scratch\n');
+    const before = Date.now();
+    const host = fakeHost(
+      { image: 'registry.example.com/team/app', context: plain, builder: 'buildah', push: 'false' },
+      { ctx: { provider: 'gitlab', sha: shas[0], refType: 'branch', refName: 'main' }, env: env() },
+    );
+    expect(await runStep(buildPushImage, host)).toBe(true);
+    const [image] = runs();
+    expect(image).not.toContain('--timestamp');
+    const label = image?.find((a) => a.startsWith('org.opencontainers.image.created='))?.split('=')[1];
+    expect(Date.parse(label as string)).toBeGreaterThanOrEqual(Math.floor(before / 1000) * 1000);
+    expect(host.logs.find((l) => l.startsWith('info: Build time:'))).toMatch(
+      /\(now: no git checkout of [0-9a-f]{12} in the context, so a rebuild gets another digest\)$/,
+    );
+  });
+});
+
 describe('what each builder is asked', () => {
   const spec = (sourceDateEpoch?: number): BuildSpec => ({
     context: repo,
@@ -170,11 +195,23 @@ describe('what each builder is asked', () => {
   const push = { ref: '127.0.0.1:5000/team/app:main', tlsVerify: false };
 
   it("buildx: SOURCE_DATE_EPOCH as a build argument (before the user's) and rewrite-timestamp on the output", async () => {
-    const builder = buildxBuilder({ env: env(), tempDir: dir });
-    expect(await builder.build(spec(FIRST), push, silentLog)).toEqual({ digest: DIGEST });
-    await builder.build(spec(FIRST), undefined, silentLog);
-    await builder.build(spec(), push, silentLog);
-    const [pushed, loaded, plain] = runs();
+    const builder = buildxBuilder({ env: { ...env(), BUILDKIT: 'v0.13.1' }, tempDir: dir });
+    const warnings: string[] = [];
+    const log = { ...silentLog, warning: (m: string) => void warnings.push(m) };
+    expect(await builder.build(spec(FIRST), push, log)).toEqual({ digest: DIGEST });
+    await builder.build(spec(FIRST), undefined, log);
+    await builder.build(spec(), push, log);
+    const all = runs();
+    // The BuildKit version is asked for only when there is a build time to honour.
+    expect(all.map((args) => args.slice(0, 2).join(' '))).toEqual([
+      'buildx inspect',
+      'buildx build',
+      'buildx inspect',
+      'buildx build',
+      'buildx build',
+    ]);
+    expect(warnings).toEqual([]);
+    const [pushed, loaded, plain] = all.filter((args) => args[1] === 'build');
     const buildArgs = (args: string[] = []) =>
       args.flatMap((a, i) => (args[i - 1] === '--build-arg' ? [a] : []));
     const output = (args: string[] = []) => args[args.indexOf('--output') + 1];
@@ -184,6 +221,20 @@ describe('what each builder is asked', () => {
     expect(output(loaded)).toBe('type=docker,rewrite-timestamp=true');
     expect(buildArgs(plain)).toEqual(['VERSION=1']);
     expect(output(plain)).toBe('type=image,push=true');
+  });
+
+  it('buildx: a BuildKit older than 0.13 gets its build time, and the step warns that it will not be reproducible', async () => {
+    const warnings: string[] = [];
+    const log = { ...silentLog, warning: (m: string) => void warnings.push(m) };
+    await buildxBuilder({ env: { ...env(), BUILDKIT: 'v0.8+unknown' }, tempDir: dir }).build(
+      spec(FIRST),
+      push,
+      log,
+    );
+    expect(runs()[1]).toContain(`SOURCE_DATE_EPOCH=${FIRST}`);
+    expect(warnings).toEqual([
+      expect.stringMatching(/^BuildKit 0\.8\+unknown ignores SOURCE_DATE_EPOCH .* does not catch a rebuild/),
+    ]);
   });
 
   it('kaniko: --reproducible (it stamps 1970 itself)', async () => {

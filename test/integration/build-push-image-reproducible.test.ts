@@ -6,7 +6,8 @@
  * own committer time. buildx: the jest run's Docker engine is Debian's 20.10 (BuildKit 0.8), which
  * takes SOURCE_DATE_EPOCH and rewrite-timestamp but ignores both (they need BuildKit 0.11 and
  * 0.13), so its builds of one commit still differ: the flags it gets are checked in process
- * (test/inprocess/build-reproducible.test.ts) and that it still builds in build-push-image-buildx.
+ * (test/inprocess/build-reproducible.test.ts), and build-push-image-buildx.test.ts checks that it
+ * still builds with them, labels the build time and warns that the build is not reproducible.
  */
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
