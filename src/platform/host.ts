@@ -30,7 +30,7 @@ export async function runStep(step: Step, host: Host): Promise<boolean> {
       (name) => host.read(name),
       (s) => host.runtime.setSecret(s),
     );
-    settings = step.settings ? step.settings(inputs, host.runtime) : inputs;
+    settings = step.settings ? await step.settings(inputs, host.runtime) : inputs;
   } catch (err) {
     host.fail(errorMessage(err));
     return false;

@@ -30,15 +30,18 @@ export interface Step<Defs extends InputDefs = InputDefs, Settings = unknown> {
   /**
    * Turns the parsed inputs into the step's one typed settings object: defaults from the
    * pipeline context and every check across inputs (throwing InputError) happen here, before
-   * anything runs. Without it the step runs on the parsed inputs themselves.
+   * anything runs. It may be async (a fact read from the runner, such as a commit's time, is read
+   * here once). Without it the step runs on the parsed inputs themselves.
    */
-  settings?(inputs: Inputs<Defs>, source: SettingsSource): Settings;
+  settings?(inputs: Inputs<Defs>, source: SettingsSource): Settings | Promise<Settings>;
   run(settings: Settings, rt: Runtime): Promise<StepResult>;
 }
 
 /** Keeps each step's input and settings types while letting registries hold steps of any shape. */
 export function defineStep<Defs extends InputDefs, Settings>(
-  step: Step<Defs, Settings> & { settings(inputs: Inputs<Defs>, source: SettingsSource): Settings },
+  step: Step<Defs, Settings> & {
+    settings(inputs: Inputs<Defs>, source: SettingsSource): Settings | Promise<Settings>;
+  },
 ): Step<Defs, Settings>;
 export function defineStep<Defs extends InputDefs>(
   step: Step<Defs, Inputs<Defs>> & { settings?: undefined },

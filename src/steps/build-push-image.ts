@@ -11,10 +11,11 @@ import { RegistryClient } from '../core/registry/client.js';
 import { type CopyResult, copyImage } from '../core/registry/copy.js';
 import { authConfigFor, type Credentials, credentialsFromFiles } from '../core/registry/docker-config.js';
 import { DOCKER_LIST, DOCKER_MANIFEST, digestTag, OCI_INDEX } from '../core/registry/media-types.js';
-import { explicitTags, policyTags, type TagPlan } from '../core/tags.js';
+import { explicitTags, policyTags } from '../core/tags.js';
 import type { Runtime } from '../platform/runtime.js';
 import { defineStep } from '../platform/step.js';
 import { buildPushInputs } from './build-push-inputs.js';
+import { buildTime, createdLabel, ociLabels } from './build-time.js';
 
 type Parsed = {
   image: ImageRef;
@@ -63,16 +64,6 @@ function isFile(path: string): boolean {
   } catch {
     return false;
   }
-}
-
-function ociLabels(plan: TagPlan, rt: Runtime): Record<string, string> {
-  const { serverUrl, repository } = rt.ctx;
-  return {
-    ...(plan.revision ? { 'org.opencontainers.image.revision': plan.revision } : {}),
-    ...(serverUrl && repository ? { 'org.opencontainers.image.source': `${serverUrl}/${repository}` } : {}),
-    'org.opencontainers.image.created': new Date().toISOString(),
-    ...(plan.version ? { 'org.opencontainers.image.version': plan.version } : {}),
-  };
 }
 
 function formatSize(bytes: number): string {
@@ -188,7 +179,7 @@ export const buildPushImage = defineStep({
 `,
   title: 'Build and push image',
   description:
-    'Builds the image once (tests run inside the build), pushes it with a tag policy and OCI labels, or promotes an existing image by digest.',
+    "Builds the image once (tests run inside the build), pushes it with a tag policy and OCI labels, or promotes an existing image by digest. Builds are reproducible: they are stamped with the commit's time (SOURCE_DATE_EPOCH wins), so a rebuild of one commit has the same digest.",
   stage: 'build',
   inputs: buildPushInputs,
   outputs: {
@@ -200,7 +191,7 @@ export const buildPushImage = defineStep({
       'How many referrers travelled with the digest: those a promotion copied (signatures, SBOMs, attestations, recursively), or the provenance a build attached',
   },
   /** Every check across inputs, and the tag plan, before anything is built or pushed. */
-  settings(input, { ctx }) {
+  async settings(input, { ctx, env }) {
     if (Boolean(input.registryUsername) !== Boolean(input.registryPassword)) {
       throw input.registryUsername
         ? new InputError('registry-password', '', 'it is required with registry-username', true)
@@ -238,10 +229,12 @@ export const buildPushImage = defineStep({
         'false with push: false (the provenance is attached to the pushed digest)',
       );
     }
-    return { ...input, plan };
+    // Builds of one commit get one build time, hence one digest (see build-time.ts).
+    const time = await buildTime(env, resolve(input.context), plan.revision);
+    return { ...input, plan, time };
   },
   async run(input, rt) {
-    const { plan } = input;
+    const { plan, time } = input;
     const repo = repositoryName(input.image);
     const refs = plan.tags.map((tag) => `${repo}:${tag}`);
     const platforms = input.platforms ?? [];
@@ -308,12 +301,15 @@ export const buildPushImage = defineStep({
         );
       }
       const startedOn = new Date();
+      rt.info(`Build time: ${createdLabel(time.epoch)} (${time.source})`);
       const spec: BuildSpec = {
         context,
         file,
         ...(input.target ? { target: input.target } : {}),
         buildArgs: input.buildArgs ?? {},
-        labels: { ...ociLabels(plan, rt), ...input.labels },
+        labels: { ...ociLabels(plan, time.epoch, rt.ctx), ...input.labels },
+        // Without a commit time the builders keep their own clocks, as the label does.
+        ...(time.reproducible ? { sourceDateEpoch: time.epoch } : {}),
         ...(input.network ? { network: input.network } : {}),
         ...(platforms.length ? { platforms } : {}),
       };

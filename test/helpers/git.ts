@@ -29,6 +29,16 @@ export function git(cwd: string, ...args: string[]): string {
   });
 }
 
+/** Commits what is staged in `cwd` (or nothing) with the committer date `epoch` (seconds); returns the sha. */
+export function commitAt(cwd: string, epoch: number, message: string): string {
+  execFileSync('git', ['commit', '-q', '--allow-empty', '-m', message], {
+    cwd,
+    env: { ...GIT_ENV, GIT_COMMITTER_DATE: `@${epoch} +0000` },
+    stdio: 'ignore',
+  });
+  return git(cwd, 'rev-parse', 'HEAD').trim();
+}
+
 export interface BareRepo {
   /** Directory holding the bare repository and scratch space. */
   root: string;

@@ -183,10 +183,15 @@ describe('build-push-image with buildx on a Docker engine', () => {
     const repo = `${registry.host}/team/release`;
     const run = await runAction('build-push-image', {
       inputs: { image: repo, context, target: 'app', network: 'host', 'tls-verify': 'false' },
-      env: { ...engine, GITHUB_REF: 'refs/tags/v1.4.2' },
+      // A build time to honour: this engine's BuildKit (Debian's Docker 20.10: 0.8) cannot.
+      env: { ...engine, GITHUB_REF: 'refs/tags/v1.4.2', SOURCE_DATE_EPOCH: '1700000000' },
       timeoutMs: 120_000,
     });
     expect(run.errors).toEqual([]);
+    expect(run.stdout).toContain('Build time: 2023-11-14T22:13:20Z (SOURCE_DATE_EPOCH)');
+    expect(run.stdout).toMatch(
+      /::warning::BuildKit 0\.8\S* ignores SOURCE_DATE_EPOCH \(0\.11\+\) and rewrite-timestamp \(0\.13\+\)/,
+    );
     expect(run.stdout).toContain(
       `Builder: buildx (a Docker engine answers (server ${server}) and buildx is installed)`,
     );
@@ -196,7 +201,10 @@ describe('build-push-image with buildx on a Docker engine', () => {
     expect(run.outputs.version).toBe('1.4.2');
     for (const tag of tags)
       expect(await servedDigest(registry, 'team/release', tag)).toBe(run.outputs.digest);
-    expect(skopeoLabels(`${repo}:1.4`)['org.opencontainers.image.version']).toBe('1.4.2');
+    expect(skopeoLabels(`${repo}:1.4`)).toMatchObject({
+      'org.opencontainers.image.version': '1.4.2',
+      'org.opencontainers.image.created': '2023-11-14T22:13:20Z',
+    });
   }, 120_000);
 
   it('pushes several explicit tags to a registry with credentials (a Docker config of its own, buildx still found)', async () => {

@@ -4,7 +4,10 @@
  * `job-image` and `cli` (only endpoints are given). The unit tests run inside a real buildah build
  * (in the job container) pushed to a real registry, `kubectl kustomize` (the image's) renders the
  * overlay the branch or tag picks, and the deploy and the manual rollback talk to the fake
- * Kubernetes API; a re-run of the deploy after the rollback is refused (the image is held). The tests share the registry, the cluster and the project, and run in order.
+ * Kubernetes API. After the rollback, a new pipeline on the same commit rebuilds the image — in a
+ * fresh job container, so from nothing — and gets the same digest (the build time is the commit's,
+ * see build-time.ts): its deploy is refused (the image is held). The tests share the registry, the
+ * cluster and the project, and run in order.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -109,6 +112,7 @@ async function registryTags(): Promise<string[]> {
 }
 
 let firstDevImage: string;
+let secondImage: string;
 
 test('branch development: the unit tests run in the build, the commit tag is pushed, dev runs it by digest', async () => {
   const result = await run();
@@ -159,7 +163,7 @@ test('a second deploy to dev, then the manual rollback returns the previous revi
   project.commit({ 'app/www/health': '{"Status":"Success"} \n' }, 'second');
   const second = await run();
   expectSuccess(second);
-  const secondImage = second.dotenv('stagecraft-build').STAGECRAFT_IMAGE_REF;
+  secondImage = second.dotenv('stagecraft-build').STAGECRAFT_IMAGE_REF as string;
   expect(secondImage).toMatch(digestRef());
   expect(secondImage).not.toBe(firstDevImage);
   expect(images('dev').api).toBe(secondImage);
@@ -177,11 +181,16 @@ test('a second deploy to dev, then the manual rollback returns the previous revi
   });
 });
 
-test("re-running the pipeline's deploy after the rollback is refused: the image is held, dev is not touched", async () => {
+test('a new pipeline on the same commit after the rollback rebuilds the same digest, and its deploy is refused: dev is not touched', async () => {
   const writesBefore = kube.requests.filter((r) => r.method !== 'GET').length;
-  // GitLab's "Retry" of deploy-dev: the same build job's dotenv, i.e. the image just rolled back.
-  const rerun = await run({ jobs: ['deploy-dev'] });
+  // "Run pipeline" again: the build job rebuilds the commit in a new job container.
+  const rerun = await run();
   expect(rerun.code).not.toBe(0);
+  expect(rerun.output).toMatch(/PASS\s+stagecraft-build/);
+  expect(rerun.jobLines('stagecraft-build')).toContain(
+    `Build time: ${new Date(Number(project.git('log', '-1', '--format=%ct')) * 1000).toISOString().replace('.000Z', 'Z')} (the committer time of ${sha(12)})`,
+  );
+  expect(rerun.dotenv('stagecraft-build').STAGECRAFT_IMAGE_REF).toBe(secondImage);
   expect(rerun.output).toMatch(/FAIL\s+deploy-dev/);
   const held = rerun.jobLines('deploy-dev').filter((l) => l.includes(' is held in dev'));
   expect(held).toHaveLength(1);

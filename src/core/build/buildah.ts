@@ -26,6 +26,9 @@ function budArgs(spec: BuildSpec, platforms = spec.platforms): string[] {
     ...(spec.target ? ['--target', spec.target] : []),
     ...(spec.network ? ['--network', spec.network] : []),
     ...(platforms?.length ? ['--platform', platforms.join(',')] : []),
+    // The config's, the history's and every layer file's time (the test stage too: its layers are
+    // cached and reused by the image).
+    ...(spec.sourceDateEpoch === undefined ? [] : ['--timestamp', String(spec.sourceDateEpoch)]),
     ...pairs('--build-arg', spec.buildArgs),
   ];
 }

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { StepError } from '../errors.js';
 import type { Log } from '../log.js';
-import { CommandFailed, type Env, mustRun } from '../process.js';
+import { CommandFailed, type Env, mustRun, runProcess } from '../process.js';
 import {
   type Builder,
   type BuildResult,
@@ -24,8 +24,41 @@ function buildArgs(spec: BuildSpec, platforms = spec.platforms): string[] {
     ...(platforms?.length ? ['--platform', platforms.join(',')] : []),
     ...(spec.target ? ['--target', spec.target] : []),
     ...(spec.network ? ['--network', spec.network] : []),
+    // BuildKit 0.11+ stamps it into the config and the history (the user's own value wins).
+    ...(spec.sourceDateEpoch === undefined
+      ? []
+      : ['--build-arg', `SOURCE_DATE_EPOCH=${spec.sourceDateEpoch}`]),
     ...pairs('--build-arg', spec.buildArgs),
   ];
+}
+
+/**
+ * The exporter: push to `ref`, else load into the engine. With a build time, BuildKit 0.13+ also
+ * rewrites the layers' file times to it (`rewrite-timestamp`; older ones ignore the attribute).
+ */
+function outputArgs(spec: BuildSpec, ref: string | undefined): string[] {
+  const rewrite = spec.sourceDateEpoch === undefined ? '' : ',rewrite-timestamp=true';
+  return ref
+    ? ['--tag', ref, '--output', `type=image,push=true${rewrite}`]
+    : ['--output', `type=docker${rewrite}`];
+}
+
+/** The BuildKit version of the selected builder (`docker buildx inspect`), when it says one. */
+async function buildkitVersion(env: Env): Promise<string | undefined> {
+  const res = await runProcess(['docker', 'buildx', 'inspect'], { env, timeoutMs: 10_000 }).catch(
+    () => undefined,
+  );
+  return res?.code === 0 ? /BuildKit(?: version)?:\s*v?(\d+\.\d+\S*)/.exec(res.stdout)?.[1] : undefined;
+}
+
+/** Says so when the engine's BuildKit cannot build one commit into one digest (before 0.13). */
+async function warnIfNotReproducible(env: Env, log: Log): Promise<void> {
+  const version = await buildkitVersion(env);
+  const [major, minor] = (version ?? '').split(/[.+-]/).map(Number) as [number, number];
+  if (version === undefined || major > 0 || minor >= 13) return;
+  log.warning(
+    `BuildKit ${version} ignores SOURCE_DATE_EPOCH (0.11+) and rewrite-timestamp (0.13+): builds of one commit get different digests, and a hold on a rolled-back digest does not catch a rebuild. A Docker engine 25+ (with the containerd image store for the docker driver) builds reproducibly`,
+  );
 }
 
 /** The Docker config directory the docker CLI reads in `env` (its CLI plugins live there). */
@@ -91,6 +124,7 @@ export function buildxBuilder(options: { tempDir?: string; env?: Env } = {}): Bu
         );
       }
       const runEnv = buildxEnv(env, push?.authDir);
+      if (spec.sourceDateEpoch !== undefined) await warnIfNotReproducible(runEnv, log);
       const once = (platforms: string[] | undefined, ref: string | undefined) =>
         buildOnce(spec, platforms, ref, runEnv, log, options.tempDir);
       const platforms = spec.platforms ?? [];
@@ -147,7 +181,7 @@ async function buildOnce(
           '--provenance=false',
           '--metadata-file',
           metadata,
-          ...(ref ? ['--tag', ref, '--push'] : ['--load']),
+          ...outputArgs(spec, ref),
           spec.context,
         ],
         { log, env },

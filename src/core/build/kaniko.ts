@@ -18,6 +18,8 @@ function executorArgs(spec: BuildSpec, executor: string): string[] {
     ...(spec.target ? ['--target', spec.target] : []),
     // kaniko builds one platform (checked by the step); an image index needs buildx or buildah.
     ...(spec.platforms?.length === 1 ? ['--custom-platform', spec.platforms[0] as string] : []),
+    // kaniko takes no time of ours: it stamps 1970 and strips file times (the label keeps ours).
+    ...(spec.sourceDateEpoch === undefined ? [] : ['--reproducible']),
     ...pairs('--build-arg', spec.buildArgs),
   ];
 }

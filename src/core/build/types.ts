@@ -19,6 +19,11 @@ export interface BuildSpec {
   network?: BuildNetwork;
   /** Target platforms (`linux/amd64`, `linux/arm64/v8`); more than one builds an index. */
   platforms?: string[];
+  /**
+   * SOURCE_DATE_EPOCH (seconds): the time stamped into the image config, its history and its
+   * layers' files, so that builds of one commit give one digest; the tool's own times when absent.
+   */
+  sourceDateEpoch?: number;
 }
 
 export interface PushSpec {
