@@ -9,7 +9,7 @@
 import { Octokit } from '@octokit/core';
 import { paginateRest } from '@octokit/plugin-paginate-rest';
 import { throttling } from '@octokit/plugin-throttling';
-import Bottleneck from 'bottleneck';
+import Bottleneck from 'bottleneck/light.js';
 import { networkVerdict, statusVerdict } from '../core/http.js';
 import { retry, type Verdict } from '../core/retry.js';
 import { send } from '../core/transport.js';
