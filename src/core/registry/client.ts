@@ -5,7 +5,7 @@
  * A 4xx other than those is final: it will not change by asking again.
  */
 import { createHash } from 'node:crypto';
-import { Readable, Transform } from 'node:stream';
+import type { Readable } from 'node:stream';
 import { type HttpRetry, httpFetch, networkReason } from '../http.js';
 import { type Log, silentLog } from '../log.js';
 import type { HttpResponse, SendInit } from '../transport.js';
@@ -67,8 +67,6 @@ export function sha256Digest(bytes: Uint8Array): string {
 export class RegistryClient {
   readonly registry: string;
   readonly baseUrl: string;
-  /** Layer/config bytes this client has uploaded (streamed copies), for reports and benches. */
-  bytesUploaded = 0;
   private challenge: Challenge | undefined;
   private readonly tokens = new Map<string, string>();
   /** The retry policy of every call (also used by copy.ts to retry a whole streamed upload). */
@@ -365,7 +363,10 @@ export class RegistryClient {
     return res;
   }
 
-  /** Completes an upload in one PUT with a streamed body (single attempt: the stream is spent). */
+  /**
+   * Completes an upload in one PUT with a streamed body (single attempt: the stream is spent),
+   * piped on as it comes: no stage of our own per chunk.
+   */
   async putBlob(
     repository: string,
     location: string,
@@ -375,28 +376,10 @@ export class RegistryClient {
   ) {
     const url = new URL(location, this.baseUrl);
     url.searchParams.set('digest', digest);
-    const counted =
-      body instanceof Readable
-        ? body.pipe(
-            new Transform({
-              transform: (chunk: Buffer, _encoding, done) => {
-                this.bytesUploaded += chunk.byteLength;
-                done(null, chunk);
-              },
-            }),
-          )
-        : body.pipeThrough(
-            new TransformStream<Uint8Array, Uint8Array>({
-              transform: (chunk, controller) => {
-                this.bytesUploaded += chunk.byteLength;
-                controller.enqueue(chunk);
-              },
-            }),
-          );
     const res = await this.request('PUT', url.href, {
       scopes: [pushScope(repository)],
       headers: { 'content-type': 'application/octet-stream', 'content-length': String(size) },
-      body: () => counted,
+      body: () => body,
       retry: false,
     });
     await res.body?.cancel().catch(() => {});
