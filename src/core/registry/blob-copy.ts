@@ -125,7 +125,7 @@ export class BlobCopier {
         if (got.status === 'rejected') throw got.reason;
         const res = got.value;
         if (opened.status === 'rejected') {
-          await res.body?.cancel().catch(() => {}); // free the download's connection
+          await res.cancel(); // free the download's connection
           throw opened.reason;
         }
         const location = opened.value;

@@ -115,7 +115,7 @@ export class RegistryClient {
       url,
     );
     if (!res.ok) {
-      await res.body?.cancel().catch(() => {});
+      await res.cancel();
       throw new RegistryError(
         `${this.registry}: the token service refused ${creds ? 'the credentials' : 'anonymous access'} (HTTP ${res.status})`,
         res.status,
@@ -153,7 +153,7 @@ export class RegistryClient {
       const challenge = parseChallenge(res.headers.get('www-authenticate'));
       // No challenge, or the same one after we already answered it: the credentials are wrong.
       if (!challenge || (this.challenge && auth)) return res;
-      await res.body?.cancel().catch(() => {});
+      await res.cancel();
       this.challenge = challenge;
       if (options.retry === false && options.body) return res; // the stream is spent; the caller retries
     }
@@ -204,7 +204,7 @@ export class RegistryClient {
     for (let page = 0; path && page < 1000; page++) {
       const res = await this.request('GET', path, { scopes: [pullScope(repository)] });
       if ([401, 403, 404, 405].includes(res.status)) {
-        await res.body?.cancel().catch(() => {});
+        await res.cancel();
         if (page > 0) return tags;
         return res.status === 404 ? [] : undefined;
       }
@@ -277,7 +277,7 @@ export class RegistryClient {
       body: () => bytes as Uint8Array<ArrayBuffer>,
     });
     if (!res.ok) return this.fail(res, `put manifest ${repository}:${reference}`);
-    await res.body?.cancel().catch(() => {});
+    await res.cancel();
     return {
       digest: res.headers.get('docker-content-digest') ?? sha256Digest(bytes),
       subject: res.headers.get('oci-subject'),
@@ -298,7 +298,7 @@ export class RegistryClient {
         headers: { accept: OCI_INDEX },
       });
       if (page === 0 && (res.status === 404 || res.status === 405 || res.status === 400)) {
-        await res.body?.cancel().catch(() => {});
+        await res.cancel();
         return undefined;
       }
       if (!res.ok) return this.fail(res, `referrers of ${repository}@${digest}`);
@@ -338,7 +338,7 @@ export class RegistryClient {
     const res = await this.request('POST', `/v2/${repository}/blobs/uploads/?${query}`, {
       scopes: [pushScope(repository), pullScope(from)],
     });
-    await res.body?.cancel().catch(() => {});
+    await res.cancel();
     if (res.status === 201) return true;
     if (res.status === 202 && res.headers.get('location')) return res.headers.get('location') as string;
     return this.fail(res, `mount ${digest} from ${from} into ${repository}`);
@@ -348,7 +348,7 @@ export class RegistryClient {
     const res = await this.request('POST', `/v2/${repository}/blobs/uploads/`, {
       scopes: [pushScope(repository)],
     });
-    await res.body?.cancel().catch(() => {});
+    await res.cancel();
     const location = res.headers.get('location');
     if (res.status !== 202 || !location) return this.fail(res, `start upload to ${repository}`);
     return location;
@@ -382,7 +382,7 @@ export class RegistryClient {
       body: () => body,
       retry: false,
     });
-    await res.body?.cancel().catch(() => {});
+    await res.cancel();
     if (res.status !== 201) return this.fail(res, `upload ${digest} to ${repository}`);
   }
 }
