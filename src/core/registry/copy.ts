@@ -34,7 +34,7 @@ export interface CopyTarget {
 export interface CopyOptions {
   /** Copy the referrers (signatures, SBOMs, attestations) too; default true. */
   referrers?: boolean;
-  /** Blob transfers in flight at once (default 8). */
+  /** Blob transfers in flight at once, per lane (layers; small blobs): default 8 each (blob-copy.ts). */
   concurrency?: number;
 }
 
