@@ -9,7 +9,8 @@
 // `subject` referrers, in the referrers tag schema: docker-registry 2.8 has no referrers API).
 // skopeo runs `copy --all` for the index: every platform, but no referrers (it copies none; the
 // bench checks that its target has none) — stagecraft moves strictly more.
-// Usage: node bench/promote.mjs   (env RUNS=5, LAYER_MB=20, LAYERS=3)
+// Usage: node bench/promote.mjs   (env RUNS=5, LAYER_MB=20, LAYERS=3; ONLY=<text>: only the rows
+// whose image or case name contains it, e.g. ONLY='other registry' or ONLY=index)
 import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -22,6 +23,7 @@ const root = new URL('..', import.meta.url).pathname;
 const RUNS = Number(process.env.RUNS ?? 5);
 const LAYER_MB = Number(process.env.LAYER_MB ?? 20);
 const LAYERS = Number(process.env.LAYERS ?? 3);
+const ONLY = process.env.ONLY ?? '';
 
 // The TypeScript sources, bundled once for this script.
 const dir = mkdtempSync(join(tmpdir(), 'bench-promote-'));
@@ -166,6 +168,7 @@ try {
   const rows = [];
   for (const img of images) {
     for (const c of cases) {
+      if (ONLY && !`${img.name} ${c.name}`.includes(ONLY)) continue;
       const tools = ['stagecraft', img.all ? 'skopeo copy --all' : 'skopeo copy'];
       const runs = Object.fromEntries(tools.map((tool) => [tool, { times: [], moved: [], carried: 0 }]));
       // The tools take turns, run by run: a machine whose load changes treats both alike.

@@ -88,9 +88,16 @@ function errorText(err: unknown): string {
   return err instanceof Error ? err.message.split('\n')[0] || err.name : String(err);
 }
 
-/** Frees a response body we will not read (keeps the connection reusable). */
+/**
+ * Frees a response body we will not read: our transport's response drops it keeping the
+ * connection reusable (transport.ts); a fetch Response's body is cancelled.
+ */
 async function discard(value: unknown): Promise<void> {
-  const body = (value as { body?: { cancel?: () => Promise<void> } } | undefined)?.body;
+  const response = value as
+    | { cancel?: () => Promise<void>; body?: { cancel?: () => Promise<void> } }
+    | undefined;
+  if (typeof response?.cancel === 'function') return response.cancel().catch(() => {});
+  const body = response?.body;
   if (body && typeof body.cancel === 'function') await body.cancel().catch(() => {});
 }
 

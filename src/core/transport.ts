@@ -54,6 +54,9 @@ export class HttpHeaders implements Iterable<[string, string]> {
   }
 }
 
+/** Bodies up to this size are read to their end when dropped, to keep the connection. */
+const DRAIN_LIMIT = 64 * 1024;
+
 export class HttpResponse {
   readonly ok: boolean;
   readonly headers: HttpHeaders;
@@ -105,11 +108,29 @@ export class HttpResponse {
     return JSON.parse(await this.text());
   }
 
-  /** Drops the body without reading it (frees the connection). */
+  /**
+   * Drops the body without handing it to anyone. A body already received, or small, is read to
+   * its end, so the connection goes back to the pool for the next request (destroying it would
+   * close the connection: a new TCP and TLS handshake for the next request); a large one, or one
+   * being read, is cut off with its connection.
+   */
   async cancel(): Promise<void> {
     if (this.web) return this.web.cancel().catch(() => {});
+    const { message } = this;
+    const length = Number(message.headers['content-length']);
+    const unread = !this.used;
     this.used = true;
-    this.message.destroy();
+    if (message.readableEnded || message.destroyed) return;
+    if (unread && message.complete) {
+      // All there: read it out, and return once the connection is back in the pool.
+      await new Promise<void>((resolve) => {
+        message.once('end', resolve).once('close', resolve).resume();
+      });
+    } else if (unread && Number.isFinite(length) && length <= DRAIN_LIMIT) {
+      message.resume(); // the rest is small: the connection is reused once it has arrived
+    } else {
+      message.destroy();
+    }
   }
 
   private take(): void {

@@ -16,6 +16,16 @@ export interface FaultRule {
   times?: number;
 }
 
+export interface ForwardedRequest {
+  method: string;
+  path: string;
+  start: number;
+  end?: number;
+  status?: number;
+  /** The `Docker-Content-Digest` of the answer, if any. */
+  digest?: string;
+}
+
 export interface FaultProxy {
   /** `127.0.0.1:<port>` */
   host: string;
@@ -24,6 +34,11 @@ export interface FaultProxy {
   injected: string[];
   /** Every request seen, as `METHOD path`. */
   seen: string[];
+  /**
+   * Every forwarded request in the order it arrived: `start` and `end` (the upstream answer fully
+   * sent back) are steps of one counter, so `a.end < b.start` means b was sent after a was done.
+   */
+  log: ForwardedRequest[];
   close(): Promise<void>;
 }
 
@@ -32,6 +47,8 @@ export async function startFaultProxy(targetUrl: string, rules: FaultRule[]): Pr
   const left = rules.map((r) => r.times ?? 1);
   const injected: string[] = [];
   const seen: string[] = [];
+  const log: ForwardedRequest[] = [];
+  let step = 0;
   const server = createServer((req, res) => {
     const method = req.method ?? 'GET';
     const path = req.url ?? '/';
@@ -53,11 +70,19 @@ export async function startFaultProxy(targetUrl: string, rules: FaultRule[]): Pr
       res.end(JSON.stringify({ errors: [{ code: 'UNAVAILABLE', message: 'injected fault' }] }));
       return;
     }
+    const entry: ForwardedRequest = { method, path, start: step++ };
+    log.push(entry);
     const upstream = request(
       { host: target.hostname, port: target.port, method, path, headers: req.headers },
       (up) => {
+        entry.status = up.statusCode;
+        const digest = up.headers['docker-content-digest'];
+        if (typeof digest === 'string') entry.digest = digest;
         res.writeHead(up.statusCode ?? 502, up.headers);
         up.pipe(res);
+        up.on('end', () => {
+          entry.end = step++;
+        });
       },
     );
     upstream.on('error', () => res.destroy());
@@ -70,6 +95,7 @@ export async function startFaultProxy(targetUrl: string, rules: FaultRule[]): Pr
     url: `http://127.0.0.1:${port}`,
     injected,
     seen,
+    log,
     close: () =>
       new Promise((resolve) => {
         server.closeAllConnections();

@@ -14,6 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { RegistryClient } from '../../src/core/registry/client.js';
 import { copyImage } from '../../src/core/registry/copy.js';
 import { digestTag } from '../../src/core/registry/media-types.js';
+import { type ForwardedRequest, startFaultProxy } from '../fakes/fault-proxy.js';
 import { type ReferrersProxy, startReferrersProxy } from '../fakes/referrers-proxy.js';
 import { pushSignedIndex, type SignedIndex } from '../helpers/images.js';
 import { blobUploads, startRegistry, type TestRegistry } from '../helpers/registry.js';
@@ -129,6 +130,55 @@ describe('promotion carries the whole artifact', () => {
     );
     expect(again).toMatchObject({ referrers: signed.referrers.length, blobsMounted: 0, blobsCopied: 0 });
     await expectComplete(one, 'prod/signed', '1.0.0');
+  });
+
+  it('across registries, all at once: the target never gets a manifest before what it references, the tag last', async () => {
+    // Layers over the small-blob size: both lanes of the blob copy (blob-copy.ts) are in use.
+    const src = new RegistryClient({ registry: one.host, insecure: true, ...fast });
+    const pushed = await pushSignedIndex(src, 'team/order', 'v1', { layers: 2, layerSize: 1_200_000 });
+    const recorder = await startFaultProxy(two.url, []);
+    try {
+      const dst = new RegistryClient({ registry: recorder.host, insecure: true, ...fast });
+      await copyImage(
+        { client: src, repository: 'team/order', reference: 'v1' },
+        { client: dst, repository: 'mirror/order', tags: ['v1'] },
+      );
+      const puts = recorder.log.filter((r) => r.method === 'PUT');
+      const done = (what: (r: ForwardedRequest) => boolean, before: ForwardedRequest, why: string) => {
+        const first = puts.find((r) => what(r) && r.status === 201);
+        expect([why, first !== undefined && (first.end as number) < before.start]).toEqual([why, true]);
+      };
+      const blobStored = (digest: string) => (r: ForwardedRequest) =>
+        r.path.includes('/blobs/uploads/') && decodeURIComponent(r.path).includes(`digest=${digest}`);
+      const manifestStored = (digest: string) => (r: ForwardedRequest) =>
+        r.path.includes('/manifests/') && r.digest === digest;
+      const manifestPuts = puts.filter((r) => r.path.includes('/manifests/'));
+      // Every manifest, index, referrer and referrers tag of the artifact is in the log.
+      expect(manifestPuts.length).toBeGreaterThanOrEqual(3 + pushed.referrers.length + 2);
+      for (const put of manifestPuts) {
+        const reference = put.path.split('/manifests/')[1] as string;
+        const { json } = await raw(`${one.url}/v2/team/order/manifests/${put.digest}`);
+        const label = `${reference.slice(0, 20)} (${put.digest?.slice(7, 19)})`;
+        for (const blob of [json.config, ...(json.layers ?? [])].filter(Boolean)) {
+          done(blobStored(blob.digest), put, `${label}: blob ${blob.digest.slice(7, 19)}`);
+        }
+        // An index's manifests; the referrers tag is an index of referrers, not in the source.
+        const listed = reference.startsWith('sha256-')
+          ? ((await raw(`${two.url}/v2/mirror/order/manifests/${reference}`)).json.manifests ?? [])
+          : (json.manifests ?? []);
+        for (const child of listed)
+          done(manifestStored(child.digest), put, `${label}: lists ${child.digest}`);
+        // A referrer after its subject (the cosign tags name theirs).
+        const subject = json.subject?.digest ?? /^(sha256)-(\w{64})\./.exec(reference)?.slice(1).join(':');
+        if (subject) done(manifestStored(subject), put, `${label}: subject ${subject.slice(7, 19)}`);
+      }
+      // The tag last: sent after every other write was answered.
+      const tag = puts.find((r) => r.path.endsWith('/manifests/v1')) as ForwardedRequest;
+      for (const other of puts.filter((r) => r !== tag)) expect((other.end as number) < tag.start).toBe(true);
+      expect(tag.digest).toBe(pushed.digest);
+    } finally {
+      await recorder.close();
+    }
   });
 
   it('across registries: from a registry with the referrers API to one without, each blob once', async () => {

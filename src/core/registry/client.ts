@@ -5,7 +5,7 @@
  * A 4xx other than those is final: it will not change by asking again.
  */
 import { createHash } from 'node:crypto';
-import { Readable, Transform } from 'node:stream';
+import type { Readable } from 'node:stream';
 import { type HttpRetry, httpFetch, networkReason } from '../http.js';
 import { type Log, silentLog } from '../log.js';
 import type { HttpResponse, SendInit } from '../transport.js';
@@ -67,8 +67,6 @@ export function sha256Digest(bytes: Uint8Array): string {
 export class RegistryClient {
   readonly registry: string;
   readonly baseUrl: string;
-  /** Layer/config bytes this client has uploaded (streamed copies), for reports and benches. */
-  bytesUploaded = 0;
   private challenge: Challenge | undefined;
   private readonly tokens = new Map<string, string>();
   /** The retry policy of every call (also used by copy.ts to retry a whole streamed upload). */
@@ -117,7 +115,7 @@ export class RegistryClient {
       url,
     );
     if (!res.ok) {
-      await res.body?.cancel().catch(() => {});
+      await res.cancel();
       throw new RegistryError(
         `${this.registry}: the token service refused ${creds ? 'the credentials' : 'anonymous access'} (HTTP ${res.status})`,
         res.status,
@@ -155,7 +153,7 @@ export class RegistryClient {
       const challenge = parseChallenge(res.headers.get('www-authenticate'));
       // No challenge, or the same one after we already answered it: the credentials are wrong.
       if (!challenge || (this.challenge && auth)) return res;
-      await res.body?.cancel().catch(() => {});
+      await res.cancel();
       this.challenge = challenge;
       if (options.retry === false && options.body) return res; // the stream is spent; the caller retries
     }
@@ -206,7 +204,7 @@ export class RegistryClient {
     for (let page = 0; path && page < 1000; page++) {
       const res = await this.request('GET', path, { scopes: [pullScope(repository)] });
       if ([401, 403, 404, 405].includes(res.status)) {
-        await res.body?.cancel().catch(() => {});
+        await res.cancel();
         if (page > 0) return tags;
         return res.status === 404 ? [] : undefined;
       }
@@ -279,7 +277,7 @@ export class RegistryClient {
       body: () => bytes as Uint8Array<ArrayBuffer>,
     });
     if (!res.ok) return this.fail(res, `put manifest ${repository}:${reference}`);
-    await res.body?.cancel().catch(() => {});
+    await res.cancel();
     return {
       digest: res.headers.get('docker-content-digest') ?? sha256Digest(bytes),
       subject: res.headers.get('oci-subject'),
@@ -300,7 +298,7 @@ export class RegistryClient {
         headers: { accept: OCI_INDEX },
       });
       if (page === 0 && (res.status === 404 || res.status === 405 || res.status === 400)) {
-        await res.body?.cancel().catch(() => {});
+        await res.cancel();
         return undefined;
       }
       if (!res.ok) return this.fail(res, `referrers of ${repository}@${digest}`);
@@ -340,7 +338,7 @@ export class RegistryClient {
     const res = await this.request('POST', `/v2/${repository}/blobs/uploads/?${query}`, {
       scopes: [pushScope(repository), pullScope(from)],
     });
-    await res.body?.cancel().catch(() => {});
+    await res.cancel();
     if (res.status === 201) return true;
     if (res.status === 202 && res.headers.get('location')) return res.headers.get('location') as string;
     return this.fail(res, `mount ${digest} from ${from} into ${repository}`);
@@ -350,7 +348,7 @@ export class RegistryClient {
     const res = await this.request('POST', `/v2/${repository}/blobs/uploads/`, {
       scopes: [pushScope(repository)],
     });
-    await res.body?.cancel().catch(() => {});
+    await res.cancel();
     const location = res.headers.get('location');
     if (res.status !== 202 || !location) return this.fail(res, `start upload to ${repository}`);
     return location;
@@ -365,7 +363,10 @@ export class RegistryClient {
     return res;
   }
 
-  /** Completes an upload in one PUT with a streamed body (single attempt: the stream is spent). */
+  /**
+   * Completes an upload in one PUT with a streamed body (single attempt: the stream is spent),
+   * piped on as it comes: no stage of our own per chunk.
+   */
   async putBlob(
     repository: string,
     location: string,
@@ -375,31 +376,13 @@ export class RegistryClient {
   ) {
     const url = new URL(location, this.baseUrl);
     url.searchParams.set('digest', digest);
-    const counted =
-      body instanceof Readable
-        ? body.pipe(
-            new Transform({
-              transform: (chunk: Buffer, _encoding, done) => {
-                this.bytesUploaded += chunk.byteLength;
-                done(null, chunk);
-              },
-            }),
-          )
-        : body.pipeThrough(
-            new TransformStream<Uint8Array, Uint8Array>({
-              transform: (chunk, controller) => {
-                this.bytesUploaded += chunk.byteLength;
-                controller.enqueue(chunk);
-              },
-            }),
-          );
     const res = await this.request('PUT', url.href, {
       scopes: [pushScope(repository)],
       headers: { 'content-type': 'application/octet-stream', 'content-length': String(size) },
-      body: () => counted,
+      body: () => body,
       retry: false,
     });
-    await res.body?.cancel().catch(() => {});
+    await res.cancel();
     if (res.status !== 201) return this.fail(res, `upload ${digest} to ${repository}`);
   }
 }

@@ -6,15 +6,15 @@
  * (`sha256-<hex>.sig`, `.att`, `.sbom`), recursively (a signature of an attestation travels too).
  *
  * Blobs already there are skipped, blobs in the same registry are cross-repository mounted (no
- * bytes move), others are streamed through, in parallel, each once. Manifest bytes are copied
+ * bytes move), others are streamed through, in parallel, each once (blob-copy.ts). Manifest bytes are copied
  * verbatim, so no digest changes — and each is checked. The tags are written last: a promoted tag
  * never points at an artifact whose platforms, signatures or attestations are still on the way.
  */
 
-import { isRetryableStatus, networkVerdict } from '../http.js';
 import { type Log, silentLog } from '../log.js';
-import { retry } from '../retry.js';
+import { BlobCopier, sameRegistry } from './blob-copy.js';
 import { type FetchedManifest, type RegistryClient, RegistryError } from './client.js';
+import { CopyOrder } from './copy-order.js';
 import { blobsOf, type Descriptor, digestTag, type ImageManifest, isIndex } from './media-types.js';
 import { addToReferrersTag } from './referrers.js';
 
@@ -34,7 +34,7 @@ export interface CopyTarget {
 export interface CopyOptions {
   /** Copy the referrers (signatures, SBOMs, attestations) too; default true. */
   referrers?: boolean;
-  /** Blob transfers in flight at once (default 8). */
+  /** Blob transfers in flight at once, per lane (layers; small blobs): default 8 each (blob-copy.ts). */
   concurrency?: number;
 }
 
@@ -58,57 +58,22 @@ export interface CopyResult {
 /** cosign's tag schema: `sha256-<hex>.<suffix>` holds the signatures, attestations, SBOM of a digest. */
 export const COSIGN_SUFFIXES = ['sig', 'att', 'sbom'] as const;
 
-function sameRegistry(a: RegistryClient, b: RegistryClient): boolean {
-  return a === b || a.baseUrl === b.baseUrl;
-}
-
-/** A counting semaphore: at most `limit` calls of `run` in flight. */
-function limiter(limit: number) {
-  let active = 0;
-  const waiting: (() => void)[] = [];
-  return async function run<T>(fn: () => Promise<T>): Promise<T> {
-    if (active >= limit) await new Promise<void>((resolve) => waiting.push(resolve));
-    active++;
-    try {
-      return await fn();
-    } finally {
-      active--;
-      waiting.shift()?.();
-    }
-  };
-}
-
 /** One promotion: its stats and the memo that makes every blob and manifest move once. */
 class Copy {
-  readonly stats = {
-    manifests: 0,
-    referrers: 0,
-    blobsPresent: 0,
-    blobsMounted: 0,
-    blobsCopied: 0,
-    bytesCopied: 0,
-  };
+  readonly stats = { manifests: 0, referrers: 0 };
   readonly referrerTags: string[] = [];
-  private readonly blobs = new Map<string, Promise<void>>();
+  readonly blobs: BlobCopier;
+  readonly order = new CopyOrder();
   private readonly manifests = new Map<string, Promise<FetchedManifest>>();
-  private readonly subjects = new Set<string>();
+  /** Subjects whose referrers are looked up, with whether any were found. */
+  private readonly subjects = new Map<string, Promise<boolean>>();
   /** Whether the source registry has the referrers API (asked once per promotion). */
   private sourceApi: Promise<boolean> | undefined;
   private tags: Promise<Set<string> | undefined> | undefined;
   /** The target repository's tags, listed once (undefined when the registry will not list them). */
   private targetTags: Promise<Set<string> | undefined> | undefined;
-  private readonly limit: ReturnType<typeof limiter>;
   /** Same repository: every blob, manifest and referrer is there already; only tags are new. */
   readonly sameRepository: boolean;
-  /** Manifests stored in the target, by digest: a referrer is stored after its subject. */
-  private readonly placed = new Map<string, { done: Promise<void>; resolve: () => void }>();
-  /** Work started alongside the image copy (referrer discovery and copies), awaited by `settle`. */
-  private readonly pending: Promise<void>[] = [];
-  private failure: { error: unknown } | undefined;
-  private abort!: (err: unknown) => void;
-  private readonly aborted = new Promise<never>((_, reject) => {
-    this.abort = reject;
-  });
 
   constructor(
     private readonly source: CopySource,
@@ -116,53 +81,9 @@ class Copy {
     private readonly log: Log,
     concurrency: number,
   ) {
-    this.limit = limiter(concurrency);
     this.sameRepository =
       sameRegistry(source.client, target.client) && source.repository === target.repository;
-    this.aborted.catch(() => {});
-  }
-
-  private slot(digest: string) {
-    let slot = this.placed.get(digest);
-    if (!slot) {
-      let resolve!: () => void;
-      const done = new Promise<void>((r) => {
-        resolve = r;
-      });
-      slot = { done, resolve };
-      this.placed.set(digest, slot);
-    }
-    return slot;
-  }
-
-  /** Marks a manifest as stored in the target. */
-  markPlaced(digest: string): void {
-    this.slot(digest).resolve();
-  }
-
-  /** Resolves once `digest` is stored in the target; rejects when the promotion failed meanwhile. */
-  private whenPlaced(digest: string): Promise<void> {
-    return Promise.race([this.slot(digest).done, this.aborted]);
-  }
-
-  /** Runs `work` alongside; its failure fails the promotion (and stops what waits on it). */
-  track(work: Promise<void>): void {
-    this.pending.push(
-      work.catch((error: unknown) => {
-        this.fail(error);
-      }),
-    );
-  }
-
-  fail(error: unknown): void {
-    this.failure ??= { error };
-    this.abort(error);
-  }
-
-  /** Waits for everything tracked, including what it started; throws the first failure. */
-  async settle(): Promise<void> {
-    while (this.pending.length) await Promise.all(this.pending.splice(0));
-    if (this.failure) throw this.failure.error;
+    this.blobs = new BlobCopier(source, target, log, concurrency, () => this.targetIsNew());
   }
 
   private get src() {
@@ -170,84 +91,6 @@ class Copy {
   }
   private get dst() {
     return this.target.client;
-  }
-
-  /** Copies one blob, once per promotion however many manifests share it. */
-  blob(blob: Descriptor): Promise<void> {
-    let done = this.blobs.get(blob.digest);
-    if (!done) {
-      done = this.limit(() => this.copyBlob(blob));
-      this.blobs.set(blob.digest, done);
-    }
-    return done;
-  }
-
-  /** Counts a blob the target has (its manifest is there), once per promotion. */
-  private present(blob: Descriptor): void {
-    if (this.blobs.has(blob.digest)) return;
-    this.blobs.set(blob.digest, Promise.resolve());
-    this.stats.blobsPresent++;
-  }
-
-  private async copyBlob(blob: Descriptor) {
-    const { dst, target, source } = this;
-    let location: string | undefined;
-    if (sameRegistry(source.client, dst)) {
-      // A mount links the blob (a no-op where the repository has it already): no bytes move.
-      const mounted = await dst.mountBlob(target.repository, blob.digest, source.repository);
-      if (mounted === true) {
-        this.stats.blobsMounted++;
-        this.log.debug(`mounted ${blob.digest} from ${source.repository}`);
-        return;
-      }
-      location = mounted; // the registry would not mount it: upload into this session instead
-    } else if (await dst.hasBlob(target.repository, blob.digest)) {
-      this.stats.blobsPresent++;
-      return;
-    }
-    const before = dst.bytesUploaded;
-    await this.streamBlob(blob, location);
-    this.stats.blobsCopied++;
-    this.stats.bytesCopied += dst.bytesUploaded - before;
-    this.log.debug(`copied ${blob.digest} (${blob.size} bytes)`);
-  }
-
-  private async streamBlob(blob: Descriptor, location?: string) {
-    const { dst, target, source } = this;
-    let upload = location;
-    await retry(
-      async (attempt) => {
-        if (attempt > 1) upload = undefined; // a fresh upload session for each new attempt
-        // Both at once: the download starts while the target opens the upload session.
-        const [got, opened] = await Promise.allSettled([
-          source.client.getBlob(source.repository, blob.digest),
-          upload ?? dst.startUpload(target.repository),
-        ]);
-        if (got.status === 'rejected') throw got.reason;
-        const res = got.value;
-        if (opened.status === 'rejected') {
-          await res.body?.cancel().catch(() => {}); // free the download's connection
-          throw opened.reason;
-        }
-        const location = opened.value;
-        upload = location;
-        const body = res.readable();
-        // A failed upload leaves the download half-read: drop it, so its connection is freed.
-        await dst.putBlob(target.repository, location, blob.digest, blob.size, body).catch((err: unknown) => {
-          body.destroy();
-          throw err;
-        });
-      },
-      {
-        ...dst.retryPolicy,
-        attempts: 5,
-        // A reset mid-stream or a 5xx on the PUT: start a fresh upload session and send it again.
-        retryError: (err) =>
-          err instanceof RegistryError
-            ? (err.status === undefined || isRetryableStatus(err.status)) && { reason: err.message }
-            : networkVerdict(err),
-      },
-    );
   }
 
   /** A source manifest by digest, fetched once and checked against its digest. */
@@ -277,7 +120,7 @@ class Copy {
       const sizes = await Promise.all(
         fetched.manifest.manifests.map(async (child) => {
           // What refers to a platform manifest travels too (cosign sign --recursive).
-          if (withReferrers) this.track(this.referrersOf(child.digest));
+          if (withReferrers) this.referrersOf(child.digest);
           const [got, there] = await Promise.all([
             this.fetch(child.digest),
             present || this.sameRepository ? true : this.targetHas(child.digest),
@@ -285,7 +128,7 @@ class Copy {
           const size = await this.contents(got, there, withReferrers);
           // Children first: a registry may refuse an index whose manifests it does not have.
           if (!there) await this.put(child.digest, got);
-          this.markPlaced(child.digest);
+          this.order.markPlaced(child.digest);
           this.stats.manifests++;
           return size;
         }),
@@ -293,8 +136,8 @@ class Copy {
       return sizes.reduce((a, b) => a + b, fetched.bytes.length);
     }
     const blobs = blobsOf(fetched.manifest as ImageManifest);
-    if (present) for (const blob of blobs) this.present(blob);
-    else await Promise.all(blobs.map((blob) => this.blob(blob)));
+    if (present) for (const blob of blobs) this.blobs.present(blob);
+    else await Promise.all(blobs.map((blob) => this.blobs.copy(blob)));
     return blobs.reduce((sum, b) => sum + b.size, fetched.bytes.length);
   }
 
@@ -326,14 +169,18 @@ class Copy {
     return this.tags;
   }
 
+  /** Whether the target repository has no tags: new, or never completed (then nothing is asked). */
+  async targetIsNew(): Promise<boolean> {
+    return (await this.listTargetTags())?.size === 0;
+  }
+
   /**
    * Whether the target holds a manifest. A target repository without any tag is taken as new:
    * nothing to ask (a repository holding manifests only by digest is copied into again, which
    * is correct, only slower).
    */
   async targetHas(digest: string): Promise<boolean> {
-    const tags = await this.listTargetTags();
-    if (tags && tags.size === 0) return false;
+    if (await this.targetIsNew()) return false;
     return (await this.dst.headManifest(this.target.repository, digest)) !== undefined;
   }
 
@@ -346,11 +193,11 @@ class Copy {
     return this.targetTags;
   }
 
-  /** The target's manifest under `tag`, if any (skipped when the tag list says there is none). */
-  private async targetTag(tag: string): Promise<FetchedManifest | undefined> {
+  /** The target's manifest under `tag`, or null (not read when the tag list says there is none). */
+  private async targetTag(tag: string): Promise<FetchedManifest | null> {
     const tags = await this.listTargetTags();
-    if (tags && !tags.has(tag)) return undefined;
-    return this.dst.getManifestIfAny(this.target.repository, tag);
+    if (tags && !tags.has(tag)) return null;
+    return (await this.dst.getManifestIfAny(this.target.repository, tag)) ?? null;
   }
 
   /** A source manifest by tag (when it exists), remembered by its digest. */
@@ -382,20 +229,41 @@ class Copy {
     return index && isIndex(index.mediaType, index.manifest) ? index.manifest.manifests : [];
   }
 
-  /** Copies everything that refers to `digest`, and what refers to that, and so on. */
-  async referrersOf(digest: string): Promise<void> {
-    if (this.subjects.has(digest)) return;
-    this.subjects.add(digest);
+  /**
+   * Looks up what refers to `digest` and copies it alongside (tracked), and what refers to that,
+   * and so on. Resolves, once looked up, to whether anything refers to `digest`.
+   */
+  referrersOf(digest: string): Promise<boolean> {
+    let found = this.subjects.get(digest);
+    if (!found) {
+      const referrers = this.findReferrers(digest);
+      found = referrers.then(({ oci, cosign }) => oci.length + cosign.length > 0);
+      found.catch(() => {}); // the failure is the tracked copy's
+      this.subjects.set(digest, found);
+      this.order.track(referrers.then((r) => this.copyReferrers(digest, r)));
+    }
+    return found;
+  }
+
+  /** The OCI referrers and the cosign tag-schema artifacts of `digest` in the source. */
+  private async findReferrers(digest: string) {
     const [oci, cosign] = await Promise.all([
       this.ociReferrers(digest),
       Promise.all(
         COSIGN_SUFFIXES.map(async (suffix) => {
           const tag = `${digestTag(digest)}.${suffix}`;
           const fetched = await this.fetchTag(tag);
-          return fetched ? { tag, digest: fetched.digest } : undefined;
+          return fetched ? [{ tag, digest: fetched.digest }] : [];
         }),
       ),
     ]);
+    return { oci, cosign: cosign.flat() };
+  }
+
+  private async copyReferrers(
+    digest: string,
+    { oci, cosign }: { oci: Descriptor[]; cosign: { tag: string; digest: string }[] },
+  ): Promise<void> {
     const indexed: Descriptor[] = [];
     // Read alongside the copies: the target's referrers tag, in case it has no referrers API.
     const listed = oci.length && !this.sameRepository ? this.targetTag(digestTag(digest)) : undefined;
@@ -407,7 +275,6 @@ class Copy {
         if (subject !== digest) indexed.push(descriptor);
       }),
       ...cosign.map(async (found) => {
-        if (!found) return;
         await this.artifact(found.digest, found.tag, digest);
         this.referrerTags.push(found.tag);
       }),
@@ -431,9 +298,9 @@ class Copy {
    */
   private async artifact(digest: string, reference: string, subject: string): Promise<string | null> {
     this.stats.referrers++;
-    this.track(this.referrersOf(digest));
+    this.referrersOf(digest);
     if (this.sameRepository) {
-      this.markPlaced(digest);
+      this.order.markPlaced(digest);
       return subject; // already where it belongs, indexed as it was
     }
     const [fetched, present] = await Promise.all([
@@ -442,10 +309,10 @@ class Copy {
       this.targetHas(digest),
     ]);
     await this.contents(fetched, present, false);
-    await this.whenPlaced(subject);
+    await this.order.whenPlaced(subject);
     // Stored again even when present: the answer says whether the target indexes it (OCI-Subject).
     const answer = await this.put(reference, fetched);
-    this.markPlaced(digest);
+    this.order.markPlaced(digest);
     this.log.debug(`referrer ${reference} of ${subject}`);
     return answer;
   }
@@ -475,19 +342,24 @@ export async function copyImage(
   let size: number;
   try {
     // Referrers are looked up (and copied, each after its subject) while the image moves.
-    if (withReferrers) copy.track(copy.referrersOf(top.digest));
+    const referred = withReferrers && copy.referrersOf(top.digest);
+    // An index's platform manifests are read while the target is asked what it holds.
+    if (isIndex(top.mediaType, top.manifest)) {
+      for (const child of top.manifest.manifests) copy.fetch(child.digest).catch(() => {});
+    }
     // A target that holds the manifest holds everything under it (a re-run moves nothing).
     const present = copy.sameRepository || (await copy.targetHas(top.digest));
     size = await copy.contents(top, present, withReferrers);
     copy.stats.manifests++;
-    if (withReferrers) {
-      // By digest first (the subject of the referrers), the tags only when everything is there.
-      if (!present) await copy.put(top.digest, top);
-      copy.markPlaced(top.digest);
+    if (referred) {
+      // By digest first where referrers wait for it (their subject); the tags only when
+      // everything is there (without referrers, the tags store it).
+      if (!present && (await referred)) await copy.put(top.digest, top);
+      copy.order.markPlaced(top.digest);
     }
-    await copy.settle();
+    await copy.order.settle();
   } catch (err) {
-    copy.fail(err);
+    copy.order.fail(err);
     throw err;
   }
   await Promise.all(
@@ -498,6 +370,7 @@ export async function copyImage(
     mediaType: top.mediaType,
     size,
     ...copy.stats,
+    ...copy.blobs.stats,
     referrerTags: copy.referrerTags.sort(),
   };
 }

@@ -31,11 +31,11 @@ export async function addToReferrersTag(
   repository: string,
   subject: string,
   add: Descriptor[],
-  /** The referrers tag as already read, if it was (undefined: read it now). */
-  read?: FetchedManifest,
+  /** The referrers tag as already read, null when known to be absent (undefined: read it now). */
+  read?: FetchedManifest | null,
 ): Promise<void> {
   const tag = digestTag(subject);
-  const existing = read ?? (await client.getManifestIfAny(repository, tag));
+  const existing = read !== undefined ? read : await client.getManifestIfAny(repository, tag);
   const listed =
     existing && isIndex(existing.mediaType, existing.manifest) ? existing.manifest.manifests : [];
   const known = new Set(listed.map((d) => d.digest));

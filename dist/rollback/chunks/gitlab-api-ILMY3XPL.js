@@ -1,2 +1,0 @@
-import{createRequire as __scCreateRequire}from'node:module';const require=__scCreateRequire(import.meta.url);
-import{a,b,c,d,e,f,g,h,i,j}from"./chunk-YTQ3P6FC.js";import"./chunk-MXF5ZD56.js";import"./chunk-AXGC2FUB.js";import"./chunk-4LUV3Z5J.js";export{a as GitLabApiError,b as createGitLabClient,h as createNote,j as deleteNote,e as listCommitStatuses,g as listNotes,f as mergeRequestsForCommit,c as projectPath,d as setCommitStatus,i as updateNote};
