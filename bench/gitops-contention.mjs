@@ -5,7 +5,7 @@
 // `via: api` (GitHub's Git Data API, served by test/fakes/github-api over a real bare repository,
 // bundled here with esbuild). Prints wall time, retries (lost races) and whether every commit
 // landed, then concurrent ÷ serial per mode. Run: node bench/gitops-contention.mjs [N…] (default 30);
-// MODES=api (or git) runs one mode only; LATENCY_MS adds a delay to every fake GitHub answer;
+// MODES=api (or git) runs one mode only, SCHEDULES=concurrent (or serial) one schedule; LATENCY_MS adds a delay to every fake GitHub answer;
 // PROFILE=1 prints the fake's requests per route (count, mean time to answer).
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -109,6 +109,14 @@ function profile(label, requests) {
     const seen = routes.get(route) ?? { n: 0, ms: 0 };
     routes.set(route, { n: seen.n + 1, ms: seen.ms + (r.ms ?? 0) });
   }
+  const t0 = requests[0]?.at ?? 0;
+  const secs = (list) => list.map((r) => ((r.at - t0) / 1000).toFixed(1)).join(' ');
+  console.log(
+    `${label}: default-branch reads (a deployer started) at ${secs(requests.filter((r) => r.operationId === 'repos/get'))}`,
+  );
+  console.log(
+    `${label}: commits landed at ${secs(requests.filter((r) => r.operationId === 'git/update-ref' && r.status === 200))}`,
+  );
   console.log(`${label}: the fake's answers`);
   for (const [route, { n, ms }] of routes) console.log(`  ${route}: ${n}× mean ${(ms / n).toFixed(1)} ms`);
 }
@@ -147,7 +155,7 @@ const sizes = process.argv.length > 2 ? process.argv.slice(2).map(Number) : [30]
 for (const n of sizes) {
   for (const mode of (process.env.MODES ?? 'git,api').split(',')) {
     const wall = {};
-    for (const schedule of ['serial', 'concurrent']) {
+    for (const schedule of (process.env.SCHEDULES ?? 'serial,concurrent').split(',')) {
       const { seconds, commits, results } = await run(mode, schedule, n);
       wall[schedule] = seconds;
       rows.push({
@@ -163,9 +171,10 @@ for (const n of sizes) {
       });
       for (const r of results) if (r.code) errors.push(`${mode}/${schedule}: ${r.error}`);
     }
-    ratios.push(
-      `via ${mode}: ${n} concurrent took ${(wall.concurrent / wall.serial).toFixed(2)}× the wall time of ${n} serial (${wall.concurrent.toFixed(2)} s / ${wall.serial.toFixed(2)} s)`,
-    );
+    if (wall.serial && wall.concurrent)
+      ratios.push(
+        `via ${mode}: ${n} concurrent took ${(wall.concurrent / wall.serial).toFixed(2)}× the wall time of ${n} serial (${wall.concurrent.toFixed(2)} s / ${wall.serial.toFixed(2)} s)`,
+      );
   }
 }
 rmSync(out, { recursive: true, force: true });

@@ -3,7 +3,7 @@
  * files through the contents API, history through the commits API, commits through the Git Data
  * API (a tree with the files' content, so GitHub makes the blobs; a commit; then the ref moved
  * WITHOUT force: a 422 means the head moved, and core re-reads and re-applies; the head is also
- * checked before each write, so a lost race is found before it costs writes). Commits made with the workflow's token are signed by GitHub.
+ * checked beside the first write, so a lost race is mostly found before the commit is written). Commits made with the workflow's token are signed by GitHub.
  */
 
 import type { ForgeFile, GitApi } from '../core/deploy/gitops/api-writer.js';
@@ -13,6 +13,34 @@ import { type GitHubClient, httpStatus, permissionHint } from './github-api.js';
 
 export function githubGitApi(client: GitHubClient, owner: string, repo: string): GitApi {
   const where = `${owner}/${repo}`;
+  async function refHead(branch: string): Promise<string | undefined> {
+    try {
+      const { data } = await client.request('GET /repos/{owner}/{repo}/git/ref/{ref}', {
+        owner,
+        repo,
+        ref: `heads/${branch}`,
+      });
+      return data.object.sha;
+    } catch (err) {
+      if (httpStatus(err) === 404) return undefined;
+      throw err;
+    }
+  }
+  // The tree of each head read, asked for at once beside the plan's file reads: a commit on that
+  // head then starts with its first write (one round trip less inside the race window).
+  const trees = new Map<string, Promise<string>>();
+  function treeOf(commit: string): Promise<string> {
+    let tree = trees.get(commit);
+    if (!tree) {
+      tree = client
+        .request('GET /repos/{owner}/{repo}/git/commits/{commit_sha}', { owner, repo, commit_sha: commit })
+        .then(({ data }) => data.tree.sha);
+      tree.catch(() => trees.delete(commit));
+      if (trees.size >= 8) trees.delete(trees.keys().next().value as string);
+      trees.set(commit, tree);
+    }
+    return tree;
+  }
   const api: GitApi = {
     where,
     async defaultBranch() {
@@ -20,17 +48,9 @@ export function githubGitApi(client: GitHubClient, owner: string, repo: string):
       return data.default_branch;
     },
     async branchHead(branch) {
-      try {
-        const { data } = await client.request('GET /repos/{owner}/{repo}/git/ref/{ref}', {
-          owner,
-          repo,
-          ref: `heads/${branch}`,
-        });
-        return data.object.sha;
-      } catch (err) {
-        if (httpStatus(err) === 404) return undefined;
-        throw err;
-      }
+      const sha = await refHead(branch);
+      if (sha) treeOf(sha).catch(() => {});
+      return sha;
     },
     async readFile(commit, path): Promise<ForgeFile | undefined> {
       let data: unknown;
@@ -68,34 +88,32 @@ export function githubGitApi(client: GitHubClient, owner: string, repo: string):
     },
     async commit(request) {
       const write = <T>(p: Promise<T>) => p.catch((err) => permissionHint(err, 'contents: write'));
-      // A lost race should cost reads, not writes (GitHub counts content-creating requests against
-      // a secondary rate limit): the head is checked again before the first write, side by side
-      // with reading the parent's tree, and a moved head re-plans at once. The ref update without
-      // force stays the real guard.
-      const [parent, now] = await Promise.all([
-        client.request('GET /repos/{owner}/{repo}/git/commits/{commit_sha}', {
-          owner,
-          repo,
-          commit_sha: request.parent,
-        }),
-        request.create ? undefined : api.branchHead(request.branch),
-      ]);
-      if (!request.create && now !== request.parent)
-        throw new HeadMoved('race', `${request.branch} moved to ${now} before the commit was written`);
+      // A lost race should cost few writes (GitHub counts content-creating requests against a
+      // secondary rate limit) and a short window: the head is checked again beside the first write
+      // (the tree), and a head that moved re-plans before the commit and the ref update are
+      // written. The ref update without force stays the real guard.
+      const stillAt = async () => {
+        if (request.create) return;
+        const now = await refHead(request.branch);
+        if (now !== request.parent)
+          throw new HeadMoved('race', `${request.branch} moved to ${now} before the commit was written`);
+      };
       // The tree carries each file's content: GitHub creates the blobs with it.
-      const tree = await write(
-        client.request('POST /repos/{owner}/{repo}/git/trees', {
-          owner,
-          repo,
-          base_tree: parent.data.tree.sha,
-          tree: request.changes.map((c) => ({
-            path: c.path,
-            mode: '100644' as const,
-            type: 'blob' as const,
-            content: c.content,
-          })),
-        }),
-      );
+      const writeTree = async () =>
+        write(
+          client.request('POST /repos/{owner}/{repo}/git/trees', {
+            owner,
+            repo,
+            base_tree: await treeOf(request.parent),
+            tree: request.changes.map((c) => ({
+              path: c.path,
+              mode: '100644' as const,
+              type: 'blob' as const,
+              content: c.content,
+            })),
+          }),
+        );
+      const [tree] = await Promise.all([writeTree(), stillAt()]);
       const commit = await write(
         client.request('POST /repos/{owner}/{repo}/git/commits', {
           owner,

@@ -31,7 +31,8 @@ export interface SeenRequest {
   status: number;
   body?: unknown;
   authorization?: string;
-  /** How long the fake took to answer (for benchmarks' profiles). */
+  /** When it arrived (performance.now()) and how long the fake took to answer (benchmarks' profiles). */
+  at?: number;
   ms?: number;
 }
 
@@ -150,6 +151,7 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
       method,
       path: url.pathname + url.search,
       status: 0,
+      at: performance.now(),
       ...(req.headers.authorization ? { authorization: req.headers.authorization } : {}),
     };
     requests.push(seen);
