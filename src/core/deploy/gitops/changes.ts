@@ -97,7 +97,7 @@ export async function writeChangeSet<R>(
   let attempts = 0;
   // A lost race means another deployer committed while our attempt ran, so the wait before the
   // next one is counted in attempts (a slot: as long as the last attempt took), doubling per lost
-  // race up to 16 slots, with full jitter: many deployers spread out instead of colliding again,
+  // race up to 8 slots, with full jitter: many deployers spread out instead of colliding again,
   // whatever the forge's latency.
   let slotMs = minSlotMs;
   try {
@@ -123,7 +123,7 @@ export async function writeChangeSet<R>(
       {
         attempts: maxAttempts,
         baseMs: () => slotMs,
-        capMs: () => 16 * slotMs,
+        capMs: () => 8 * slotMs,
         jitter: 1,
         retryError: (err) =>
           err instanceof HeadMoved && {
