@@ -4,9 +4,10 @@
 // ("serial", the baseline), for `via: git` (clone/commit/push to a bare repository) and
 // `via: api` (GitHub's Git Data API, served by test/fakes/github-api over a real bare repository,
 // bundled here with esbuild). Prints wall time, retries (lost races) and whether every commit
-// landed, then concurrent ÷ serial per mode. Run: node bench/gitops-contention.mjs [N…] (default 30);
-// MODES=api (or git) runs one mode only, SCHEDULES=concurrent (or serial) one schedule; LATENCY_MS adds a delay to every fake GitHub answer;
-// PROFILE=1 prints the fake's requests per route (count, mean time to answer).
+// landed, then concurrent ÷ serial per mode. Run: node bench/gitops-contention.mjs [N…] (default 30).
+// MODES=api (or git): one mode only; SCHEDULES=concurrent (or serial): one schedule; LATENCY_MS:
+// a delay added to every fake GitHub answer; PROFILE=1: when deployers started and commits landed,
+// and the fake's answers per route (count, mean time to answer).
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -18,7 +18,10 @@ export type Verdict =
 export interface RetryOptions<T> {
   /** Attempts in all, including the first (≥ 1). */
   attempts: number;
-  /** First delay; doubled each attempt (with jitter). A function is asked before each wait (a delay that adapts to how long attempts take). */
+  /**
+   * First delay; doubled each attempt (with jitter). A function is asked before each wait, for
+   * a delay that follows how long attempts take.
+   */
   baseMs: number | (() => number);
   /** Longest wait between two attempts (a function: asked before each wait). */
   capMs: number | (() => number);

@@ -3,7 +3,8 @@
  * files through the contents API, history through the commits API, commits through the Git Data
  * API (a tree with the files' content, so GitHub makes the blobs; a commit; then the ref moved
  * WITHOUT force: a 422 means the head moved, and core re-reads and re-applies; the head is also
- * checked beside the first write, so a lost race is mostly found before the commit is written). Commits made with the workflow's token are signed by GitHub.
+ * checked beside the first write, so a lost race is mostly found before the commit is written).
+ * Commits made with the workflow's token are signed by GitHub.
  */
 
 import type { ForgeFile, GitApi } from '../core/deploy/gitops/api-writer.js';

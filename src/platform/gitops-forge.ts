@@ -54,7 +54,7 @@ export async function connectGitops(rt: Runtime, options: GitopsForgeOptions): P
       warn,
       // A commit attempt is three writes on one head (tree, commit, ref): spaced a second apart,
       // its window would be over 2 s and concurrent deployers would nearly always collide. The
-      // head is checked before each write instead (github-gitops.ts), so a lost race costs reads.
+      // head is re-checked beside the first write instead (github-gitops.ts).
       writeSpacingMs: 0,
       ...(retryBaseMs !== undefined ? { retryBaseMs } : {}),
     });

@@ -25,9 +25,9 @@ afterAll(() => repo?.cleanup());
 test('a nested change, a new file and a removal give the tree git itself would write', async () => {
   const head = repo.head();
   const blob = await store.writeBlob('image:\n  tag: "2"\n');
-  const gitHash = (input: string, ...args: string[]) =>
+  const gitWithInput = (input: string, ...args: string[]) =>
     execFileSync('git', args, { cwd: repo.path, input, encoding: 'utf8' }).trim();
-  expect(blob).toBe(gitHash('image:\n  tag: "2"\n', 'hash-object', '--stdin'));
+  expect(blob).toBe(gitWithInput('image:\n  tag: "2"\n', 'hash-object', '--stdin'));
   const tree = await store.writeTree(head, [
     { path: 'a/values.yaml', mode: '100644', sha: blob },
     { path: 'new/dir/file.txt', mode: '100644', sha: await store.writeBlob('new\n') },
@@ -35,7 +35,7 @@ test('a nested change, a new file and a removal give the tree git itself would w
   ]);
   // git's own listing of that tree, fed back to `git mktree` (which sorts as git does), gives the same id.
   const listing = git(repo.path, 'ls-tree', tree);
-  expect(gitHash(listing, 'mktree')).toBe(tree);
+  expect(gitWithInput(listing, 'mktree')).toBe(tree);
   expect(git(repo.path, 'ls-tree', '-r', '--name-only', tree).split('\n').filter(Boolean)).toEqual([
     'a.b',
     'a/values.yaml',

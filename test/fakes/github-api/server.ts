@@ -213,12 +213,12 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      const started = performance.now();
-      const seen = requests.length;
+      // handle() records the request before its first await: it is the next one in `requests`.
+      const index = requests.length;
       handle(req, res, Buffer.concat(chunks).toString('utf8'))
         .then(() => {
-          const r = requests[seen];
-          if (r) r.ms = performance.now() - started;
+          const seen = requests[index];
+          if (seen?.at !== undefined) seen.ms = performance.now() - seen.at;
         })
         .catch((err) => answer(res, 500, { message: String(err) }));
     });
