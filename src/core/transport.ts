@@ -32,8 +32,9 @@ const READ_BUFFER = 64 * 1024;
  *
  * By default every socket read gets a fresh 64 KB buffer that lives until V8 collects it: a blob
  * streamed through the pack would leave 64 KB of garbage per read. Collected in batches, that
- * memory goes back to the system and the next reads fault it in again; measured on a 60 MB copy
- * between two registries, this halved the process's CPU time (bench/promote.mjs).
+ * memory goes back to the system and the next reads fault it in again. Streaming six 10 MB blobs
+ * between two local registries took about 300 ms of CPU before and 170 ms after (4,400 page faults
+ * against 700, means of 21 copies); in bench/promote.mjs the index went from 0.99× to 0.93–0.96×.
  *
  * The HTTP client still gets each read as a `data` event, and its parser consumes it before the
  * event returns (body bytes are copied out, header text becomes strings), so the buffer is free
