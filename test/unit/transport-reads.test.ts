@@ -104,7 +104,7 @@ afterAll(async () => {
   }
 });
 
-/** Reads a body slowly: a pause after every chunk, so the socket stops and starts reading. */
+/** Reads a body slowly (a pause every 8 chunks), so the socket stops and starts reading. */
 async function readSlowly(readable: AsyncIterable<Buffer>): Promise<string> {
   const hash = createHash('sha256');
   let chunks = 0;
