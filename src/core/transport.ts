@@ -11,7 +11,7 @@
  * bytes or a web ReadableStream, a failed connection rejects with `TypeError('fetch failed')`
  * whose `cause` is the socket error, and an aborted signal rejects with its reason.
  */
-import type { IncomingMessage } from 'node:http';
+import type { Agent, AgentOptions, IncomingMessage } from 'node:http';
 import { createRequire } from 'node:module';
 import { Readable } from 'node:stream';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
@@ -40,7 +40,7 @@ const READ_BUFFER = 64 * 1024;
  * event returns (body bytes are copied out, header text becomes strings), so the buffer is free
  * again for the next read. `pause()` and `resume()` stop and start the reads as usual.
  */
-function reusingReads<A extends import('node:http').Agent>(agent: A): A {
+function reusingReads<A extends Agent>(agent: A): A {
   const connect = agent.createConnection.bind(agent);
   agent.createConnection = (options, onCreate) => {
     const buffer = Buffer.allocUnsafe(READ_BUFFER);
@@ -60,8 +60,7 @@ function reusingReads<A extends import('node:http').Agent>(agent: A): A {
 }
 
 /** The options an agent was made with (a property node has, but not its type declarations). */
-const optionsOf = (agent: import('node:http').Agent) =>
-  (agent as unknown as { options: import('node:http').AgentOptions }).options;
+const optionsOf = (agent: Agent) => (agent as unknown as { options: AgentOptions }).options;
 const httpAgent = reusingReads(new http.Agent({ ...optionsOf(http.globalAgent) }));
 const httpsAgent = reusingReads(new https.Agent({ ...optionsOf(https.globalAgent) }));
 

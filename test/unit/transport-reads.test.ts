@@ -6,13 +6,12 @@
  * SHA-256 against what the server sent.
  */
 import { createHash } from 'node:crypto';
-import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { createServer as createHttpsServer } from 'node:https';
-import type { AddressInfo, Server } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import * as tls from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { send } from '../../src/core/transport.js';
 import { pki } from '../fakes/kube-apiserver/tls.js';
+import { startServer, type TestServer } from '../helpers/http.js';
 
 const SIZE = 3 * 1024 * 1024 + 12_344; // not a multiple of any read size
 
@@ -33,75 +32,51 @@ function body(seed: number): Buffer {
 
 const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 
-interface Served {
-  base: string;
-  server: Server;
-  connections: number;
-  /** The SHA-256 of each upload the server received, by path. */
-  uploads: Map<string, string>;
-}
+/** The SHA-256 of each upload received, by the server's port and the path. */
+const uploads = new Map<string, string>();
 
-function handler(served: () => Served) {
-  return (req: IncomingMessage, res: ServerResponse) => {
-    const seed = Number(/\/(\d+)$/.exec(req.url ?? '')?.[1] ?? 0);
-    if (req.method === 'PUT') {
-      const hash = createHash('sha256');
-      req.on('data', (chunk: Buffer) => hash.update(chunk));
-      req.on('end', () => {
-        served().uploads.set(req.url ?? '', hash.digest('hex'));
-        res.writeHead(201, { 'content-length': '0' }).end();
-      });
-      return;
+function serve(req: IncomingMessage, res: ServerResponse) {
+  const seed = Number(/\/(\d+)$/.exec(req.url ?? '')?.[1] ?? 0);
+  if (req.method === 'PUT') {
+    const hash = createHash('sha256');
+    req.on('data', (chunk: Buffer) => hash.update(chunk));
+    req.on('end', () => {
+      uploads.set(`${req.socket.localPort}${req.url}`, hash.digest('hex'));
+      res.writeHead(201, { 'content-length': '0' }).end();
+    });
+    return;
+  }
+  const bytes = body(seed);
+  res.writeHead(200, { 'content-length': String(bytes.length) });
+  // Odd-sized writes: the client's reads never line up with them.
+  let at = 0;
+  const next = () => {
+    while (at < bytes.length) {
+      const end = Math.min(at + 100_003, bytes.length);
+      const more = res.write(bytes.subarray(at, end));
+      at = end;
+      if (!more) return void res.once('drain', next);
     }
-    const bytes = body(seed);
-    res.writeHead(200, { 'content-length': String(bytes.length) });
-    // Odd-sized writes: the client's reads never line up with them.
-    let at = 0;
-    const next = () => {
-      while (at < bytes.length) {
-        const end = Math.min(at + 100_003, bytes.length);
-        const more = res.write(bytes.subarray(at, end));
-        at = end;
-        if (!more) return void res.once('drain', next);
-      }
-      res.end();
-    };
-    next();
+    res.end();
   };
+  next();
 }
 
-async function listen(server: Server, protocol: string): Promise<Served> {
-  const served: Served = { base: '', server, connections: 0, uploads: new Map() };
-  server.on('connection', () => served.connections++);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  served.base = `${protocol}://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  return served;
-}
-
-let plain: Served;
-let secure: Served;
+let plain: TestServer;
+let secure: TestServer;
 const defaultCAs = tls.getCACertificates('default');
 
 beforeAll(async () => {
   const { server: pair, ca } = pki();
   // The test CA is trusted the way NODE_EXTRA_CA_CERTS would make it trusted.
   tls.setDefaultCACertificates([...defaultCAs, ca]);
-  plain = await listen(createHttpServer(handler(() => plain)), 'http');
-  secure = await listen(
-    createHttpsServer(
-      { cert: pair.cert, key: pair.key },
-      handler(() => secure),
-    ),
-    'https',
-  );
+  plain = await startServer(serve);
+  secure = await startServer(serve, pair);
 });
 
 afterAll(async () => {
   tls.setDefaultCACertificates(defaultCAs);
-  for (const { server } of [plain, secure]) {
-    (server as unknown as { closeAllConnections(): void }).closeAllConnections();
-    await new Promise((resolve) => server.close(resolve));
-  }
+  await Promise.all([plain?.close(), secure?.close()]);
 });
 
 /** Reads a body slowly (a pause every 8 chunks), so the socket stops and starts reading. */
@@ -123,7 +98,7 @@ describe.each([
     const seeds = [1, 2, 3, 4, 5, 6];
     const hashes = await Promise.all(
       seeds.map(async (seed) => {
-        const res = await send(`${target().base}/blob/${seed}`);
+        const res = await send(`${target().url}/blob/${seed}`);
         expect(res.status).toBe(200);
         if (seed % 2) return sha256(new Uint8Array(await res.arrayBuffer()));
         return readSlowly(res.readable());
@@ -133,20 +108,20 @@ describe.each([
   });
 
   it('arrive intact one after another on one kept connection', async () => {
-    const before = target().connections;
+    const before = target().connections();
     for (const seed of [7, 8, 9]) {
-      const res = await send(`${target().base}/blob/${seed}`);
+      const res = await send(`${target().url}/blob/${seed}`);
       expect(sha256(new Uint8Array(await res.arrayBuffer()))).toBe(sha256(body(seed)));
     }
-    expect(target().connections - before).toBeLessThanOrEqual(1);
+    expect(target().connections() - before).toBeLessThanOrEqual(1);
   });
 
   it('stream on into an upload intact, as a blob copy does', async () => {
     const seeds = [10, 11, 12];
     await Promise.all(
       seeds.map(async (seed) => {
-        const download = await send(`${target().base}/blob/${seed}`);
-        const upload = await send(`${target().base}/upload/${seed}`, {
+        const download = await send(`${target().url}/blob/${seed}`);
+        const upload = await send(`${target().url}/upload/${seed}`, {
           method: 'PUT',
           headers: { 'content-length': String(SIZE) },
           body: download.readable(),
@@ -155,6 +130,6 @@ describe.each([
         await upload.cancel();
       }),
     );
-    for (const seed of seeds) expect(target().uploads.get(`/upload/${seed}`)).toBe(sha256(body(seed)));
+    for (const seed of seeds) expect(uploads.get(`${target().port}/upload/${seed}`)).toBe(sha256(body(seed)));
   });
 });
