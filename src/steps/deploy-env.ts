@@ -11,17 +11,16 @@ import { table } from '../core/markdown.js';
 import { bool, type Inputs, parsed } from '../platform/inputs.js';
 import { defineStep, type SettingsSource } from '../platform/step.js';
 import { deployContext } from './deploy-context.js';
+import { forceInput, imageInput, urlInput } from './deploy-inputs.js';
+import { recordDeployment } from './deploy-record.js';
 import {
-  forceInput,
-  imageInput,
+  type DeployPlan,
+  deployOnlyInputs,
+  planDeploy,
+  strategyEnv,
   strategyInput,
   targetInputs,
-  urlInput,
-  verifyInputs,
-} from './deploy-inputs.js';
-import { recordDeployment } from './deploy-record.js';
-import { type DeployTarget, parseDeployTarget } from './deploy-settings.js';
-import { deployWith, strategyEnv } from './deploy-strategies.js';
+} from './strategies/index.js';
 
 function parseEnvironmentName(raw: string): string {
   const name = raw.trim();
@@ -54,7 +53,7 @@ const inputs = {
   strategy: strategyInput,
   url: urlInput,
   ...targetInputs,
-  ...verifyInputs,
+  ...deployOnlyInputs,
   force: forceInput,
   record: bool({
     description: 'GitHub: write a deployment record (Deployments API, with status)',
@@ -67,7 +66,8 @@ export interface DeploySettings {
   /** An environment name, or `auto`: resolved from `environmentRules` and the ref when run. */
   environment: string;
   environmentRules: EnvironmentRule[];
-  target: DeployTarget;
+  /** The strategy's checked target, ready to run. */
+  target: DeployPlan;
   url?: string;
   /** Deploy an image a rollback held, and lift the hold. */
   force: boolean;
@@ -82,7 +82,7 @@ export function deploySettings(input: Inputs<typeof inputs>, source: SettingsSou
   return {
     environment: input.environment,
     environmentRules: input.environmentRules,
-    target: parseDeployTarget(input, source),
+    target: planDeploy(input, source),
     ...(input.url ? { url: input.url } : {}),
     force: input.force,
     record: input.record && !input.dryRun,
@@ -152,11 +152,7 @@ export const deployEnv = defineStep({
       environment = match.environment;
     }
     const ctx = deployContext(rt, environment, input.dryRun);
-    // ecs may deploy an existing revision without an image.
-    const requested =
-      target.strategy === 'gitops'
-        ? target.entries.map((e) => e.image.text).join('\n')
-        : (target.image?.text ?? (target.strategy === 'ecs' ? target.taskDefinitionArn : '') ?? '');
+    const requested = target.requested;
     const result = await rt
       .group(
         `Deploy ${requested} to ${environment} (${target.strategy}${input.dryRun ? ', dry run' : ''})`,
@@ -170,7 +166,7 @@ export const deployEnv = defineStep({
               image: requested,
               ...(input.url ? { url: input.url } : {}),
             },
-            () => deployWith(target, strategyEnv(rt), ctx, input.force),
+            () => target.run(strategyEnv(rt), ctx, input.force),
           ),
       )
       .catch((err: unknown) => {

@@ -1,11 +1,17 @@
 import { ENVIRONMENT_NAME } from '../core/environments.js';
+import type { ParsedImage } from '../core/image-ref.js';
 import { table } from '../core/markdown.js';
 import { type Inputs, parsed, text } from '../platform/inputs.js';
 import { defineStep, type SettingsSource } from '../platform/step.js';
 import { deployContext } from './deploy-context.js';
-import { imageInput, type ParsedImage, strategyInput, targetInputs } from './deploy-inputs.js';
-import { parseRollbackTo, parseTarget, type Target } from './deploy-settings.js';
-import { rollbackWith, strategyEnv } from './deploy-strategies.js';
+import { imageInput } from './deploy-inputs.js';
+import {
+  planRollback,
+  type RollbackPlan,
+  strategyEnv,
+  strategyInput,
+  targetInputs,
+} from './strategies/index.js';
 
 function parseEnvironment(raw: string): string {
   const name = raw.trim();
@@ -42,9 +48,8 @@ const inputs = {
 /** rollback's settings: the environment, the target, and what to return to. */
 export interface RollbackSettings {
   environment: string;
-  target: Target;
-  /** The version to return to (trimmed); for ecs an image reference. */
-  to?: string;
+  /** The strategy's checked target and `to` (trimmed; for ecs an image reference), ready to run. */
+  target: RollbackPlan;
   reason?: string;
   /** The deployed image's repository, to report full references and pick containers. */
   image?: ParsedImage;
@@ -52,12 +57,9 @@ export interface RollbackSettings {
 }
 
 export function rollbackSettings(input: Inputs<typeof inputs>, source: SettingsSource): RollbackSettings {
-  const target = parseTarget(input, source, 'rollback');
-  const to = parseRollbackTo(input.to?.trim() || undefined, target);
   return {
     environment: input.environment,
-    target,
-    ...(to ? { to } : {}),
+    target: planRollback(input, input.to?.trim() || undefined, source),
     ...(input.reason ? { reason: input.reason } : {}),
     ...(input.image ? { image: input.image } : {}),
     dryRun: input.dryRun,
@@ -92,10 +94,9 @@ export const rollback = defineStep({
   async run(input, rt) {
     const ctx = deployContext(rt, input.environment, input.dryRun);
     const result = await rt.group(`Roll back ${input.environment} (${input.target.strategy})`, () =>
-      rollbackWith(
-        input.target,
+      input.target.run(
         {
-          ...(input.to ? { to: input.to } : {}),
+          ...(input.target.to ? { to: input.target.to } : {}),
           ...(input.reason ? { reason: input.reason } : {}),
           ...(input.image ? { image: input.image } : {}),
         },

@@ -1,6 +1,6 @@
 /**
  * The ecs strategy's typed options. They arrive checked (deploy-env and rollback parse and check
- * their inputs at the edge, src/steps/deploy-settings.ts): core does not check them again.
+ * their inputs at the edge, src/steps/strategies/): core does not check them again.
  */
 
 /** The service and how to reach and wait for it. */

@@ -1,6 +1,6 @@
 /**
  * What the deploy-env / rollback steps pass to the kubernetes strategy: parsed and checked at the
- * edge (src/steps/deploy-settings.ts): manifests or workloads, never both; valid workload names.
+ * edge (src/steps/strategies/): manifests or workloads, never both; valid workload names.
  */
 export interface KubernetesTarget {
   /** Kustomize directories, manifest files or globs; `{environment}` is replaced. */
