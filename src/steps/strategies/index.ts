@@ -11,11 +11,12 @@ import type { SettingsSource } from '../../platform/step.js';
 import { ecs, ecsInputs } from './ecs/index.js';
 import { gitops, verifyInputs } from './gitops/index.js';
 import { gitopsInputs } from './gitops/inputs.js';
+import { helm, helmInputs } from './helm/index.js';
 import { kubernetes, kubernetesInputs } from './kubernetes/index.js';
 import type { DeployPlan, RollbackPlan, Strategy } from './strategy.js';
 import { terraform, terraformInputs } from './terraform/index.js';
 
-const strategies = { gitops, kubernetes, terraform, ecs } satisfies Record<string, Strategy>;
+const strategies = { gitops, kubernetes, helm, terraform, ecs } satisfies Record<string, Strategy>;
 
 export type StrategyName = keyof typeof strategies;
 export const STRATEGIES: readonly StrategyName[] = Object.keys(strategies) as StrategyName[];
@@ -31,6 +32,7 @@ export const strategyInput = choice({
 export const targetInputs = {
   ...gitopsInputs,
   ...kubernetesInputs,
+  ...helmInputs,
   ...terraformInputs,
   ...ecsInputs,
   'dry-run': bool({ description: 'Print what would change and change nothing', default: 'false' }),

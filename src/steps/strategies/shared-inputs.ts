@@ -5,16 +5,17 @@
 import { duration, list, text } from '../../platform/inputs.js';
 
 export const namespaceInput = text({
-  description: 'kubernetes: namespace of namespaced objects without one',
+  description:
+    'kubernetes: namespace of namespaced objects without one; helm: the release namespace (`{environment}` replaced)',
 });
 
 export const kubeconfigInput = text({
-  description: 'kubernetes, gitops `verify`: path to a kubeconfig file; default the usual lookup',
+  description: 'kubernetes, helm, gitops `verify`: path to a kubeconfig file; default the usual lookup',
 });
 
 export const contextInput = text({
   description:
-    "kubernetes, gitops `verify`: the kubeconfig context to use; default the kubeconfig's current context",
+    "kubernetes, helm, gitops `verify`: the kubeconfig context to use; default the kubeconfig's current context",
   pattern: /^[^\s]+$/,
   accepted: 'a kubeconfig context name (no spaces)',
 });
@@ -26,6 +27,6 @@ export const containersInput = list({
 
 export const rolloutTimeoutInput = duration({
   description:
-    'kubernetes, ecs: how long to wait for the rollout; default `5m` for kubernetes, `30m` for ecs',
+    'kubernetes, helm, ecs: how long to wait for the rollout; default `5m` for kubernetes and helm, `30m` for ecs',
   min: 1,
 });

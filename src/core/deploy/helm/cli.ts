@@ -1,0 +1,128 @@
+/**
+ * Running helm: argv arrays through the process helper (never a shell), the kubeconfig and
+ * context passed as flags, and the release read back as JSON (`helm history -o json`, `helm get`).
+ * Works with Helm 3.8+ and Helm 4: the flags used here mean the same in both, and where they
+ * differ (`--dry-run=server`, `--plain-http`) the version decides.
+ */
+import { StepError } from '../../errors.js';
+import { excerpt } from '../../markdown.js';
+import { CommandNotFound, type Env, runProcess } from '../../process.js';
+
+export interface Helm {
+  version: { major: number; minor: number; text: string };
+  /** Runs helm with the cluster flags; throws StepError with helm's own message on failure. */
+  run(args: string[], what: string): Promise<string>;
+  /** As run, but returns the result whatever the exit code. */
+  tryRun(args: string[]): Promise<{ code: number; stdout: string; stderr: string }>;
+}
+
+export interface HelmAccess {
+  helm?: string;
+  kubeconfig?: string;
+  context?: string;
+  namespace: string;
+  cwd: string;
+  env?: Env;
+}
+
+const MISSING =
+  'helm is not installed (`helm` not found on PATH): GitHub-hosted runners have it; elsewhere install Helm 3.8+ or 4 (https://helm.sh/docs/intro/install/), or run the job in the stagecraft job image, which ships it';
+
+export async function connectHelm(access: HelmAccess): Promise<Helm> {
+  const binary = access.helm ?? 'helm';
+  const flags = [
+    '--namespace',
+    access.namespace,
+    ...(access.kubeconfig ? ['--kubeconfig', access.kubeconfig] : []),
+    ...(access.context ? ['--kube-context', access.context] : []),
+  ];
+  const exec = async (args: string[]) => {
+    try {
+      return await runProcess([binary, ...args], {
+        cwd: access.cwd,
+        ...(access.env ? { env: access.env } : {}),
+      });
+    } catch (err) {
+      if (err instanceof CommandNotFound) throw new StepError(MISSING);
+      throw err;
+    }
+  };
+  const probe = await exec(['version', '--short']);
+  const match = /v(\d+)\.(\d+)\.\d+/.exec(probe.stdout);
+  if (probe.code !== 0 || !match) {
+    throw new StepError(`\`${binary} version\` failed: ${excerpt(probe.stderr || probe.stdout, 500)}`);
+  }
+  const version = { major: Number(match[1]), minor: Number(match[2]), text: match[0] };
+  if (version.major < 3 || (version.major === 3 && version.minor < 8)) {
+    throw new StepError(`helm ${version.text} is too old: Helm 3.8 or later (or Helm 4) is needed`);
+  }
+  const tryRun = async (args: string[]) => {
+    const r = await exec([...args, ...flags]);
+    return { code: r.code, stdout: r.stdout, stderr: r.stderr };
+  };
+  return {
+    version,
+    tryRun,
+    async run(args, what) {
+      const r = await tryRun(args);
+      if (r.code !== 0) {
+        throw new StepError(
+          `${what} failed (helm exit ${r.code}): ${excerpt(r.stderr.trim() || r.stdout, 2000)}`,
+        );
+      }
+      return r.stdout;
+    },
+  };
+}
+
+export interface Revision {
+  revision: number;
+  status: string;
+  chart: string;
+  description: string;
+}
+
+/** The release's history, oldest first; empty when there is no such release. */
+export async function history(helm: Helm, release: string): Promise<Revision[]> {
+  const r = await helm.tryRun(['history', release, '--max', '256', '--output', 'json']);
+  if (r.code !== 0) {
+    if (/not found/i.test(r.stderr)) return [];
+    throw new StepError(`helm history ${release} failed: ${excerpt(r.stderr.trim() || r.stdout, 1000)}`);
+  }
+  const rows = JSON.parse(r.stdout || '[]') as Array<Partial<Revision>>;
+  return rows
+    .map((row) => ({
+      revision: Number(row.revision),
+      status: String(row.status ?? ''),
+      chart: String(row.chart ?? ''),
+      description: String(row.description ?? ''),
+    }))
+    .sort((a, b) => a.revision - b.revision);
+}
+
+export const isPending = (status: string) => status.startsWith('pending-');
+
+/** The newest revision that was deployed successfully before `below` (`superseded` or `deployed`). */
+export function lastGood(revisions: Revision[], below = Number.POSITIVE_INFINITY): Revision | undefined {
+  return revisions.filter((r) => r.revision < below && ['deployed', 'superseded'].includes(r.status)).at(-1);
+}
+
+export function manifestOf(helm: Helm, release: string, revision: number): Promise<string> {
+  return helm.run(
+    ['get', 'manifest', release, '--revision', String(revision)],
+    `helm get manifest ${release}`,
+  );
+}
+
+/** Every value the revision rendered with (chart defaults included). */
+export async function valuesOf(
+  helm: Helm,
+  release: string,
+  revision: number,
+): Promise<Record<string, unknown>> {
+  const out = await helm.run(
+    ['get', 'values', release, '--all', '--revision', String(revision), '--output', 'json'],
+    `helm get values ${release}`,
+  );
+  return (JSON.parse(out || '{}') ?? {}) as Record<string, unknown>;
+}

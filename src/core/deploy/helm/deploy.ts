@@ -1,0 +1,185 @@
+/**
+ * helm strategy of deploy-env: recover a release a cancelled job left pending, check holds on the
+ * release's workloads, `helm upgrade --install` (no `--wait`: it would sit out its timeout), then
+ * wait for the release's workloads with the kubernetes strategy's fail-fast verdict. With
+ * `atomic`, a failed upgrade or rollout returns the release to its previous deployed revision
+ * (or uninstalls a first install) and the failure says so.
+ */
+import { errorMessage, StepError } from '../../errors.js';
+import { excerpt } from '../../markdown.js';
+import { createClient } from '../kubernetes/client.js';
+import { checkWorkloadHolds, liftWorkloadHolds } from '../kubernetes/holds.js';
+import { readWorkloads } from '../kubernetes/prepare.js';
+import { waitForRollouts } from '../kubernetes/rollout.js';
+import { describe } from '../kubernetes/workloads.js';
+import type { DeployContext, DeployResult } from '../types.js';
+import { connectHelm, type Helm, history, lastGood, manifestOf, type Revision } from './cli.js';
+import type { HelmDeployOptions } from './options.js';
+import { recoverPending } from './recover.js';
+import { imageValues, releaseWorkloads, setString } from './release.js';
+
+export async function deployHelm(options: HelmDeployOptions, ctx: DeployContext): Promise<DeployResult> {
+  const client = createClient({ kubeconfig: options.kubeconfig, context: options.context });
+  const namespace = options.namespace || client.namespace;
+  const helm = await connectHelm({ ...access(options, namespace), ...(ctx.env ? { env: ctx.env } : {}) });
+  const release = options.release;
+  ctx.log.info(
+    `helm ${helm.version.text}, release ${release} in namespace ${namespace}, Kubernetes API ${client.server}`,
+  );
+  let revisions = await history(helm, release);
+  if (!ctx.dryRun) revisions = await recoverPending(helm, release, revisions, ctx.log);
+  const current = revisions.at(-1);
+  const before = current
+    ? releaseWorkloads(await manifestOf(helm, release, current.revision), namespace)
+    : [];
+  const live = await readWorkloads(client, before, options.image.text);
+  const lifts = checkWorkloadHolds(live, options.image.text, ctx.environment, options.force === true);
+  const previous = live.find((w) => w.previous)?.previous;
+  const upgrade = upgradeArgs(options, helm);
+  if (ctx.dryRun) return dryRun(helm, upgrade, options, namespace, previous, ctx);
+
+  ctx.log.info(`helm upgrade --install ${release} ${options.chart}`);
+  const run = await helm.tryRun(upgrade);
+  const after = await history(helm, release);
+  const attempted = after.at(-1);
+  if (run.code !== 0) {
+    const reason = `helm upgrade --install ${release} failed (helm exit ${run.code}): ${excerpt(run.stderr.trim() || run.stdout, 2000)}`;
+    throw await failed(helm, options, after, current, reason, ctx);
+  }
+  const revision = attempted?.revision ?? 0;
+  const manifest = await manifestOf(helm, release, revision);
+  const refs = releaseWorkloads(manifest, namespace);
+  const lifted = await liftWorkloadHolds(client, lifts, ctx.environment, ctx.log);
+  const results = await ctx.log
+    .group(
+      `Waiting for the rollout of ${refs.map(describe).join(', ') || 'nothing'} (release ${release} revision ${revision})`,
+      () =>
+        waitForRollouts(client, refs, {
+          timeoutMs: options.rolloutTimeoutMs,
+          pollIntervalMs: options.pollIntervalMs ?? 1000,
+          log: ctx.log,
+        }),
+    )
+    .catch(async (err: unknown) => {
+      throw await failed(helm, options, after, current, errorMessage(err), ctx);
+    });
+  const changed =
+    !current || manifest !== (await manifestOf(helm, release, current.revision).catch(() => ''));
+  return {
+    image: options.image.text,
+    ...(previous ? { previousImage: previous } : {}),
+    revision: String(revision),
+    changed: changed || lifted.length > 0,
+    extraOutputs: { 'rollout-state': 'healthy' },
+    summary: [
+      `Release \`${release}\` in namespace \`${namespace}\`: revision ${revision}${current ? ` (was ${current.revision})` : ' (first install)'}, chart \`${attempted?.chart ?? options.chart}\`.`,
+      ...(lifted.length ? ['', ...lifted.map((l) => `- ${l}`)] : []),
+      '',
+      ...results.map((r) => `- ${describe(r.ref)}: ${r.message}`),
+    ],
+  };
+}
+
+export function access(
+  options: HelmDeployOptions | Omit<HelmDeployOptions, 'chart' | 'image'>,
+  namespace: string,
+) {
+  return {
+    ...(options.helm ? { helm: options.helm } : {}),
+    ...(options.kubeconfig ? { kubeconfig: options.kubeconfig } : {}),
+    ...(options.context ? { context: options.context } : {}),
+    namespace,
+    cwd: options.workingDirectory,
+  };
+}
+
+function upgradeArgs(options: HelmDeployOptions, helm: Helm): string[] {
+  const image = imageValues(options.image);
+  const oci = options.chart.startsWith('oci://');
+  if (oci && !options.tlsVerify && helm.version.major === 3 && helm.version.minor < 13) {
+    throw new StepError(
+      `helm ${helm.version.text} cannot pull over plain HTTP (--plain-http needs Helm 3.13+)`,
+    );
+  }
+  return [
+    'upgrade',
+    '--install',
+    options.release,
+    options.chart,
+    ...(options.chartVersion ? [`--version=${options.chartVersion}`] : []),
+    ...(oci && !options.tlsVerify ? ['--plain-http'] : []),
+    ...options.values.map((f) => `--values=${f}`),
+    ...options.set.map((s) => `--set-string=${setString(s.key, s.value)}`),
+    `--set-string=${setString(`${options.imageKey}.repository`, image.repository)}`,
+    `--set-string=${setString(`${options.imageKey}.tag`, image.tag)}`,
+  ];
+}
+
+/** A failed upgrade or rollout: with `atomic`, back to the previous deployed revision (or uninstalled). */
+async function failed(
+  helm: Helm,
+  options: HelmDeployOptions,
+  after: Revision[],
+  current: Revision | undefined,
+  reason: string,
+  ctx: DeployContext,
+): Promise<StepError> {
+  const attempted = after.at(-1);
+  const created = attempted && attempted.revision !== current?.revision;
+  if (!options.atomic || !created) return new StepError(reason);
+  const good = lastGood(after, attempted.revision);
+  try {
+    if (good) {
+      await helm.run(
+        ['rollback', options.release, String(good.revision)],
+        `helm rollback ${options.release}`,
+      );
+      const now = (await history(helm, options.release)).at(-1);
+      ctx.log.warning(
+        `atomic: release ${options.release} rolled back to revision ${good.revision} (now revision ${now?.revision})`,
+      );
+      return new StepError(
+        `${reason}\n\nRolled back (atomic): release ${options.release} is back on revision ${good.revision}'s chart and values as revision ${now?.revision}; revision ${attempted.revision} failed.`,
+        { outputs: { revision: String(now?.revision ?? ''), 'rollout-state': 'rolled-back' } },
+      );
+    }
+    await helm.run(['uninstall', options.release], `helm uninstall ${options.release}`);
+    ctx.log.warning(`atomic: first install of release ${options.release} failed; uninstalled`);
+    return new StepError(
+      `${reason}\n\nRolled back (atomic): the first install of release ${options.release} failed and was uninstalled.`,
+      {
+        outputs: { 'rollout-state': 'rolled-back' },
+      },
+    );
+  } catch (err) {
+    return new StepError(`${reason}\n\nThe atomic rollback failed too: ${errorMessage(err)}`);
+  }
+}
+
+async function dryRun(
+  helm: Helm,
+  upgrade: string[],
+  options: HelmDeployOptions,
+  namespace: string,
+  previous: string | undefined,
+  ctx: DeployContext,
+): Promise<DeployResult> {
+  const server = helm.version.major > 3 || helm.version.minor >= 13;
+  const out = await helm.run(
+    [...upgrade, server ? '--dry-run=server' : '--dry-run', '--output=json'],
+    `helm upgrade --dry-run ${options.release}`,
+  );
+  const rendered = JSON.parse(out) as { manifest?: string; version?: number };
+  const refs = releaseWorkloads(rendered.manifest ?? '', namespace);
+  ctx.log.info(`Dry run: release ${options.release} would be revision ${rendered.version ?? '?'}`);
+  return {
+    image: options.image.text,
+    ...(previous ? { previousImage: previous } : {}),
+    changed: true,
+    summary: [
+      `Dry run (\`helm upgrade --install ${server ? '--dry-run=server' : '--dry-run'}\`): release \`${options.release}\` in namespace \`${namespace}\` would become revision ${rendered.version ?? '?'} with image \`${options.image.text}\`; workloads: ${refs.map((r) => `\`${describe(r)}\``).join(', ') || 'none'}.`,
+      '',
+      'Dry run: nothing was changed.',
+    ],
+  };
+}
