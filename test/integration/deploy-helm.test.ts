@@ -17,6 +17,7 @@ import { silentLog } from '../../src/core/log.js';
 import { type FakeKube, startFakeKube } from '../fakes/kube-apiserver/index.js';
 import type { Obj } from '../fakes/kube-apiserver/merge.js';
 import { HELM_MAJORS, type HelmMajor, helmBinary, runHelm } from '../helpers/helm.js';
+import { startRegistry, type TestRegistry } from '../helpers/registry.js';
 import { ROOT } from '../helpers/runner.js';
 
 const CHART = join(ROOT, 'test/fixtures/helm/web');
@@ -67,9 +68,12 @@ describe.each(HELM_MAJORS)('helm strategy with real Helm %i', (major: HelmMajor)
       status: string;
       description: string;
     }>;
-  const imageOf = (name: string) =>
-    (((kube.get('Deployment', 'shop', name)?.spec as Obj).template as Obj).spec as { containers: Obj[] })
-      .containers[0]?.image;
+  const imageOf = (name: string) => {
+    const spec = kube.get('Deployment', 'shop', name)?.spec as
+      | { template: { spec: { containers: Obj[] } } }
+      | undefined;
+    return spec?.template.spec.containers[0]?.image;
+  };
 
   it('installs, upgrades and waits for the release workloads', async () => {
     const first = await deployHelm(options('web', '1.0.0'), ctx);
@@ -89,9 +93,10 @@ describe.each(HELM_MAJORS)('helm strategy with real Helm %i', (major: HelmMajor)
     const took = Date.now() - started;
     expect(error).toBeInstanceOf(StepError);
     const message = (error as Error).message;
-    expect(message).toMatch(/pod shop-[a-z0-9]+-[a-z0-9]+/);
-    expect(message).toContain('web');
-    expect(message).toMatch(/ErrImagePull|ImagePullBackOff/);
+    expect(message).toMatch(/deployment\/shop in namespace shop will not become ready/);
+    expect(message).toMatch(/container web: (ErrImagePull|ImagePullBackOff)/);
+    expect(message).toMatch(/Last events of pod\/shop-[a-z0-9]+-[a-z0-9]+/);
+    expect(message).toContain(`Failed to pull image "${REPO}:broken"`);
     expect(message).toContain('Rolled back (atomic)');
     expect(took).toBeLessThan(15_000);
     const history = await historyOf('shop');
@@ -131,6 +136,24 @@ describe.each(HELM_MAJORS)('helm strategy with real Helm %i', (major: HelmMajor)
     expect(forced).toMatchObject({ revision: '4' });
   });
 
+  it('rolls back to a named revision or tag, and refuses one the release never had', async () => {
+    for (const tag of ['1.0.0', '2.0.0', '3.0.0']) await deployHelm(options('named', tag), ctx);
+    await expect(rollbackHelm({ ...options('named', '3.0.0'), to: '1' }, ctx)).resolves.toMatchObject({
+      from: `${REPO}:3.0.0`,
+      to: `${REPO}:1.0.0`,
+      revision: '4',
+    });
+    await expect(rollbackHelm({ ...options('named', '1.0.0'), to: '2.0.0' }, ctx)).resolves.toMatchObject({
+      to: `${REPO}:2.0.0`,
+      revision: '5',
+    });
+    const error = await rollbackHelm({ ...options('named', '1.0.0'), to: '7.7.7' }, ctx).catch(
+      (e: Error) => e,
+    );
+    expect((error as Error).message).toMatch(/^Input "to"/);
+    expect((await historyOf('named')).length).toBe(5);
+  });
+
   it('recovers a release a killed helm left pending-upgrade', async () => {
     await deployHelm(options('pending', '1.0.0'), ctx);
     // helm upgrade --wait on a broken image waits; killing it leaves the release pending-upgrade.
@@ -165,5 +188,48 @@ describe.each(HELM_MAJORS)('helm strategy with real Helm %i', (major: HelmMajor)
     ]);
     expect(history[2]?.description).toBe('Rollback to 1');
     expect(imageOf('pending')).toBe(`${REPO}:1.2.0`);
+  });
+
+  it('uninstalls a first install whose rollout fails (atomic)', async () => {
+    const error = await deployHelm(options('fresh', 'broken'), ctx).catch((e: Error) => e);
+    expect((error as Error).message).toContain('first install of release fresh failed and was uninstalled');
+    expect((await helm('status', 'fresh')).code).not.toBe(0);
+    expect(kube.get('Deployment', 'shop', 'fresh')).toBeUndefined();
+  });
+
+  it('dry-run renders with the server and changes nothing', async () => {
+    await deployHelm(options('dry', '1.0.0'), ctx);
+    const result = await deployHelm(options('dry', '9.9.9'), { ...ctx, dryRun: true });
+    expect(result.summary.join('\n')).toMatch(/would become revision 2.*deployment\/dry/s);
+    expect((await historyOf('dry')).length).toBe(1);
+    expect(imageOf('dry')).toBe(`${REPO}:1.0.0`);
+  });
+
+  it('deploys an oci:// chart pushed to the test registry with helm push', async () => {
+    const registry: TestRegistry = await startRegistry();
+    try {
+      const packaged = await helm('package', CHART, '--destination', dir);
+      expect(packaged.code).toBe(0);
+      const pushed = await helm(
+        'push',
+        join(dir, 'web-0.1.0.tgz'),
+        `oci://${registry.host}/charts`,
+        '--plain-http',
+      );
+      expect(pushed.stderr).toContain('Digest: sha256:');
+      const result = await deployHelm(
+        options('oci', '1.0.0', {
+          chart: `oci://${registry.host}/charts/web`,
+          chartVersion: '0.1.0',
+          tlsVerify: false,
+        }),
+        ctx,
+      );
+      expect(result).toMatchObject({ revision: '1' });
+      expect(imageOf('oci')).toBe(`${REPO}:1.0.0`);
+      expect((await historyOf('oci'))[0]?.status).toBe('deployed');
+    } finally {
+      await registry.stop();
+    }
   });
 });

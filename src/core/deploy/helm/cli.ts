@@ -102,9 +102,22 @@ export async function history(helm: Helm, release: string): Promise<Revision[]> 
 
 export const isPending = (status: string) => status.startsWith('pending-');
 
-/** The newest revision that was deployed successfully before `below` (`superseded` or `deployed`). */
+/**
+ * Revisions that ran successfully and stayed: `deployed` or `superseded`, and not rolled away
+ * from (a revision directly followed by a `Rollback to N` one failed its rollout or was rolled
+ * back: Helm marks it `superseded` since it was not Helm that waited). Oldest first.
+ */
+export function goodRevisions(revisions: Revision[], below = Number.POSITIVE_INFINITY): Revision[] {
+  return revisions.filter((r, i) => {
+    const next = revisions[i + 1];
+    const rolledAway = next !== undefined && /^Rollback to \d+/.test(next.description);
+    return r.revision < below && ['deployed', 'superseded'].includes(r.status) && !rolledAway;
+  });
+}
+
+/** The newest good revision before `below` (see goodRevisions). */
 export function lastGood(revisions: Revision[], below = Number.POSITIVE_INFINITY): Revision | undefined {
-  return revisions.filter((r) => r.revision < below && ['deployed', 'superseded'].includes(r.status)).at(-1);
+  return goodRevisions(revisions, below).at(-1);
 }
 
 export function manifestOf(helm: Helm, release: string, revision: number): Promise<string> {

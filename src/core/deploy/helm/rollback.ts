@@ -11,7 +11,16 @@ import { heldAfterRollback } from '../kubernetes/holds.js';
 import { waitForRollouts } from '../kubernetes/rollout.js';
 import { describe, podSpecOf, type WorkloadRef } from '../kubernetes/workloads.js';
 import type { DeployContext, RollbackResult } from '../types.js';
-import { connectHelm, type Helm, history, isPending, manifestOf, type Revision, valuesOf } from './cli.js';
+import {
+  connectHelm,
+  goodRevisions,
+  type Helm,
+  history,
+  isPending,
+  manifestOf,
+  type Revision,
+  valuesOf,
+} from './cli.js';
 import type { HelmRollbackOptions } from './options.js';
 import { recoverPending } from './recover.js';
 import { imageFromValues, releaseWorkloads } from './release.js';
@@ -107,22 +116,22 @@ async function pickRevision(
     const to = options.to;
     for (const r of [...earlier].reverse()) {
       const image = await imageOf(helm, options.release, r.revision, options.imageKey);
-      if (image === to || (image && to.includes(':') === false && image.endsWith(`:${to}`))) return r;
-      if (image && matchesRef(image, to)) return r;
+      const tagOnly = !/[/:@]/.test(to) && image.endsWith(`:${to}`);
+      if (image && (image === to || tagOnly || matchesRef(image, to))) return r;
     }
     throw new InputError(
       'to',
       to,
-      `a revision number, or an image one of release ${options.release}'s earlier revisions ran`,
+      `a revision number, or an image (or tag) one of release ${options.release}'s earlier revisions ran`,
     );
   }
-  const good = earlier.filter((r) => ['superseded', 'deployed'].includes(r.status)).at(-1);
-  if (!good) {
-    throw new StepError(
-      `Release ${options.release} has no deployed revision before revision ${current.revision}: nothing to roll back to`,
-    );
+  const from = await imageOf(helm, options.release, current.revision, options.imageKey);
+  for (const r of goodRevisions(revisions, current.revision).reverse()) {
+    if ((await imageOf(helm, options.release, r.revision, options.imageKey)) !== from) return r;
   }
-  return good;
+  throw new StepError(
+    `Release ${options.release} has no earlier revision that ran another image than ${from || 'the current one'} and was not rolled back: nothing to roll back to (name one with \`to\`)`,
+  );
 }
 
 function matchesRef(image: string, to: string): boolean {
