@@ -120,6 +120,33 @@ export function lastGood(revisions: Revision[], below = Number.POSITIVE_INFINITY
   return goodRevisions(revisions, below).at(-1);
 }
 
+/** The release's newest revision as `helm status` reports it (one call: status and manifest). */
+export interface ReleaseState {
+  revision: number;
+  status: string;
+  manifest: string;
+}
+
+/** The release's newest revision; undefined when there is no such release. */
+export async function status(helm: Helm, release: string): Promise<ReleaseState | undefined> {
+  const r = await helm.tryRun(['status', release, '--output', 'json']);
+  if (r.code !== 0) {
+    if (/not found/i.test(r.stderr)) return undefined;
+    throw new StepError(`helm status ${release} failed: ${excerpt(r.stderr.trim() || r.stdout, 1000)}`);
+  }
+  return releaseState(r.stdout);
+}
+
+/** A release as `helm status|upgrade --output json` prints it (Helm 3 and 4 alike). */
+export function releaseState(json: string): ReleaseState {
+  const release = JSON.parse(json) as { version?: number; info?: { status?: string }; manifest?: string };
+  return {
+    revision: Number(release.version ?? 0),
+    status: String(release.info?.status ?? ''),
+    manifest: String(release.manifest ?? ''),
+  };
+}
+
 export function manifestOf(helm: Helm, release: string, revision: number): Promise<string> {
   return helm.run(
     ['get', 'manifest', release, '--revision', String(revision)],

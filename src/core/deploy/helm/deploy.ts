@@ -13,7 +13,11 @@ import { readWorkloads } from '../kubernetes/prepare.js';
 import { waitForRollouts } from '../kubernetes/rollout.js';
 import { describe } from '../kubernetes/workloads.js';
 import type { DeployContext, DeployResult } from '../types.js';
-import { connectHelm, type Helm, history, lastGood, manifestOf, type Revision } from './cli.js';
+import { connectHelm, type Helm, history, isPending, lastGood, releaseState, status } from './cli.js';
+
+/** Between rollout polls: a verdict comes within a quarter second of the pods' state (the kubernetes strategy polls each second). */
+const POLL_MS = 250;
+
 import type { HelmDeployOptions } from './options.js';
 import { recoverPending } from './recover.js';
 import { imageValues, releaseWorkloads, setString } from './release.js';
@@ -26,12 +30,12 @@ export async function deployHelm(options: HelmDeployOptions, ctx: DeployContext)
   ctx.log.info(
     `helm ${helm.version.text}, release ${release} in namespace ${namespace}, Kubernetes API ${client.server}`,
   );
-  let revisions = await history(helm, release);
-  if (!ctx.dryRun) revisions = await recoverPending(helm, release, revisions, ctx.log);
-  const current = revisions.at(-1);
-  const before = current
-    ? releaseWorkloads(await manifestOf(helm, release, current.revision), namespace)
-    : [];
+  let current = await status(helm, release);
+  if (current && isPending(current.status) && !ctx.dryRun) {
+    await recoverPending(helm, release, await history(helm, release), ctx.log);
+    current = await status(helm, release);
+  }
+  const before = current ? releaseWorkloads(current.manifest, namespace) : [];
   const live = await readWorkloads(client, before, options.image.text);
   const lifts = checkWorkloadHolds(live, options.image.text, ctx.environment, options.force === true);
   const previous = live.find((w) => w.previous)?.previous;
@@ -39,16 +43,14 @@ export async function deployHelm(options: HelmDeployOptions, ctx: DeployContext)
   if (ctx.dryRun) return dryRun(helm, upgrade, options, namespace, previous, ctx);
 
   ctx.log.info(`helm upgrade --install ${release} ${options.chart}`);
-  const run = await helm.tryRun(upgrade);
-  const after = await history(helm, release);
-  const attempted = after.at(-1);
+  const run = await helm.tryRun([...upgrade, '--output=json']);
   if (run.code !== 0) {
     const reason = `helm upgrade --install ${release} failed (helm exit ${run.code}): ${excerpt(run.stderr.trim() || run.stdout, 2000)}`;
-    throw await failed(helm, options, after, current, reason, ctx);
+    throw await failed(helm, options, current?.revision, reason, ctx);
   }
-  const revision = attempted?.revision ?? 0;
-  const manifest = await manifestOf(helm, release, revision);
-  const refs = releaseWorkloads(manifest, namespace);
+  const installed = releaseState(run.stdout);
+  const revision = installed.revision;
+  const refs = releaseWorkloads(installed.manifest, namespace);
   const lifted = await liftWorkloadHolds(client, lifts, ctx.environment, ctx.log);
   const results = await ctx.log
     .group(
@@ -56,15 +58,14 @@ export async function deployHelm(options: HelmDeployOptions, ctx: DeployContext)
       () =>
         waitForRollouts(client, refs, {
           timeoutMs: options.rolloutTimeoutMs,
-          pollIntervalMs: options.pollIntervalMs ?? 1000,
+          pollIntervalMs: options.pollIntervalMs ?? POLL_MS,
           log: ctx.log,
         }),
     )
     .catch(async (err: unknown) => {
-      throw await failed(helm, options, after, current, errorMessage(err), ctx);
+      throw await failed(helm, options, current?.revision, errorMessage(err), ctx);
     });
-  const changed =
-    !current || manifest !== (await manifestOf(helm, release, current.revision).catch(() => ''));
+  const changed = !current || installed.manifest !== current.manifest;
   return {
     image: options.image.text,
     ...(previous ? { previousImage: previous } : {}),
@@ -72,7 +73,7 @@ export async function deployHelm(options: HelmDeployOptions, ctx: DeployContext)
     changed: changed || lifted.length > 0,
     extraOutputs: { 'rollout-state': 'healthy' },
     summary: [
-      `Release \`${release}\` in namespace \`${namespace}\`: revision ${revision}${current ? ` (was ${current.revision})` : ' (first install)'}, chart \`${attempted?.chart ?? options.chart}\`.`,
+      `Release \`${release}\` in namespace \`${namespace}\`: revision ${revision}${current ? ` (was ${current.revision})` : ' (first install)'}, chart \`${options.chart}\`.`,
       ...(lifted.length ? ['', ...lifted.map((l) => `- ${l}`)] : []),
       '',
       ...results.map((r) => `- ${describe(r.ref)}: ${r.message}`),
@@ -119,13 +120,13 @@ function upgradeArgs(options: HelmDeployOptions, helm: Helm): string[] {
 async function failed(
   helm: Helm,
   options: HelmDeployOptions,
-  after: Revision[],
-  current: Revision | undefined,
+  before: number | undefined,
   reason: string,
   ctx: DeployContext,
 ): Promise<StepError> {
+  const after = await history(helm, options.release);
   const attempted = after.at(-1);
-  const created = attempted && attempted.revision !== current?.revision;
+  const created = attempted && attempted.revision !== before;
   if (!options.atomic || !created) return new StepError(reason);
   const good = lastGood(after, attempted.revision);
   try {
