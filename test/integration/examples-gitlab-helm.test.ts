@@ -98,7 +98,7 @@ const releases = () =>
 
 let first: string;
 
-test('branch development: the build pushes, the deploy job upgrades release shop-dev with the image helm', async () => {
+test("branch development: the build pushes, the deploy job upgrades release shop-dev with the job image's helm", async () => {
   const result = await run();
   expectSuccess(result);
   first = result.dotenv('stagecraft-build').STAGECRAFT_IMAGE_REF as string;

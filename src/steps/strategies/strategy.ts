@@ -77,8 +77,8 @@ export interface StrategyDefinition<Defs extends InputDefs, Target, Deploy, Depl
   name: string;
   /** Inputs deploy-env and rollback both take (an input several strategies read is one shared declaration). */
   inputs: Defs;
-  /** The rollback target. Throws InputError naming the input. */
-  target(input: Inputs<Defs>, source: SettingsSource): Target;
+  /** The rollback target (`image`: rollback's optional `image` input). Throws InputError naming the input. */
+  target(input: Inputs<Defs>, source: SettingsSource, image?: ParsedImage): Target;
   /** rollback's `to`, checked (default: accepted as given). */
   rollbackTo?(to: string, target: Target): string;
   /** deploy-env's target; checks the image first (without it nothing else matters). */
@@ -120,7 +120,8 @@ export function defineStrategy<Defs extends InputDefs, Target, Deploy, DeployInp
       };
     },
     planRollback(input, to, source) {
-      const target = def.target(input as Inputs<Defs>, source);
+      const image = (input as { image?: ParsedImage }).image;
+      const target = def.target(input as Inputs<Defs>, source, image);
       const checked = to && def.rollbackTo ? def.rollbackTo(to, target) : to;
       return {
         strategy: def.name,

@@ -115,8 +115,8 @@ type HelmInput = Inputs<typeof helmInputs>;
 export interface HelmTarget {
   chart?: string;
   chartVersion?: string;
-  /** `{environment}` not yet replaced; absent ⇒ from the image. */
-  release?: string;
+  /** `{environment}` not yet replaced; the image repository's last path part when not given. */
+  release: string;
   namespace?: string;
   values: string[];
   set: Array<{ key: string; value: string }>;
@@ -128,11 +128,11 @@ export interface HelmTarget {
   tlsVerify: boolean;
 }
 
-function helmTarget(input: HelmInput): HelmTarget {
+function helmTarget(input: HelmInput, image: ParsedImage | undefined): HelmTarget {
   return {
     ...(input.chart ? { chart: input.chart } : {}),
     ...(input.chartVersion ? { chartVersion: input.chartVersion.trim() } : {}),
-    ...(input.release ? { release: input.release } : {}),
+    release: input.release ?? releaseFrom(image),
     ...(input.namespace ? { namespace: input.namespace } : {}),
     values: input.values ?? [],
     set: input.set ?? [],
@@ -146,8 +146,7 @@ function helmTarget(input: HelmInput): HelmTarget {
 }
 
 /** The default release: the image repository's last path part. */
-function releaseFor(target: HelmTarget, image: ParsedImage | undefined): string {
-  if (target.release) return target.release;
+function releaseFrom(image: ParsedImage | undefined): string {
   const name = image?.ref.repository.split('/').at(-1);
   if (!name) throw new InputError('release', '', 'required for strategy helm when `image` is not given');
   return parseRelease(name.replaceAll(/[._]/g, '-'));
@@ -170,15 +169,15 @@ function coreOptions(target: HelmTarget, release: string, env: StrategyEnv, envi
 export const helm = defineStrategy({
   name: 'helm',
   inputs: helmInputs,
-  target: helmTarget,
+  target: (input, _source, image) => helmTarget(input, image),
   deployTarget(input: HelmInput, image: ParsedImage | undefined) {
     if (!image) throw missingImage('helm');
-    const target = helmTarget(input);
+    const target = helmTarget(input, image);
     if (!target.chart) throw new InputError('chart', '', 'it is required for strategy helm');
     if (target.chartVersion && !target.chart.startsWith('oci://')) {
       throw new InputError('chart-version', target.chartVersion, 'used only with an `oci://` chart');
     }
-    return { ...target, chart: target.chart, release: releaseFor(target, image), image };
+    return { ...target, chart: target.chart, image };
   },
   requested: (target) => ({ image: target.image, text: target.image.text }),
   async deploy(target, env, ctx, force) {
@@ -200,7 +199,7 @@ export const helm = defineStrategy({
     const { rollbackHelm } = await import('../../../core/deploy/helm/index.js');
     return rollbackHelm(
       {
-        ...coreOptions(target, releaseFor(target, req.image), env, ctx.environment),
+        ...coreOptions(target, target.release, env, ctx.environment),
         ...(req.to ? { to: req.to } : {}),
         ...(req.reason ? { reason: req.reason } : {}),
       },
