@@ -84,6 +84,11 @@ describe.each(HELM_MAJORS)('helm strategy with real Helm %i', (major: HelmMajor)
     const status = (kube.get('Deployment', 'shop', 'web')?.status ?? {}) as Obj;
     expect(status.updatedReplicas).toBe(2);
     expect(status.availableReplicas).toBe(2);
+    // The same image again: a new release revision, but the workloads do not change.
+    const generation = (kube.get('Deployment', 'shop', 'web')?.metadata as Obj).generation;
+    const again = await deployHelm(options('web', '1.1.0'), ctx);
+    expect(again).toMatchObject({ revision: '3', changed: false, previousImage: `${REPO}:1.1.0` });
+    expect((kube.get('Deployment', 'shop', 'web')?.metadata as Obj).generation).toBe(generation);
   });
 
   it('fails fast on an image that cannot be pulled, naming pod, container and reason, and rolls back (atomic)', async () => {
@@ -188,6 +193,33 @@ describe.each(HELM_MAJORS)('helm strategy with real Helm %i', (major: HelmMajor)
     ]);
     expect(history[2]?.description).toBe('Rollback to 1');
     expect(imageOf('pending')).toBe(`${REPO}:1.2.0`);
+  });
+
+  it('uninstalls a release a killed first install left pending-install', async () => {
+    const child: ChildProcess = spawn(
+      helmBinary(major),
+      ['install', 'half', CHART, '--wait', '--timeout', '2m', '--set', 'image.tag=broken'],
+      { env: { PATH: process.env.PATH, HOME: dir, KUBECONFIG: kubeconfig }, stdio: 'ignore' },
+    );
+    try {
+      for (let i = 0; i < 100; i++) {
+        if ((await historyOf('half').catch(() => [])).at(-1)?.status === 'pending-install') break;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    } finally {
+      child.kill('SIGKILL');
+    }
+    expect((await historyOf('half')).at(-1)?.status).toBe('pending-install');
+    const warnings: string[] = [];
+    const result = await deployHelm(options('half', '1.0.0'), {
+      ...ctx,
+      log: { ...silentLog, warning: (m: string) => warnings.push(m) },
+    });
+    expect(warnings.join('\n')).toMatch(
+      /left pending-install at revision 1 with no deployed revision.*uninstalling/,
+    );
+    expect(result).toMatchObject({ revision: '1', image: `${REPO}:1.0.0` });
+    expect((await historyOf('half')).map((h) => h.status)).toEqual(['deployed']);
   });
 
   it('uninstalls a first install whose rollout fails (atomic)', async () => {
