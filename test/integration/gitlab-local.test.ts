@@ -152,6 +152,8 @@ test('docs/gitlab.md "Run it locally", run as written: two jobs, each summary ar
   if (run.code !== 0) throw new Error(`the documented commands failed (${run.code}):\n${run.output}`);
   expect(run.output).toMatch(/PASS\s+health/);
   expect(run.output).toMatch(/PASS\s+version/);
+  // The second job restored the first one's artifacts into its container, as GitLab does.
+  expect(run.output).toMatch(/version\s+imported artifacts/);
   // Both jobs ran the CLI in the job image and reached the service through the host network.
   const urls = app.requests.slice(before).map((r) => r.url);
   expect(urls).toEqual(expect.arrayContaining(['/health', '/version']));
