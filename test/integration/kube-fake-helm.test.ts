@@ -201,6 +201,31 @@ describe.each(HELM_MAJORS)('real Helm %i against the fake', (major: HelmMajor) =
     expect(deployed.out).toBe('secret/sh.helm.release.v1.web.v4\n');
   });
 
+  it('--wait (the legacy waiter) reads the Service, Deployment and ReplicaSets in protobuf and returns once they are ready', async () => {
+    const run = await helm(
+      'upgrade',
+      '--install',
+      'api',
+      CHART,
+      '--wait',
+      ...(major === 4 ? ['--wait=legacy'] : []),
+      '--timeout',
+      '30s',
+    );
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('STATUS: deployed\nREVISION: 1\n');
+    const api = kube.get('Deployment', 'demo', 'api') as Obj & { spec: Obj; status: Obj };
+    expect(api.status.availableReplicas).toBe(api.spec.replicas);
+    const typed = (path: string) =>
+      kube.requests.some(
+        (r) => r.method === 'GET' && r.path.startsWith(path) && r.accept.startsWith(PROTOBUF),
+      );
+    expect(typed('/apis/apps/v1/namespaces/demo/deployments/api')).toBe(true);
+    expect(typed('/apis/apps/v1/namespaces/demo/replicasets')).toBe(true);
+    expect(typed('/api/v1/namespaces/demo/services/api')).toBe(true);
+    expect((await helm('uninstall', 'api')).code).toBe(0);
+  });
+
   it('uninstall removes the workloads and every release Secret; the release is then unknown', async () => {
     const run = await helm('uninstall', 'web');
     expect(run.code).toBe(0);
