@@ -128,7 +128,9 @@ describe.each(HELM_MAJORS)('real Helm %i against the fake', (major: HelmMajor) =
       (r) => r.method === 'PUT' && r.path === `${SECRETS}/sh.helm.release.v1.web.v1`,
     );
     expect(update?.contentType).toBe(PROTOBUF);
-    expect((kube.get('Secret', 'demo', 'sh.helm.release.v1.web.v1')?.metadata as Obj).labels).toMatchObject({
+    expect(
+      ((kube.get('Secret', 'demo', 'sh.helm.release.v1.web.v1') as Obj).metadata as Obj).labels,
+    ).toMatchObject({
       status: 'superseded',
     });
     await rolledOut();

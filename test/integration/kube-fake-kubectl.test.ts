@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import YAML from 'yaml';
 import { type FakeKube, startFakeKube } from '../fakes/kube-apiserver/index.js';
+import type { Obj } from '../fakes/kube-apiserver/merge.js';
 import { decodeBody, encodeObject, PROTOBUF } from '../fakes/kube-apiserver/protobuf.js';
 
 let kube: FakeKube;
@@ -408,7 +409,7 @@ spec:
       const meant = withoutNulls(
         JSON.parse((await kubectl('create', ...withFlags(args, '--dry-run=client', '-o', 'json'))).out),
       );
-      const name = String(meant.metadata.name);
+      const name = String((meant.metadata as Obj).name);
       expect((await kubectl('create', ...args)).code).toBe(0);
       const post = kube.requests.find(
         (r) => r.method === 'POST' && r.contentType === PROTOBUF && decodeBody(r.raw).kind === kind,
@@ -463,13 +464,16 @@ spec:
 });
 
 /** A JSON object without its null members (Go prints an unset time as null; protobuf leaves it out). */
-function withoutNulls(v: unknown): any {
-  if (Array.isArray(v)) return v.map(withoutNulls);
+function withoutNulls(v: unknown): Obj {
+  return strip(v) as Obj;
+}
+function strip(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(strip);
   if (v && typeof v === 'object')
     return Object.fromEntries(
       Object.entries(v)
         .filter(([, x]) => x !== null)
-        .map(([k, x]) => [k, withoutNulls(x)]),
+        .map(([k, x]) => [k, strip(x)]),
     );
   return v;
 }
