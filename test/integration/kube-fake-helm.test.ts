@@ -104,6 +104,7 @@ describe.each(HELM_MAJORS)('real Helm %i against the fake', (major: HelmMajor) =
     expect(creates.map((r) => r.contentType)).toEqual([PROTOBUF]);
     expect(creates[0]?.raw.subarray(0, 4)).toEqual(Buffer.from('k8s\0', 'latin1'));
     expect(creates[0]?.accept.startsWith(PROTOBUF)).toBe(true);
+    expect(creates[0]?.answer).toBe(PROTOBUF);
     const secret = kube.get('Secret', 'demo', 'sh.helm.release.v1.web.v1') as Obj;
     expect(secret).toMatchObject({
       type: 'helm.sh/release.v1',

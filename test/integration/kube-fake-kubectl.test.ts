@@ -3,7 +3,7 @@
  * kubectl matching the server's version): what kubectl prints must be what it prints against a
  * real cluster for the operations users and the pack perform.
  */
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:https';
 import { tmpdir } from 'node:os';
@@ -375,6 +375,7 @@ spec:
     const post = kube.requests.find((r) => r.method === 'POST' && r.path === '/api/v1/namespaces');
     expect(post?.contentType).toBe(PROTOBUF);
     expect(post?.accept.startsWith(PROTOBUF)).toBe(true);
+    expect(post?.answer).toBe(PROTOBUF);
     const got = await kubectl('get', 'namespace', 'proto-ns', '-o', 'json');
     expect(JSON.parse(created.out)).toEqual(JSON.parse(got.out));
     expect(JSON.parse(got.out)).toMatchObject({
@@ -385,6 +386,12 @@ spec:
     expect((await kubectl('create', 'namespace', 'proto-ns')).out).toBe(
       'Error from server (AlreadyExists): namespaces "proto-ns" already exists\n',
     );
+    // That error came as a protobuf Status.
+    expect(
+      kube.requests
+        .filter((r) => r.path === '/api/v1/namespaces' && r.method === 'POST')
+        .map((r) => r.answer),
+    ).toEqual([PROTOBUF, PROTOBUF]);
     expect((await kubectl('delete', 'namespace', 'proto-ns')).out).toBe('namespace "proto-ns" deleted\n');
   });
 
@@ -423,6 +430,55 @@ spec:
       expect(decodeBody(encodeObject(sent) as Buffer)).toEqual(sent);
     },
   );
+
+  it('kubectl events watches and lists Events in protobuf (the watch as length-prefixed WatchEvents)', async () => {
+    const child = spawn(
+      'kubectl',
+      ['--kubeconfig', kubeconfig, '--cache-dir', join(dir, 'cache'), 'events', '--watch'],
+      {
+        env: { PATH: process.env.PATH, HOME: dir },
+      },
+    );
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (out += d));
+    try {
+      const watch = () =>
+        kube.requests.find(
+          (r) => r.path === '/api/v1/namespaces/demo/events' && r.query.get('watch') === 'true',
+        );
+      await kube.waitFor(() => !!watch(), 15_000);
+      expect(watch()?.accept.startsWith(PROTOBUF)).toBe(true);
+      expect(watch()?.answer).toBe(`${PROTOBUF};stream=watch`);
+      const time = new Date(Date.now() - 1000).toISOString().replace(/\.\d+Z$/, 'Z');
+      kube.put({
+        apiVersion: 'v1',
+        kind: 'Event',
+        metadata: { name: 'probe.17f0', namespace: 'demo' },
+        involvedObject: { apiVersion: 'v1', kind: 'Pod', namespace: 'demo', name: 'probe' },
+        type: 'Warning',
+        reason: 'ProbeCheck',
+        message: 'sent through a protobuf watch',
+        count: 1,
+        firstTimestamp: time,
+        lastTimestamp: time,
+        source: { component: 'kubelet' },
+      });
+      await kube.waitFor(() => out.includes('sent through a protobuf watch'), 15_000);
+      expect(out).toMatch(/\n\d+s\s+Warning\s+ProbeCheck\s+Pod\/probe\s+sent through a protobuf watch\n/);
+    } finally {
+      child.kill();
+    }
+    const listed = await kubectl('events', '--types=Warning');
+    expect(listed.out).toMatch(/^LAST SEEN\s+TYPE\s+REASON\s+OBJECT\s+MESSAGE\n/);
+    expect(listed.out).toMatch(
+      /\n\d+s\s+Warning\s+ProbeCheck\s+Pod\/probe\s+sent through a protobuf watch\n/,
+    );
+    const list = kube.requests.filter(
+      (r) => r.path === '/api/v1/namespaces/demo/events' && !r.query.has('watch'),
+    );
+    expect(list.map((r) => r.answer)).toEqual([PROTOBUF]);
+  });
 
   it('a protobuf body for a custom resource is refused with 415 and the media types a real server lists', async () => {
     const answer = await new Promise<{ status: number; type: string; body: string }>((resolve, reject) => {
