@@ -12,9 +12,17 @@ import {
   encodeObject,
   encodeWatchEvent,
   messageType,
+  PROTOBUF,
   wantsProtobuf,
 } from '../fakes/kube-apiserver/protobuf.js';
+import {
+  apiVersionOf,
+  RESOURCES,
+  type ResourceDef,
+  resourceForKind,
+} from '../fakes/kube-apiserver/resources.js';
 import { ApiError } from '../fakes/kube-apiserver/store.js';
+import { parseRequest } from '../fakes/kube-apiserver/verbs.js';
 import { ROOT } from '../helpers/runner.js';
 
 const fixture = (name: string) => join(ROOT, 'test/fixtures/kube-protobuf', name);
@@ -239,6 +247,34 @@ describe('the Kubernetes fake protobuf codec', () => {
     );
     expect(() => decodeBody(Buffer.from('{"kind":"ConfigMap"}'))).toThrow(
       'provided data does not appear to be a protobuf message, expected prefix [107 56 115 0]',
+    );
+  });
+
+  it('has a message, and a list message, for every built-in kind the fake serves but CRDs', () => {
+    const builtIn = RESOURCES.filter((r) => !r.custom && r.kind !== 'CustomResourceDefinition');
+    expect(builtIn.length).toBeGreaterThan(20);
+    for (const r of builtIn) {
+      expect([r.kind, messageType(apiVersionOf(r), r.kind)?.name]).toEqual([r.kind, r.kind]);
+      expect(messageType(apiVersionOf(r), `${r.kind}List`)?.name).toBe(`${r.kind}List`);
+    }
+    expect(messageType('apiextensions.k8s.io/v1', 'CustomResourceDefinition')).toBeUndefined();
+  });
+
+  it('refuses other media types with 415, naming protobuf only where the resource takes it', () => {
+    const secret = resourceForKind('Secret') as ResourceDef;
+    expect(() => parseRequest(Buffer.from('x'), 'application/cbor', secret)).toThrow(
+      'the body of the request was in an unknown format - accepted media types include: application/json, application/yaml, application/vnd.kubernetes.protobuf',
+    );
+    const widget: ResourceDef = {
+      group: 'example.com',
+      version: 'v1',
+      name: 'widgets',
+      kind: 'Widget',
+      namespaced: true,
+      custom: true,
+    };
+    expect(() => parseRequest(Buffer.from('k8s\0'), PROTOBUF, widget)).toThrow(
+      'the body of the request was in an unknown format - accepted media types include: application/json, application/yaml',
     );
   });
 
