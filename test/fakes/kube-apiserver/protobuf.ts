@@ -27,7 +27,6 @@ function findProtoDir(): string {
     if (dirname(dir) === dir) throw new Error('the Kubernetes fake cannot find its proto/ folder');
   }
 }
-const protoDir = findProtoDir();
 
 /** The API groups whose kinds have messages here, by group: the proto package they live in. */
 const PACKAGES: Record<string, string> = {
@@ -54,6 +53,7 @@ interface Fields {
 let loaded: { root: protobuf.Root; fields: Record<string, Fields> } | undefined;
 function schema() {
   if (loaded) return loaded;
+  const protoDir = findProtoDir();
   const root = new protobuf.Root();
   root.resolvePath = (_origin, target) => join(protoDir, target);
   root.loadSync(
