@@ -72,8 +72,17 @@ function formatSize(bytes: number): string {
   return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
 }
 
-/** Runs the test stage; a failure becomes a StepError with the end of the build log. */
-async function runTestStage(builder: Builder, spec: BuildSpec, testTarget: string, rt: Runtime) {
+/**
+ * Runs the test stage; a failure becomes a StepError with the end of the build log, and a summary
+ * naming the stage (the job's report shows why nothing was pushed).
+ */
+async function runTestStage(
+  builder: Builder,
+  spec: BuildSpec,
+  testTarget: string,
+  version: string,
+  rt: Runtime,
+) {
   try {
     await rt.group(`Test stage "${testTarget}" (${builder.name})`, () =>
       builder.test({ ...spec, target: testTarget, labels: {} }, rt),
@@ -82,6 +91,19 @@ async function runTestStage(builder: Builder, spec: BuildSpec, testTarget: strin
     if (!(err instanceof CommandFailed)) throw err;
     throw new StepError(
       `test stage "${testTarget}" failed, nothing was pushed. End of the build log:\n${err.excerpt}`,
+      {
+        outputs: version ? { version } : {},
+        summary: [
+          `### Test stage \`${testTarget}\` failed: nothing was pushed`,
+          '',
+          `Built with ${builder.name}. End of the build log:`,
+          '',
+          '```',
+          err.excerpt,
+          '```',
+          '',
+        ].join('\n'),
+      },
     );
   }
 }
@@ -197,7 +219,9 @@ export const buildPushImage = defineStep({
         ? new InputError('registry-password', '', 'it is required with registry-username', true)
         : new InputError('registry-username', '', 'it is required with registry-password');
     }
-    const plan = input.tags ? explicitTags(input.tags, ctx) : policyTags(ctx, input.shaLength);
+    // The sha tag is as long as the platform's own short sha: GitLab's CI_COMMIT_SHORT_SHA has 8.
+    const shaLength = input.shaLength ?? (ctx.provider === 'gitlab' ? 8 : 7);
+    const plan = input.tags ? explicitTags(input.tags, ctx) : policyTags(ctx, shaLength);
     if (plan.tags.length === 0) {
       throw new InputError(
         'tags',
@@ -313,7 +337,7 @@ export const buildPushImage = defineStep({
         ...(input.network ? { network: input.network } : {}),
         ...(platforms.length ? { platforms } : {}),
       };
-      if (input.testTarget) await runTestStage(builder, spec, input.testTarget, rt);
+      if (input.testTarget) await runTestStage(builder, spec, input.testTarget, plan.version, rt);
       if (!input.push) {
         await rt.group(`Build ${repo} (${builder.name}, not pushed)`, () =>
           builder.build(spec, undefined, rt),

@@ -104,6 +104,7 @@ describe.each(HELM_MAJORS)('real Helm %i against the fake', (major: HelmMajor) =
     expect(creates.map((r) => r.contentType)).toEqual([PROTOBUF]);
     expect(creates[0]?.raw.subarray(0, 4)).toEqual(Buffer.from('k8s\0', 'latin1'));
     expect(creates[0]?.accept.startsWith(PROTOBUF)).toBe(true);
+    expect(creates[0]?.answer).toBe(PROTOBUF);
     const secret = kube.get('Secret', 'demo', 'sh.helm.release.v1.web.v1') as Obj;
     expect(secret).toMatchObject({
       type: 'helm.sh/release.v1',
@@ -128,7 +129,9 @@ describe.each(HELM_MAJORS)('real Helm %i against the fake', (major: HelmMajor) =
       (r) => r.method === 'PUT' && r.path === `${SECRETS}/sh.helm.release.v1.web.v1`,
     );
     expect(update?.contentType).toBe(PROTOBUF);
-    expect((kube.get('Secret', 'demo', 'sh.helm.release.v1.web.v1')?.metadata as Obj).labels).toMatchObject({
+    expect(
+      ((kube.get('Secret', 'demo', 'sh.helm.release.v1.web.v1') as Obj).metadata as Obj).labels,
+    ).toMatchObject({
       status: 'superseded',
     });
     await rolledOut();
@@ -199,6 +202,31 @@ describe.each(HELM_MAJORS)('real Helm %i against the fake', (major: HelmMajor) =
       'name',
     );
     expect(deployed.out).toBe('secret/sh.helm.release.v1.web.v4\n');
+  });
+
+  it('--wait (the legacy waiter) reads the Service, Deployment and ReplicaSets in protobuf and returns once they are ready', async () => {
+    const run = await helm(
+      'upgrade',
+      '--install',
+      'api',
+      CHART,
+      '--wait',
+      ...(major === 4 ? ['--wait=legacy'] : []),
+      '--timeout',
+      '30s',
+    );
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('STATUS: deployed\nREVISION: 1\n');
+    const api = kube.get('Deployment', 'demo', 'api') as Obj & { spec: Obj; status: Obj };
+    expect(api.status.availableReplicas).toBe(api.spec.replicas);
+    const typed = (path: string) =>
+      kube.requests.some(
+        (r) => r.method === 'GET' && r.path.startsWith(path) && r.accept.startsWith(PROTOBUF),
+      );
+    expect(typed('/apis/apps/v1/namespaces/demo/deployments/api')).toBe(true);
+    expect(typed('/apis/apps/v1/namespaces/demo/replicasets')).toBe(true);
+    expect(typed('/api/v1/namespaces/demo/services/api')).toBe(true);
+    expect((await helm('uninstall', 'api')).code).toBe(0);
   });
 
   it('uninstall removes the workloads and every release Secret; the release is then unknown', async () => {

@@ -55,7 +55,12 @@ export interface RecordedRequest {
   body: string;
   /** The body's bytes (a protobuf body is not text). */
   raw: Buffer;
+  /** The Content-Type of the answer (JSON or protobuf), once it is sent. */
+  answer?: string;
 }
+
+/** The recorded request of each response, for the Content-Type of its answer. */
+const recorded = new WeakMap<ServerResponse, RecordedRequest>();
 
 export interface FakeKube {
   url: string;
@@ -214,7 +219,17 @@ export async function startFakeKube(options: FakeKubeOptions = {}): Promise<Fake
       if (parts[0] === 'openapi' && parts[1] === 'v3')
         return sendOr404(res, openApiV3Group(parts.slice(2).join('/')));
     }
-    requests.push({ method, path: url.pathname, query: url.searchParams, contentType, accept, body, raw });
+    const record: RecordedRequest = {
+      method,
+      path: url.pathname,
+      query: url.searchParams,
+      contentType,
+      accept,
+      body,
+      raw,
+    };
+    requests.push(record);
+    recorded.set(res, record);
     if (failures && failures.count > 0) {
       failures.count--;
       res.writeHead(failures.status, { 'content-type': 'application/json', ...failures.headers });
@@ -252,7 +267,16 @@ export async function startFakeKube(options: FakeKubeOptions = {}): Promise<Fake
     if (sub && !((sub === 'status' && resource.status) || (sub === 'scale' && resource.scale)))
       throw new ApiError(404, 'NotFound', 'the server could not find the requested resource');
     if (url.searchParams.get('watch') === 'true' || url.searchParams.get('watch') === '1') {
-      return serveWatch(store, resource, namespace, name, url.searchParams, res, wantsProtobuf(accept));
+      record.answer = serveWatch(
+        store,
+        resource,
+        namespace,
+        name,
+        url.searchParams,
+        res,
+        wantsProtobuf(accept),
+      );
+      return;
     }
     if (!name) {
       if (method === 'GET') {
@@ -424,6 +448,8 @@ function managerOf(req: IncomingMessage): string {
 /** Answers in JSON, or in protobuf when the client asks for it first and the object's kind has a message. */
 function send(res: ServerResponse, status: number, body: unknown) {
   const proto = wantsProtobuf(res.req?.headers.accept) ? encodeObject(body as Obj) : undefined;
+  const record = recorded.get(res);
+  if (record) record.answer = proto ? PROTOBUF : 'application/json';
   if (proto) {
     res.writeHead(status, { 'content-type': PROTOBUF });
     res.end(proto);

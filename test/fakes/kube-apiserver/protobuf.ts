@@ -4,7 +4,7 @@
  * apiVersion and kind and whose raw bytes are the kind's own message. Messages are read and written
  * with protobufjs from Kubernetes' own generated.proto files (proto/, see proto/README.md) and
  * converted to and from the JSON objects the fake stores, the way the API server's Go types convert:
- * json names, IntOrString, Quantity, Time/MicroTime (RFC 3339), RawExtension and FieldsV1 (embedded
+ * json names, inlined embedded structs (a Probe's handler, a Volume's source), IntOrString, Quantity, Time/MicroTime (RFC 3339), RawExtension and FieldsV1 (embedded
  * JSON), bytes (base64), and a zero on the wire dropped unless the Go field is a pointer or has no
  * `omitempty` (the Go encoder writes every non-pointer field, so there a zero means "unset").
  * Watches use the stream form: each event a 4-byte big-endian length, then a meta/v1 WatchEvent
@@ -27,7 +27,6 @@ function findProtoDir(): string {
     if (dirname(dir) === dir) throw new Error('the Kubernetes fake cannot find its proto/ folder');
   }
 }
-const protoDir = findProtoDir();
 
 /** The API groups whose kinds have messages here, by group: the proto package they live in. */
 const PACKAGES: Record<string, string> = {
@@ -47,11 +46,14 @@ const META_KINDS = new Set(['Status', 'DeleteOptions', 'WatchEvent']);
 interface Fields {
   keepZero?: string[];
   json?: Record<string, string>;
+  /** Embedded structs whose fields JSON puts beside the others. */
+  inline?: string[];
 }
 
 let loaded: { root: protobuf.Root; fields: Record<string, Fields> } | undefined;
 function schema() {
   if (loaded) return loaded;
+  const protoDir = findProtoDir();
   const root = new protobuf.Root();
   root.resolvePath = (_origin, target) => join(protoDir, target);
   root.loadSync(
@@ -171,6 +173,10 @@ function toJson(type: protobuf.Type, message: protobuf.Message | Obj): Obj {
     const value = m[field.name];
     const json = info.json?.[field.name] ?? field.name;
     if (json === '-') continue;
+    if (info.inline?.includes(field.name) && field.resolvedType instanceof protobuf.Type) {
+      Object.assign(out, toJson(field.resolvedType, value as Obj));
+      continue;
+    }
     const one = (v: unknown) =>
       field.resolvedType instanceof protobuf.Type ? special(field.resolvedType, v as Obj) : scalar(v);
     if (field.map) {
@@ -227,6 +233,10 @@ function fromJson(type: protobuf.Type, obj: Obj): Obj {
   const out: Obj = {};
   for (const field of type.fieldsArray) {
     const json = info.json?.[field.name] ?? field.name;
+    if (info.inline?.includes(field.name) && field.resolvedType instanceof protobuf.Type) {
+      out[field.name] = fromJson(field.resolvedType, obj);
+      continue;
+    }
     const value = obj[json];
     if (value === undefined || value === null || json === '-') continue;
     const one = (v: unknown) =>

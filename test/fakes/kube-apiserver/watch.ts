@@ -22,7 +22,7 @@ export function serveWatch(
   query: URLSearchParams,
   res: ServerResponse,
   protobuf = false,
-) {
+): string {
   const labelSelector = query.get('labelSelector') ?? '';
   const fieldSelector = [query.get('fieldSelector'), name ? `metadata.name=${name}` : '']
     .filter(Boolean)
@@ -44,8 +44,9 @@ export function serveWatch(
     );
   // Protobuf (length-prefixed WatchEvents) when the client asks for it and the kind has a message.
   const proto = protobuf && !!messageType(apiVersionOf(r), r.kind);
+  const type = proto ? `${PROTOBUF};stream=watch` : 'application/json';
   res.writeHead(200, {
-    'content-type': proto ? `${PROTOBUF};stream=watch` : 'application/json',
+    'content-type': type,
     'cache-control': 'no-cache, private',
   });
   res.flushHeaders();
@@ -77,7 +78,7 @@ export function serveWatch(
         code: 410,
       });
       res.end();
-      return;
+      return type;
     }
     for (const e of store.history) if (e.rv > from && matches(e)) send(e.type, e.object);
   }
@@ -95,4 +96,5 @@ export function serveWatch(
     unsubscribe();
   };
   res.on('close', stop);
+  return type;
 }

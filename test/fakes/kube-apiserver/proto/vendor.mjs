@@ -4,7 +4,9 @@
  * generated.proto files it writes fields.json, read from the Go types the .proto files were
  * generated from: per message, the fields whose zero value is still sent in JSON (pointers and
  * fields without `omitempty`; the Go protobuf encoder writes every non-pointer field, so a zero on
- * the wire means "unset" for the others) and any field whose JSON name differs from its proto name.
+ * the wire means "unset" for the others), any field whose JSON name differs from its proto name, and
+ * the embedded structs whose fields JSON inlines (`json:""` or `json:",inline"`: a Probe's handler, a
+ * Volume's source). Format fields.json with biome afterwards (`npx biome format --write`).
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -59,6 +61,15 @@ for (const [dir, prefix, dirs] of packages) {
         const s = /^type (\w+) struct/.exec(line);
         if (s) struct = s[1];
         if (line === '}') struct = undefined;
+        // An embedded struct: its proto field is named in the tag, or after the type.
+        const embedded = /^\s+\*?(?:\w+\.)?(\w+)\s+`json:"(?:,inline)?".*protobuf:"([^"]*)"/.exec(line);
+        if (struct && embedded) {
+          const [, goType, tag] = embedded;
+          const name = /name=(\w+)/.exec(tag)?.[1] ?? `${goType[0].toLowerCase()}${goType.slice(1)}`;
+          const key = `${pkg}.${struct}`;
+          fields[key] = { ...fields[key], inline: [...(fields[key]?.inline ?? []), name] };
+          continue;
+        }
         const m = /^\s+\w+\s+(\S+)\s+`json:"([^"]*)".*protobuf:"[^"]*name=(\w+)/.exec(line);
         if (!struct || !m) continue;
         const [, type, json, name] = m;
