@@ -36,7 +36,7 @@ export async function deployHelm(options: HelmDeployOptions, ctx: DeployContext)
     current = await status(helm, release);
   }
   const before = current ? releaseWorkloads(current.manifest, namespace) : [];
-  const live = await readWorkloads(client, before, options.image.text);
+  const live = await readWorkloads(client, before, options.image.ref);
   const lifts = checkWorkloadHolds(live, options.image.text, ctx.environment, options.force === true);
   const previous = live.find((w) => w.previous)?.previous;
   const upgrade = upgradeArgs(options, helm);

@@ -122,12 +122,12 @@ function ecsDeployOptions(target: EcsDeployTarget, tuning: Tuning, environment: 
     return {
       ...service,
       taskDefinitionArn: target.taskDefinitionArn,
-      ...(target.image ? { image: target.image.text } : {}),
+      ...(target.image ? { image: target.image } : {}),
     };
   }
   return {
     ...service,
-    image: target.image.text,
+    image: target.image,
     ...(target.taskDefinition ? { taskDefinition: withEnv(target.taskDefinition, environment) } : {}),
   };
 }
@@ -170,7 +170,7 @@ export const ecs = defineStrategy({
       {
         ...ecsService(target, env.tuning),
         ...(target.taskDefinitionArn !== undefined ? { taskDefinitionArn: target.taskDefinitionArn } : {}),
-        ...(req.image ? { image: req.image.text } : {}),
+        ...(req.image ? { image: req.image } : {}),
         ...(req.to ? { to: req.to } : {}),
         ...(req.reason ? { reason: req.reason } : {}),
       },

@@ -271,7 +271,7 @@ export const gitops = defineStrategy({
           file: withEnv(e.file, ctx.environment),
           key: e.key,
           value: e.value,
-          image: e.image.text,
+          image: e.image,
         })),
         input: target.updates ? 'updates' : 'key',
         valueKind: target.valueKind,

@@ -2,7 +2,7 @@
  * The kubernetes strategy's inputs, target and adapter (core: src/core/deploy/kubernetes/).
  * `workloads` is parsed here, once: the target carries each as `kind/name` checked.
  */
-import { parseWorkload } from '../../../core/deploy/kubernetes/workloads.js';
+import { parseWorkload, type WorkloadName } from '../../../core/deploy/kubernetes/workloads.js';
 import { InputError } from '../../../core/errors.js';
 import type { ParsedImage } from '../../../core/image-ref.js';
 import { type Inputs, list } from '../../../platform/inputs.js';
@@ -36,8 +36,8 @@ export const kubernetesInputs = {
 export interface KubernetesTarget {
   /** Kustomize directories, files or globs (`{environment}` not yet replaced); empty with workloads. */
   manifests: string[];
-  /** `deployment/web` …, each checked; empty with manifests. */
-  workloads: string[];
+  /** `deployment/web` …, parsed once here; empty with manifests. */
+  workloads: WorkloadName[];
   namespace?: string;
   kubeconfig?: string;
   /** kubeconfig context; absent ⇒ the current one. */
@@ -59,10 +59,9 @@ function kubernetesTarget(input: Inputs<typeof kubernetesInputs>): KubernetesTar
       'empty when `manifests` is set (workloads alone patches the image of existing workloads)',
     );
   }
-  for (const w of workloads) parseWorkload(w, 'default');
   return {
     manifests,
-    workloads,
+    workloads: workloads.map(parseWorkload),
     ...(input.namespace ? { namespace: input.namespace } : {}),
     ...(input.kubeconfig ? { kubeconfig: input.kubeconfig } : {}),
     ...(input.context ? { context: input.context } : {}),
@@ -96,7 +95,7 @@ export const kubernetes = defineStrategy({
   async deploy(target, env, ctx, force) {
     const { deployKubernetes } = await import('../../../core/deploy/kubernetes/index.js');
     return deployKubernetes(
-      { ...kubernetesOptions(target, env, ctx.environment), image: target.image.text, force },
+      { ...kubernetesOptions(target, env, ctx.environment), image: target.image, force },
       ctx,
     );
   },
@@ -105,7 +104,7 @@ export const kubernetes = defineStrategy({
     return rollbackKubernetes(
       {
         ...kubernetesOptions(target, env, ctx.environment),
-        ...(req.image ? { image: req.image.text } : {}),
+        ...(req.image ? { image: req.image } : {}),
         ...(req.to ? { to: req.to } : {}),
         ...(req.reason ? { reason: req.reason } : {}),
       },
