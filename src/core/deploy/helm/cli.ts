@@ -20,7 +20,8 @@ export interface HelmAccess {
   helm?: string;
   kubeconfig?: string;
   context?: string;
-  namespace: string;
+  /** Absent: helm takes the kubeconfig context's namespace, else `default` (as the Kubernetes client does). */
+  namespace?: string;
   cwd: string;
   env?: Env;
 }
@@ -31,8 +32,7 @@ const MISSING =
 export async function connectHelm(access: HelmAccess): Promise<Helm> {
   const binary = access.helm ?? 'helm';
   const flags = [
-    '--namespace',
-    access.namespace,
+    ...(access.namespace ? ['--namespace', access.namespace] : []),
     ...(access.kubeconfig ? ['--kubeconfig', access.kubeconfig] : []),
     ...(access.context ? ['--kube-context', access.context] : []),
   ];

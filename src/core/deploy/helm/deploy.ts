@@ -7,7 +7,6 @@
  */
 import { errorMessage, StepError } from '../../errors.js';
 import { excerpt } from '../../markdown.js';
-import { createClient } from '../kubernetes/client.js';
 import { checkWorkloadHolds, liftWorkloadHolds } from '../kubernetes/holds.js';
 import { readWorkloads } from '../kubernetes/prepare.js';
 import { waitForRollouts } from '../kubernetes/rollout.js';
@@ -15,22 +14,29 @@ import { describe } from '../kubernetes/workloads.js';
 import type { DeployContext, DeployResult } from '../types.js';
 import { connectHelm, type Helm, history, isPending, lastGood, releaseState, status } from './cli.js';
 
-/** Between rollout polls: a verdict comes within a quarter second of the pods' state (the kubernetes strategy polls each second). */
-const POLL_MS = 250;
-
 import type { HelmDeployOptions } from './options.js';
 import { recoverPending } from './recover.js';
 import { imageValues, releaseWorkloads, setString } from './release.js';
 
+/** Between rollout polls: a verdict comes within a quarter second of the pods' state (the kubernetes strategy polls each second). */
+const POLL_MS = 250;
+
 export async function deployHelm(options: HelmDeployOptions, ctx: DeployContext): Promise<DeployResult> {
-  const client = createClient({ kubeconfig: options.kubeconfig, context: options.context });
-  const namespace = options.namespace || client.namespace;
-  const helm = await connectHelm({ ...access(options, namespace), ...(ctx.env ? { env: ctx.env } : {}) });
   const release = options.release;
+  // The Kubernetes client (a large module) loads while helm reads the release.
+  const [client, { helm, found }] = await Promise.all([
+    import('../kubernetes/client.js').then((m) =>
+      m.createClient({ kubeconfig: options.kubeconfig, context: options.context }),
+    ),
+    connectHelm({ ...access(options, options.namespace), ...(ctx.env ? { env: ctx.env } : {}) }).then(
+      async (h) => ({ helm: h, found: await status(h, release) }),
+    ),
+  ]);
+  const namespace = options.namespace || client.namespace;
   ctx.log.info(
     `helm ${helm.version.text}, release ${release} in namespace ${namespace}, Kubernetes API ${client.server}`,
   );
-  let current = await status(helm, release);
+  let current = found;
   if (current && isPending(current.status) && !ctx.dryRun) {
     await recoverPending(helm, release, await history(helm, release), ctx.log);
     current = await status(helm, release);
@@ -83,13 +89,13 @@ export async function deployHelm(options: HelmDeployOptions, ctx: DeployContext)
 
 export function access(
   options: HelmDeployOptions | Omit<HelmDeployOptions, 'chart' | 'image'>,
-  namespace: string,
+  namespace: string | undefined,
 ) {
   return {
     ...(options.helm ? { helm: options.helm } : {}),
     ...(options.kubeconfig ? { kubeconfig: options.kubeconfig } : {}),
     ...(options.context ? { context: options.context } : {}),
-    namespace,
+    ...(namespace ? { namespace } : {}),
     cwd: options.workingDirectory,
   };
 }

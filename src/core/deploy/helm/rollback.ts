@@ -6,7 +6,7 @@
 import { InputError, StepError } from '../../errors.js';
 import { parseImageRef, sameRepository } from '../../image-ref.js';
 import { HELD_IMAGES_ANNOTATION } from '../holds-format.js';
-import { createClient, type KubeClient } from '../kubernetes/client.js';
+import type { KubeClient } from '../kubernetes/client.js';
 import { heldAfterRollback } from '../kubernetes/holds.js';
 import { waitForRollouts } from '../kubernetes/rollout.js';
 import { describe, podSpecOf, type WorkloadRef } from '../kubernetes/workloads.js';
@@ -29,6 +29,7 @@ export async function rollbackHelm(
   options: HelmRollbackOptions,
   ctx: DeployContext,
 ): Promise<RollbackResult> {
+  const { createClient } = await import('../kubernetes/client.js');
   const client = createClient({ kubeconfig: options.kubeconfig, context: options.context });
   const namespace = options.namespace || client.namespace;
   const helm = await connectHelm({
