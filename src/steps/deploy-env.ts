@@ -104,12 +104,13 @@ export const deployEnv = defineStep({
     file: deploy/{environment}/values.yaml
     key: image.tag
 # or: strategy: kubernetes + manifests: k8s/overlays/{environment}
+#     strategy: helm + chart: deploy/chart (release, namespace, values, set)
 #     strategy: terraform + working-directory: infra
 #     strategy: ecs + cluster/service
 `,
   title: 'Deploy to an environment',
   description:
-    'Deploys an image to an environment chosen by ref rules: GitOps write-back, Kubernetes apply + rollout, Terraform or Amazon ECS.',
+    'Deploys an image to an environment chosen by ref rules: GitOps write-back, Kubernetes apply + rollout, a Helm release, Terraform or Amazon ECS.',
   stage: 'deploy',
   inputs,
   settings: deploySettings,
@@ -117,13 +118,15 @@ export const deployEnv = defineStep({
     environment: 'The environment deployed to (empty when skipped)',
     image: 'The image reference now deployed (gitops `updates`: one a line)',
     'previous-image': 'The image deployed before, when known',
-    revision: "The strategy's revision: commit sha, Deployment revision, task-definition ARN",
+    revision:
+      "The strategy's revision: commit sha, Deployment revision, Helm release revision, task-definition ARN",
     url: 'The environment URL',
     skipped: '`true` when no environment rule matched the ref and nothing was deployed',
     'task-definition-arn': 'ecs: the task definition revision now running',
     'previous-task-definition-arn': 'ecs: the revision the service ran before',
     'deployment-id': 'ecs: the ECS deployment id (`ecs-svc/…`)',
-    'rollout-state': 'ecs: the rollout state of the deployment',
+    'rollout-state':
+      'ecs: the rollout state of the deployment; helm: `healthy`, or `rolled-back` when `atomic` rolled a failed release back',
     'synced-revision': 'gitops `verify`: the revision the controller reports applied (Flux: `main@sha1:…`)',
     health: 'gitops `verify`: the health the controller reports (`Healthy` when verified)',
     'pull-request-number': 'gitops with `pull-request`: the number of the PR/MR (GitLab: its iid)',

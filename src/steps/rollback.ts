@@ -31,7 +31,7 @@ const inputs = {
   strategy: strategyInput,
   to: text({
     description:
-      'Version to return to (an image reference, or for gitops the value to write); default the version deployed before the current one',
+      'Version to return to (an image reference; gitops: the value to write; helm: a release revision number, an image or a tag); default the version deployed before the current one',
   }),
   reason: text({
     description:
@@ -79,7 +79,7 @@ export const rollback = defineStep({
 `,
   title: 'Roll back an environment',
   description:
-    'Returns an environment to the version deployed before the current one (or to `to`): a new GitOps commit, the previous Deployment revision, or the previous ECS task definition. The image it rolls away from is held in that environment (gitops: `.stagecraft/holds.yaml` in the same commit; kubernetes: annotation `stagecraft.dev/held-images`; ecs: a service tag): deploy-env refuses it there unless `force: true`.',
+    'Returns an environment to the version deployed before the current one (or to `to`): a new GitOps commit, the previous Deployment revision, the previous Helm release revision (`helm rollback`), or the previous ECS task definition. The image it rolls away from is held in that environment (gitops: `.stagecraft/holds.yaml` in the same commit; kubernetes and helm: annotation `stagecraft.dev/held-images` on the workloads; ecs: a service tag): deploy-env refuses it there unless `force: true`.',
   stage: 'deploy',
   inputs,
   settings: rollbackSettings,
@@ -87,7 +87,7 @@ export const rollback = defineStep({
     from: 'The image reference that was deployed before the rollback',
     to: 'The image reference deployed now',
     revision:
-      "The strategy's revision after the rollback: commit sha, Deployment revision, task-definition ARN",
+      "The strategy's revision after the rollback: commit sha, Deployment revision, Helm release revision, task-definition ARN",
     'pull-request-number': 'gitops with `pull-request`: the number of the PR/MR (GitLab: its iid)',
     'pull-request-url': 'gitops with `pull-request`: the URL of the PR/MR',
   },
