@@ -113,6 +113,13 @@ describe.each(HELM_MAJORS)('helm strategy with real Helm %i', (major: HelmMajor)
     expect(imageOf('shop')).toBe(`${REPO}:1.0.0`);
   });
 
+  it('creates the release namespace when it does not exist yet (a preview environment)', async () => {
+    const result = await deployHelm(options('preview', '1.0.0', { namespace: 'pr-7' }), ctx);
+    expect(result).toMatchObject({ revision: '1' });
+    expect(kube.get('Namespace', '', 'pr-7')).toBeDefined();
+    expect((kube.get('Deployment', 'pr-7', 'preview')?.status as Obj | undefined)?.availableReplicas).toBe(2);
+  });
+
   it('passes `set` values literally (no shell, commas kept)', async () => {
     const marker = join(dir, 'pwned');
     await deployHelm(

@@ -113,6 +113,8 @@ function upgradeArgs(options: HelmDeployOptions, helm: Helm): string[] {
     '--install',
     options.release,
     options.chart,
+    // A preview environment's namespace may not exist yet (as `kubectl apply` of a Namespace would).
+    '--create-namespace',
     ...(options.chartVersion ? [`--version=${options.chartVersion}`] : []),
     ...(oci && !options.tlsVerify ? ['--plain-http'] : []),
     ...options.values.map((f) => `--values=${f}`),
