@@ -3,15 +3,14 @@
  * deploy-env's target carries the entries to write (FILE KEY IMAGE VALUE, one per `updates`
  * line or the single `file`/`key`/`image`) and the optional Argo CD / Flux verification.
  */
-import type { DeployContext, DeployResult } from '../../../core/deploy/types.js';
-import { errorMessage, InputError, StepError } from '../../../core/errors.js';
+import { InputError } from '../../../core/errors.js';
 import { formatImageRef, type ParsedImage, repositoryName } from '../../../core/image-ref.js';
 import type { CiContext } from '../../../platform/context.js';
 import type { Inputs } from '../../../platform/inputs.js';
 import type { SettingsSource } from '../../../platform/step.js';
-import type { contextInput, kubeconfigInput } from '../shared-inputs.js';
 import { defineStrategy, missingImage, type StrategyEnv, withEnv } from '../strategy.js';
 import { gitopsInputs, type UpdateLine, verifyInputs } from './inputs.js';
+import { type GitopsVerify, gitopsVerify, type VerifyInput, verifyGitopsDeploy } from './verify.js';
 
 export interface GitopsTarget {
   /** Git URL or path; absent: this repository on the CI platform (resolved when deploying). */
@@ -42,17 +41,6 @@ export interface GitopsDeployEntry {
   value: string;
 }
 
-/** gitops `verify`: which controller object to wait for, and how (deploy-env only). */
-export interface GitopsVerify {
-  controller: 'argocd' | 'flux';
-  /** Namespace and name; `{environment}` not yet replaced. */
-  namespace: string;
-  name: string;
-  timeoutMs: number;
-  kubeconfig?: string;
-  context?: string;
-}
-
 export type GitopsDeployTarget = GitopsTarget & {
   image?: ParsedImage;
   entries: GitopsDeployEntry[];
@@ -60,9 +48,7 @@ export type GitopsDeployTarget = GitopsTarget & {
 };
 
 /** deploy-env reads the gitops inputs, `verify` and the cluster access `verify` uses. */
-type GitopsDeployInput = Inputs<typeof gitopsInputs> &
-  Partial<Inputs<typeof verifyInputs>> &
-  Inputs<{ kubeconfig: typeof kubeconfigInput; context: typeof contextInput }>;
+type GitopsDeployInput = Inputs<typeof gitopsInputs> & VerifyInput;
 
 function gitopsTarget(input: Inputs<typeof gitopsInputs>, source: SettingsSource): GitopsTarget {
   if (input.autoMerge && !input.pullRequest) {
@@ -115,38 +101,6 @@ function gitopsDeployTarget(
     ...(image && !target.updates ? { image } : {}),
     entries,
     ...(verify ? { verify } : {}),
-  };
-}
-
-const VERIFY_NAMESPACE = { argocd: 'argocd', flux: 'flux-system' } as const;
-
-function gitopsVerify(input: GitopsDeployInput): GitopsVerify | undefined {
-  const controller = input.verify ?? 'none';
-  const app = input.application;
-  if (controller === 'none') {
-    if (app) {
-      throw new InputError(
-        'application',
-        `${app.namespace ? `${app.namespace}/` : ''}${app.name}`,
-        'used only with `verify: argocd` or `verify: flux`',
-      );
-    }
-    return undefined;
-  }
-  if (!app) {
-    throw new InputError(
-      'application',
-      '',
-      `\`verify: ${controller}\` needs the ${controller === 'argocd' ? 'Argo CD Application' : 'Flux Kustomization'} to wait for: [namespace/]name`,
-    );
-  }
-  return {
-    controller,
-    namespace: app.namespace ?? VERIFY_NAMESPACE[controller],
-    name: app.name,
-    timeoutMs: input.verifyTimeout ?? 10 * 60_000,
-    ...(input.kubeconfig ? { kubeconfig: input.kubeconfig } : {}),
-    ...(input.context ? { context: input.context } : {}),
   };
 }
 
@@ -208,38 +162,6 @@ async function gitopsOptions(target: GitopsTarget, env: StrategyEnv) {
     tokenUser: target.tokenUser,
     ...(forge.api ? { api: forge.api } : {}),
     ...(forge.pullRequests ? { pullRequest: { api: forge.pullRequests, autoMerge: target.autoMerge } } : {}),
-  };
-}
-
-/** gitops `verify`: waits for Argo CD / Flux to report the pushed commit applied and healthy. */
-async function verifyGitopsDeploy(
-  verify: GitopsVerify,
-  result: DeployResult,
-  ctx: DeployContext,
-): Promise<DeployResult> {
-  if (ctx.dryRun || !result.revision) {
-    const what = `${verify.controller === 'argocd' ? 'Argo CD Application' : 'Flux Kustomization'} ${withEnv(`${verify.namespace}/${verify.name}`, ctx.environment)}`;
-    ctx.log.info(`Would wait for ${what} to apply the commit`);
-    return result;
-  }
-  const { verifyGitops } = await import('../../../core/deploy/gitops/verify.js');
-  const { kubeAppSource } = await import('../../../core/deploy/gitops/verify-kube.js');
-  const app = {
-    ...verify,
-    namespace: withEnv(verify.namespace, ctx.environment),
-    name: withEnv(verify.name, ctx.environment),
-  };
-  const revision = result.revision;
-  const verified = await verifyGitops({ ...app, revision }, kubeAppSource(app), ctx.log).catch(
-    (err: unknown) => {
-      // The commit is pushed whatever the controller says: report it with the failure.
-      throw new StepError(errorMessage(err), { outputs: { revision } });
-    },
-  );
-  return {
-    ...result,
-    extraOutputs: { ...result.extraOutputs, 'synced-revision': verified.revision, health: verified.health },
-    summary: [...result.summary, ...verified.summary],
   };
 }
 
