@@ -29,7 +29,9 @@ export interface HelmAccess {
 const MISSING =
   'helm is not installed (`helm` not found on PATH): GitHub-hosted runners have it; elsewhere install Helm 3.8+ or 4 (https://helm.sh/docs/intro/install/), or run the job in the stagecraft job image, which ships it';
 
-export async function connectHelm(access: HelmAccess): Promise<Helm> {
+type Runner = Omit<Helm, 'version'> & { probe(): Promise<Helm['version']> };
+
+function runner(access: HelmAccess): Runner {
   const binary = access.helm ?? 'helm';
   const flags = [
     ...(access.namespace ? ['--namespace', access.namespace] : []),
@@ -47,21 +49,11 @@ export async function connectHelm(access: HelmAccess): Promise<Helm> {
       throw err;
     }
   };
-  const probe = await exec(['version', '--short']);
-  const match = /v(\d+)\.(\d+)\.\d+/.exec(probe.stdout);
-  if (probe.code !== 0 || !match) {
-    throw new StepError(`\`${binary} version\` failed: ${excerpt(probe.stderr || probe.stdout, 500)}`);
-  }
-  const version = { major: Number(match[1]), minor: Number(match[2]), text: match[0] };
-  if (version.major < 3 || (version.major === 3 && version.minor < 8)) {
-    throw new StepError(`helm ${version.text} is too old: Helm 3.8 or later (or Helm 4) is needed`);
-  }
   const tryRun = async (args: string[]) => {
     const r = await exec([...args, ...flags]);
     return { code: r.code, stdout: r.stdout, stderr: r.stderr };
   };
   return {
-    version,
     tryRun,
     async run(args, what) {
       const r = await tryRun(args);
@@ -72,7 +64,34 @@ export async function connectHelm(access: HelmAccess): Promise<Helm> {
       }
       return r.stdout;
     },
+    async probe() {
+      const r = await exec(['version', '--short']);
+      const match = /v(\d+)\.(\d+)\.\d+/.exec(r.stdout);
+      if (r.code !== 0 || !match) {
+        throw new StepError(`\`${binary} version\` failed: ${excerpt(r.stderr || r.stdout, 500)}`);
+      }
+      const version = { major: Number(match[1]), minor: Number(match[2]), text: match[0] };
+      if (version.major < 3 || (version.major === 3 && version.minor < 8)) {
+        throw new StepError(`helm ${version.text} is too old: Helm 3.8 or later (or Helm 4) is needed`);
+      }
+      return version;
+    },
   };
+}
+
+export async function connectHelm(access: HelmAccess): Promise<Helm> {
+  const r = runner(access);
+  return { ...r, version: await r.probe() };
+}
+
+/** connectHelm and `helm status <release>` side by side (the version check and the read in one round). */
+export async function connectReading(
+  access: HelmAccess,
+  release: string,
+): Promise<{ helm: Helm; found: ReleaseState | undefined }> {
+  const r = runner(access);
+  const [version, found] = await Promise.all([r.probe(), status(r, release)]);
+  return { helm: { ...r, version }, found };
 }
 
 export interface Revision {
@@ -128,7 +147,7 @@ export interface ReleaseState {
 }
 
 /** The release's newest revision; undefined when there is no such release. */
-export async function status(helm: Helm, release: string): Promise<ReleaseState | undefined> {
+export async function status(helm: Pick<Helm, 'tryRun'>, release: string): Promise<ReleaseState | undefined> {
   const r = await helm.tryRun(['status', release, '--output', 'json']);
   if (r.code !== 0) {
     if (/not found/i.test(r.stderr)) return undefined;

@@ -12,7 +12,7 @@ import { readWorkloads } from '../kubernetes/prepare.js';
 import { waitForRollouts } from '../kubernetes/rollout.js';
 import { describe } from '../kubernetes/workloads.js';
 import type { DeployContext, DeployResult } from '../types.js';
-import { connectHelm, type Helm, history, isPending, lastGood, releaseState, status } from './cli.js';
+import { connectReading, type Helm, history, isPending, lastGood, releaseState, status } from './cli.js';
 
 import type { HelmDeployOptions } from './options.js';
 import { recoverPending } from './recover.js';
@@ -28,9 +28,7 @@ export async function deployHelm(options: HelmDeployOptions, ctx: DeployContext)
     import('../kubernetes/client.js').then((m) =>
       m.createClient({ kubeconfig: options.kubeconfig, context: options.context }),
     ),
-    connectHelm({ ...access(options, options.namespace), ...(ctx.env ? { env: ctx.env } : {}) }).then(
-      async (h) => ({ helm: h, found: await status(h, release) }),
-    ),
+    connectReading({ ...access(options, options.namespace), ...(ctx.env ? { env: ctx.env } : {}) }, release),
   ]);
   const namespace = options.namespace || client.namespace;
   ctx.log.info(
