@@ -231,6 +231,18 @@ describe.each(HELM_MAJORS)('helm strategy with real Helm %i', (major: HelmMajor)
     expect((await historyOf('half')).map((h) => h.status)).toEqual(['deployed']);
   });
 
+  it('with atomic: false a failed rollout stays on the new revision, and says so', async () => {
+    await deployHelm(options('kept', '1.0.0'), ctx);
+    const error = (await deployHelm(options('kept', 'broken', { atomic: false }), ctx).catch(
+      (e: Error) => e,
+    )) as StepError;
+    expect(error.message).toMatch(/container web: (ErrImagePull|ImagePullBackOff)/);
+    expect(error.message).toContain('Release kept stays on revision 2 (atomic: false)');
+    expect(error.partial.outputs).toEqual({ revision: '2', 'rollout-state': 'failed' });
+    expect((await historyOf('kept')).map((h) => h.status)).toEqual(['superseded', 'deployed']);
+    expect(imageOf('kept')).toBe(`${REPO}:broken`);
+  });
+
   it('uninstalls a first install whose rollout fails (atomic)', async () => {
     const error = await deployHelm(options('fresh', 'broken'), ctx).catch((e: Error) => e);
     expect((error as Error).message).toContain('first install of release fresh failed and was uninstalled');

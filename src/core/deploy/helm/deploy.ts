@@ -133,7 +133,15 @@ async function failed(
   const after = await history(helm, options.release);
   const attempted = after.at(-1);
   const created = attempted && attempted.revision !== before;
-  if (!options.atomic || !created) return new StepError(reason);
+  if (!created) return new StepError(reason);
+  if (!options.atomic) {
+    return new StepError(
+      `${reason}\n\nRelease ${options.release} stays on revision ${attempted.revision} (atomic: false).`,
+      {
+        outputs: { revision: String(attempted.revision), 'rollout-state': 'failed' },
+      },
+    );
+  }
   const good = lastGood(after, attempted.revision);
   try {
     if (good) {
