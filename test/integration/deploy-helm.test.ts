@@ -254,6 +254,9 @@ describe.each(HELM_MAJORS)('helm strategy with real Helm %i', (major: HelmMajor)
     await deployHelm(options('dry', '1.0.0'), ctx);
     const result = await deployHelm(options('dry', '9.9.9'), { ...ctx, dryRun: true });
     expect(result.summary.join('\n')).toMatch(/would become revision 2.*deployment\/dry/s);
+    expect(result.summary).toContain('- deployment/dry: changed');
+    expect(result.summary.join('\n')).not.toContain('service/dry');
+    expect(result.changed).toBe(true);
     expect((await historyOf('dry')).length).toBe(1);
     expect(imageOf('dry')).toBe(`${REPO}:1.0.0`);
   });

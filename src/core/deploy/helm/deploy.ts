@@ -16,7 +16,7 @@ import { connectReading, type Helm, history, isPending, lastGood, releaseState, 
 
 import type { HelmDeployOptions } from './options.js';
 import { recoverPending } from './recover.js';
-import { imageValues, releaseWorkloads, setString } from './release.js';
+import { imageValues, manifestChanges, releaseWorkloads, setString } from './release.js';
 
 /** Between rollout polls: a verdict comes within a quarter second of the pods' state (the kubernetes strategy polls each second). */
 const POLL_MS = 250;
@@ -44,7 +44,7 @@ export async function deployHelm(options: HelmDeployOptions, ctx: DeployContext)
   const lifts = checkWorkloadHolds(live, options.image.text, ctx.environment, options.force === true);
   const previous = live.find((w) => w.previous)?.previous;
   const upgrade = upgradeArgs(options, helm);
-  if (ctx.dryRun) return dryRun(helm, upgrade, options, namespace, previous, ctx);
+  if (ctx.dryRun) return dryRun(helm, upgrade, options, namespace, previous, current?.manifest ?? '', ctx);
 
   ctx.log.info(`helm upgrade --install ${release} ${options.chart}`);
   const run = await helm.tryRun([...upgrade, '--output=json']);
@@ -177,6 +177,7 @@ async function dryRun(
   options: HelmDeployOptions,
   namespace: string,
   previous: string | undefined,
+  currentManifest: string,
   ctx: DeployContext,
 ): Promise<DeployResult> {
   const server = helm.version.major > 3 || helm.version.minor >= 13;
@@ -186,13 +187,17 @@ async function dryRun(
   );
   const rendered = JSON.parse(out) as { manifest?: string; version?: number };
   const refs = releaseWorkloads(rendered.manifest ?? '', namespace);
+  const changes = manifestChanges(currentManifest, rendered.manifest ?? '');
   ctx.log.info(`Dry run: release ${options.release} would be revision ${rendered.version ?? '?'}`);
+  for (const c of changes) ctx.log.info(`  ${c}`);
   return {
     image: options.image.text,
     ...(previous ? { previousImage: previous } : {}),
-    changed: true,
+    changed: changes.length > 0,
     summary: [
       `Dry run (\`helm upgrade --install ${server ? '--dry-run=server' : '--dry-run'}\`): release \`${options.release}\` in namespace \`${namespace}\` would become revision ${rendered.version ?? '?'} with image \`${options.image.text}\`; workloads: ${refs.map((r) => `\`${describe(r)}\``).join(', ') || 'none'}.`,
+      '',
+      ...(changes.length ? changes.map((c) => `- ${c}`) : ['- no object of the release would change']),
       '',
       'Dry run: nothing was changed.',
     ],

@@ -9,6 +9,30 @@ import type { KObject } from '../kubernetes/client.js';
 import { rolloutRefs } from '../kubernetes/target.js';
 import type { WorkloadRef } from '../kubernetes/workloads.js';
 
+/** Each object of a rendered manifest by `kind/name`, as JSON text (what a dry run compares). */
+export function manifestObjects(manifest: string): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const doc of parseAllDocuments(manifest)) {
+    const obj = doc.toJS() as KObject | null;
+    if (!obj || typeof obj !== 'object' || !obj.kind || !obj.metadata?.name) continue;
+    out.set(`${String(obj.kind).toLowerCase()}/${obj.metadata.name}`, JSON.stringify(obj));
+  }
+  return out;
+}
+
+/** What an upgrade from `before` to `after` changes, object by object (a dry run's template diff). */
+export function manifestChanges(before: string, after: string): string[] {
+  const a = manifestObjects(before);
+  const b = manifestObjects(after);
+  const lines: string[] = [];
+  for (const [name, text] of b) {
+    if (!a.has(name)) lines.push(`${name}: created`);
+    else if (a.get(name) !== text) lines.push(`${name}: changed`);
+  }
+  for (const name of a.keys()) if (!b.has(name)) lines.push(`${name}: deleted`);
+  return lines;
+}
+
 /** The workloads (Deployments, StatefulSets, DaemonSets) of a rendered release manifest. */
 export function releaseWorkloads(manifest: string, namespace: string): WorkloadRef[] {
   const objects: KObject[] = [];
