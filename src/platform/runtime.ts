@@ -13,6 +13,8 @@ export interface Tuning {
   retryBaseMs?: number;
   /** Poll interval while waiting for an ECS rollout (default 6 s). */
   ecsPollIntervalMs?: number;
+  /** Least time between two GitHub API writes of the deployment-record client (default 1 s, as GitHub asks). */
+  githubWriteSpacingMs?: number;
 }
 
 export interface Runtime {

@@ -38,6 +38,9 @@ async function start(rt: Runtime, req: RecordRequest): Promise<Recorder | undefi
       ...(ctx.apiUrl ? { apiUrl: ctx.apiUrl } : {}),
       warn: (m) => rt.warning(m),
       maxRateLimitRetries: 2,
+      ...(rt.tuning.githubWriteSpacingMs !== undefined
+        ? { writeSpacingMs: rt.tuning.githubWriteSpacingMs }
+        : {}),
     });
     const commit = ctx.headSha || ctx.sha;
     const kind = req.kind ?? 'deploy';

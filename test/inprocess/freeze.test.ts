@@ -51,6 +51,7 @@ async function deployAt(now: string, inputs: Record<string, string> = {}) {
     {
       env,
       now: new Date(now),
+      tuning: { githubWriteSpacingMs: 0 },
       ctx: {
         provider: 'github',
         forge: 'github',

@@ -85,7 +85,7 @@ function monday(date: Date): Date {
 /** Every week (Monday, UTC) the window touches, with its deployments and failures. */
 function weeks(deployments: Classified[], window: DoraWindow): WeekCount[] {
   const out: WeekCount[] = [];
-  for (let m = monday(window.from); m <= window.to; m = new Date(m.getTime() + 7 * 86_400_000)) {
+  for (let m = monday(window.from); m < window.to; m = new Date(m.getTime() + 7 * 86_400_000)) {
     const end = new Date(m.getTime() + 7 * 86_400_000);
     const these = deployments.filter((d) => d.at >= m && d.at < end);
     out.push({

@@ -63,3 +63,14 @@ export function classify(deployments: Deployment[]): Classified[] {
   }
   return out;
 }
+
+/** Where deploy-report reads the records and the commits: GitHub or GitLab (src/platform). */
+export interface DeploymentSource {
+  /**
+   * The finished deployments and rollbacks of `environment` from `from` on, plus at least the
+   * last successful deployment before it (the base of the first lead-time range), oldest first.
+   */
+  deployments(environment: string, from: Date): Promise<Deployment[]>;
+  /** The dates of the commits `head` brought after `base` (just `head`'s own without a base). */
+  commitDates(base: string | undefined, head: string): Promise<Date[]>;
+}

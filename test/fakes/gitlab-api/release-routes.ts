@@ -189,6 +189,26 @@ export async function gitlabReleaseRoute(
       { 'x-next-page': page * perPage < list.length ? String(page + 1) : '', 'x-total': String(list.length) },
     ];
   }
+  const one = /^\/repository\/commits\/([0-9a-f]{40})$/.exec(rest);
+  if (one && method === 'GET' && info.git) {
+    const c = await info.git.commitInfo(one[1] as string).catch(() => undefined);
+    if (!c) return [404, { message: '404 Commit Not Found' }];
+    return [
+      200,
+      {
+        id: one[1],
+        short_id: (one[1] as string).slice(0, 8),
+        title: c.message.split('\n')[0],
+        message: c.message,
+        parent_ids: c.parents,
+        author_name: c.author,
+        authored_date: c.date,
+        committed_date: c.date,
+        created_at: c.date,
+        web_url: `${info.webUrl}/-/commit/${one[1]}`,
+      },
+    ];
+  }
   if (rest === '/repository/compare' && method === 'GET' && info.git) {
     const git = info.git;
     const from = url.searchParams.get('from');
