@@ -81,7 +81,10 @@ export interface DeploySettings {
   freeze: FreezeSettings;
 }
 
-export function deploySettings(input: Inputs<typeof inputs>, source: SettingsSource): DeploySettings {
+export async function deploySettings(
+  input: Inputs<typeof inputs>,
+  source: SettingsSource,
+): Promise<DeploySettings> {
   return {
     environment: input.environment,
     environmentRules: input.environmentRules,
@@ -91,7 +94,7 @@ export function deploySettings(input: Inputs<typeof inputs>, source: SettingsSou
     record: input.record && !input.dryRun,
     ...(input.token ? { token: input.token } : {}),
     dryRun: input.dryRun,
-    freeze: freezeSettings(input),
+    freeze: await freezeSettings(input),
   };
 }
 

@@ -5,31 +5,24 @@
  * window and when it ends, before anything changes. `break-glass`: deploy anyway, loudly.
  */
 import { globToRegex } from '../core/environments.js';
-import { errorMessage, StepError } from '../core/errors.js';
-import {
-  type ActiveFreeze,
-  activeFreezes,
-  describeFreeze,
-  FREEZE_HELP,
-  type FreezeWindow,
-  formatInZone,
-  parseFreezeWindows,
-} from '../core/freeze/windows.js';
+import { errorMessage, InputError, StepError } from '../core/errors.js';
+// Types only: the cron library loads when a window is given or GitLab has freeze periods.
+import type { ActiveFreeze, FreezeWindow } from '../core/freeze/windows.js';
 import { table } from '../core/markdown.js';
 import { resolveToken } from '../platform/forge.js';
-import { list, parsed, text } from '../platform/inputs.js';
+import { list, text } from '../platform/inputs.js';
 import type { Runtime } from '../platform/runtime.js';
 
+const FREEZE_HELP =
+  'one window a line: `CRON_START CRON_END [TZ]` (two 5-field cron expressions and an IANA time zone, default UTC, e.g. `0 17 * * 5 0 8 * * 1 Europe/Berlin`) or an ISO interval `START/END` with a zone (e.g. `2026-12-24T00:00Z/2026-12-27T00:00Z`)';
+
 export const freezeInputs = {
-  freeze: parsed(
-    {
-      description:
-        "Freeze windows, one a line: `CRON_START CRON_END [TZ]` as GitLab deploy freezes (`0 17 * * 5 0 8 * * 1 Europe/Berlin`: Friday 17:00 to Monday 08:00 Berlin time) or an ISO interval `2026-12-24T00:00Z/2026-12-27T00:00Z`. Inside one the deploy fails before any change. On GitLab the project's deploy freeze periods apply too, read when the job runs",
-      accepted: FREEZE_HELP,
-      kind: 'lines',
-    },
-    parseFreezeWindows,
-  ),
+  freeze: text({
+    description:
+      "Freeze windows, one a line: `CRON_START CRON_END [TZ]` as GitLab deploy freezes (`0 17 * * 5 0 8 * * 1 Europe/Berlin`: Friday 17:00 to Monday 08:00 Berlin time) or an ISO interval `2026-12-24T00:00Z/2026-12-27T00:00Z`. Inside one the deploy fails before any change. On GitLab the project's deploy freeze periods apply too, read when the job runs",
+    accepted: FREEZE_HELP,
+    kind: 'lines',
+  }),
   'freeze-environments': list({
     description: 'Globs of the environments the freeze windows (and GitLab freeze periods) apply to',
     default: 'production',
@@ -47,14 +40,24 @@ export interface FreezeSettings {
   breakGlass?: string;
 }
 
-export function freezeSettings(input: {
-  freeze?: FreezeWindow[];
+/** Parses the windows (one InputError naming `freeze` for the first bad one) before anything runs. */
+export async function freezeSettings(input: {
+  freeze?: string;
   freezeEnvironments: string[];
   breakGlass?: string;
-}): FreezeSettings {
+}): Promise<FreezeSettings> {
   const breakGlass = input.breakGlass?.trim();
+  let windows: FreezeWindow[] = [];
+  if (input.freeze?.trim()) {
+    const { parseFreezeWindows } = await import('../core/freeze/windows.js');
+    try {
+      windows = parseFreezeWindows(input.freeze);
+    } catch (err) {
+      throw new InputError('freeze', input.freeze, `${errorMessage(err)}; expected ${FREEZE_HELP}`);
+    }
+  }
   return {
-    windows: input.freeze ?? [],
+    windows,
     environments: input.freezeEnvironments,
     ...(breakGlass ? { breakGlass } : {}),
   };
@@ -97,7 +100,7 @@ async function gitlabWindows(rt: Runtime, token: string | undefined): Promise<Fr
   }
 }
 
-function freezeTable(active: ActiveFreeze[]): string {
+function freezeTable(active: ActiveFreeze[], formatInZone: (d: Date, zone: string) => string): string {
   return table(
     ['Window', 'From', 'Since', 'Ends', 'Ends (UTC)'],
     active.map((a) => [
@@ -119,14 +122,16 @@ export async function checkFreeze(
   rt: Runtime,
   settings: FreezeSettings,
   environment: string,
-  report: { outputs: Record<string, string>; token?: string },
+  report: { outputs: Record<string, string>; token?: string; action?: string },
 ): Promise<FreezeVerdict> {
   if (!settings.environments.some((glob) => globToRegex(glob).test(environment))) return { summary: [] };
   const windows = [...settings.windows, ...(await gitlabWindows(rt, report.token))];
+  if (windows.length === 0) return { summary: [] };
+  const { activeFreezes, describeFreeze, formatInZone } = await import('../core/freeze/windows.js');
   const now = rt.now();
   const active = activeFreezes(windows, now);
   if (active.length === 0) {
-    if (windows.length) rt.info(`No freeze window holds ${environment} now (${formatInZone(now, 'UTC')})`);
+    rt.info(`No freeze window holds ${environment} now (${formatInZone(now, 'UTC')})`);
     return { summary: [] };
   }
   const names = active.map(describeFreeze).join('; ');
@@ -135,11 +140,11 @@ export async function checkFreeze(
     throw new StepError(message, {
       outputs: report.outputs,
       summary: [
-        `### Deploy to ${environment} refused: frozen`,
+        `### ${report.action ?? 'Deploy'} to ${environment} refused: frozen`,
         '',
         `It is ${formatInZone(now, 'UTC')}. Nothing was changed.`,
         '',
-        freezeTable(active),
+        freezeTable(active, formatInZone),
         '',
         'Deploy after the window ends, or set `break-glass` to a reason to deploy anyway.',
         '',
@@ -163,7 +168,7 @@ export async function checkFreeze(
         ],
       ),
       '',
-      freezeTable(active),
+      freezeTable(active, formatInZone),
       '',
     ],
   };

@@ -7,8 +7,11 @@
  * API when the job runs) stop deploy-env but not rollback; bad windows are one error each.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { BOARD_MARKER, parseBoard } from '../../src/core/notify/board.js';
 import { runStep } from '../../src/platform/host.js';
 import { deployEnv } from '../../src/steps/deploy-env.js';
+import { gateMerge } from '../../src/steps/gate-merge.js';
+import { notifyPr } from '../../src/steps/notify-pr.js';
 import { rollback } from '../../src/steps/rollback.js';
 import { type FakeGitHub, startFakeGitHub } from '../fakes/github-api/server.js';
 import { type FakeGitLab, startFakeGitLab } from '../fakes/gitlab-api/server.js';
@@ -172,6 +175,36 @@ describe('freeze windows in deploy-env', () => {
         break_glass: { reason: 'hotfix INC-42', actor: 'octocat', windows: [FRIDAY] },
       },
     });
+    // The board row (notify-pr, as the root promote action passes deploy-env's output on).
+    gh.store.addPull({ number: 42, headSha: 'a'.repeat(40) });
+    const board = fakeHost(
+      {
+        board: 'true',
+        environment: 'production',
+        image: run.image,
+        status: 'success',
+        'break-glass': run.h.outputs['break-glass'] as string,
+        token: TOKEN,
+      },
+      {
+        ctx: {
+          provider: 'github',
+          forge: 'github',
+          repository: 'octo/app',
+          apiUrl: gh.url,
+          sha: 'a'.repeat(40),
+          headSha: 'a'.repeat(40),
+          actor: 'octocat',
+        },
+      },
+    );
+    expect(await runStep(notifyPr, board)).toBe(true);
+    const comment = gh.store.comments.find((c) => c.body.startsWith(BOARD_MARKER));
+    expect(comment?.body).toContain('✅ success (break-glass by octocat: hotfix INC-42)');
+    expect(parseBoard(comment?.body ?? '').production?.breakGlass).toEqual({
+      reason: 'hotfix INC-42',
+      actor: 'octocat',
+    });
     expect(gh.violations).toEqual([]);
   });
 
@@ -190,6 +223,45 @@ describe('freeze windows in deploy-env', () => {
     expect(run.h.failures[0]).toMatch(/^Input "freeze" has an invalid value/);
     expect(run.h.failures[0]).toContain(`line 2: `);
     expect(run.h.failures[0]).toContain(reason);
+  });
+});
+
+describe('freeze windows in gate-merge set', () => {
+  const gate = (now: string, inputs: Record<string, string>) =>
+    fakeHost(
+      { mode: 'set', state: 'success', freeze: FRIDAY, token: TOKEN, ...inputs },
+      {
+        now: new Date(now),
+        ctx: {
+          provider: 'github',
+          forge: 'github',
+          repository: 'octo/app',
+          apiUrl: gh.url,
+          headSha: 'b'.repeat(40),
+        },
+      },
+    );
+  const statuses = () => gh.store.statuses.filter((s) => s.sha === 'b'.repeat(40)).length;
+
+  it('a gate for a frozen environment (its context names it) is not set during the window; outside it is', async () => {
+    const before = statuses();
+    const frozen = gate('2026-12-05T12:00:00Z', { context: 'stagecraft/production' });
+    expect(await runStep(gateMerge, frozen)).toBe(false);
+    expect(frozen.failures[0]).toContain('production is frozen');
+    expect(frozen.failures[0]).toContain('Mon 2026-12-07 07:00 UTC');
+    expect(frozen.summaries.join('\n')).toContain(
+      '### Gate stagecraft/production to production refused: frozen',
+    );
+    expect(statuses()).toBe(before);
+    // The staging gate is not frozen; the production gate is set again after the window.
+    expect(await runStep(gateMerge, gate('2026-12-05T12:00:00Z', { context: 'stagecraft/staging' }))).toBe(
+      true,
+    );
+    expect(await runStep(gateMerge, gate('2026-12-07T07:00:00Z', { context: 'stagecraft/production' }))).toBe(
+      true,
+    );
+    expect(statuses()).toBe(before + 2);
+    expect(gh.violations).toEqual([]);
   });
 });
 

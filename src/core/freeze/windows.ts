@@ -37,9 +37,6 @@ export interface ActiveFreeze {
   end: Date;
 }
 
-export const FREEZE_HELP =
-  'one window a line: `CRON_START CRON_END [TZ]` (two 5-field cron expressions and an IANA time zone, default UTC, e.g. `0 17 * * 5 0 8 * * 1 Europe/Berlin`) or an ISO interval `START/END` with a zone (e.g. `2026-12-24T00:00Z/2026-12-27T00:00Z`)';
-
 /** An IANA zone Intl knows (`Europe/Berlin`, `UTC`); throws otherwise. */
 export function checkTimeZone(zone: string): string {
   try {
