@@ -14,7 +14,7 @@ import {
 import { classify, type DeploymentSource } from '../core/dora/records.js';
 import { percent, reportSummary } from '../core/dora/summary.js';
 import { ENVIRONMENT_NAME } from '../core/environments.js';
-import { StepError } from '../core/errors.js';
+import { errorMessage, StepError } from '../core/errors.js';
 import { resolveToken } from '../platform/forge.js';
 import { type Inputs, list, parsed } from '../platform/inputs.js';
 import type { Runtime } from '../platform/runtime.js';
@@ -141,8 +141,14 @@ export const deployReport = defineStep({
     const commitDates = new Map<string, Date[]>();
     await rt.group('Read the commits each deployment shipped', async () => {
       for (const range of shippedRanges(all, window)) {
-        const dates = await source.commitDates(range.baseSha, range.deployment.sha);
-        commitDates.set(range.deployment.id, dates);
+        try {
+          commitDates.set(range.deployment.id, await source.commitDates(range.baseSha, range.deployment.sha));
+        } catch (err) {
+          // A commit the repository no longer has (force-pushed away) costs its lead time, not the report.
+          rt.warning(
+            `Could not read the commits deployment ${range.deployment.id} shipped (${range.baseSha ? `${range.baseSha.slice(0, 12)}..` : ''}${range.deployment.sha.slice(0, 12)}): ${errorMessage(err)}; they are left out of the lead time`,
+          );
+        }
       }
     });
     const report = computeDora(input.environment, all, window, commitDates);
