@@ -9,9 +9,11 @@ import {
   type Builder,
   type BuildResult,
   type BuildSpec,
+  hasTag,
   type PushSpec,
   pairs,
   platformSlug,
+  stepCounter,
 } from './types.js';
 
 function buildArgs(spec: BuildSpec, platforms = spec.platforms): string[] {
@@ -29,6 +31,52 @@ function buildArgs(spec: BuildSpec, platforms = spec.platforms): string[] {
       ? []
       : ['--build-arg', `SOURCE_DATE_EPOCH=${spec.sourceDateEpoch}`]),
     ...pairs('--build-arg', spec.buildArgs),
+    // Files and sockets by path: no secret value on argv.
+    ...(spec.secrets ?? []).flatMap((s) => ['--secret', `id=${s.id},src=${s.src}`]),
+    ...(spec.ssh ?? []).flatMap((s) => ['--ssh', `${s.id}=${s.paths.join(',')}`]),
+  ];
+}
+
+/** BuildKit's plain progress: `#7 [stage 3/5] RUN …` per step, `#7 CACHED` for one it did not run. */
+const STEPS = {
+  step: /^#(\d+) \[(?:[^\]]* )?\d+\/\d+\] (?!FROM )/,
+  cached: /^#(\d+) CACHED$/,
+  keyed: true,
+};
+
+/** The test stage's own cache tag in the cache repository (its layers are not the image's). */
+const TEST_CACHE_TAG = 'buildcache-test';
+
+/**
+ * The cache flags. A builder that exports cache (docker-container, kubernetes, remote drivers):
+ * a registry cache `<repository>:buildcache` with every layer (`mode=max`), the test stage's under
+ * `:buildcache-test`. The plain `docker` driver cannot export a cache: the pushed image carries an
+ * inline cache, read back from the image's own tags (`inlineFrom`); `suffix` names one platform's
+ * image where each is pushed on its own.
+ */
+function cacheArgs(
+  spec: BuildSpec,
+  driver: string | undefined,
+  stage: 'test' | 'image',
+  pushing: boolean,
+  suffix = '',
+): string[] {
+  const cache = spec.cache;
+  if (!cache) return [];
+  const from = (ref: string) => ['--cache-from', `type=registry,ref=${ref}`];
+  if (driver === 'docker') {
+    const refs = [...cache.inlineFrom.map((r) => `${r}${suffix}`), ...cache.from];
+    return [...refs.flatMap(from), ...(stage === 'image' && pushing ? ['--cache-to', 'type=inline'] : [])];
+  }
+  const own = `${cache.repository}:${stage === 'test' ? TEST_CACHE_TAG : 'buildcache'}`;
+  return [
+    ...[
+      `${cache.repository}:buildcache`,
+      `${cache.repository}:${TEST_CACHE_TAG}`,
+      ...cache.from.map((r) => (hasTag(r) ? r : `${r}:buildcache`)),
+    ].flatMap(from),
+    '--cache-to',
+    `type=registry,ref=${own},mode=max`,
   ];
 }
 
@@ -43,12 +91,19 @@ function outputArgs(spec: BuildSpec, ref: string | undefined): string[] {
     : ['--output', `type=docker${rewrite}`];
 }
 
-/** The BuildKit version of the selected builder (`docker buildx inspect`), when it says one. */
-async function buildkitVersion(env: Env): Promise<string | undefined> {
+/** The selected builder's driver and BuildKit version (`docker buildx inspect`), as far as it says. */
+async function inspectBuilder(env: Env): Promise<{ driver?: string; version?: string }> {
   const res = await runProcess(['docker', 'buildx', 'inspect'], { env, timeoutMs: 10_000 }).catch(
     () => undefined,
   );
-  return res?.code === 0 ? /BuildKit(?: version)?:\s*v?(\d+\.\d+\S*)/.exec(res.stdout)?.[1] : undefined;
+  if (res?.code !== 0) return {};
+  const driver = /^Driver:\s*(\S+)/m.exec(res.stdout)?.[1];
+  const version = /BuildKit(?: version)?:\s*v?(\d+\.\d+\S*)/.exec(res.stdout)?.[1];
+  return { ...(driver ? { driver } : {}), ...(version ? { version } : {}) };
+}
+
+async function buildkitVersion(env: Env): Promise<string | undefined> {
+  return (await inspectBuilder(env)).version;
 }
 
 /** Says so when the engine's BuildKit cannot build one commit into one digest (before 0.13). */
@@ -104,18 +159,28 @@ async function withHints<T>(work: Promise<T>): Promise<T> {
 
 export function buildxBuilder(options: { tempDir?: string; env?: Env } = {}): Builder {
   const env = options.env ?? {};
+  let driver: Promise<string | undefined> | undefined;
+  const driverOf = (runEnv: Env) => {
+    driver ??= inspectBuilder(runEnv).then((b) => b.driver);
+    return driver;
+  };
   return {
     name: 'buildx',
+    refuses: () => undefined,
     async test(spec: BuildSpec, log: Log) {
+      const runEnv = buildxEnv(env, spec.cache?.authDir);
+      const counter = stepCounter(log, STEPS);
+      const cache = cacheArgs(spec, spec.cache ? await driverOf(runEnv) : undefined, 'test', false);
       // cacheonly: run the stage's steps, export nothing.
       await withHints(
         mustRun(
           `buildx test stage "${spec.target}"`,
           // The tests run once, on the runner's own platform.
-          [...buildArgs(spec, []), '--output', 'type=cacheonly', spec.context],
-          { log, env },
+          [...buildArgs(spec, []), ...cache, '--output', 'type=cacheonly', spec.context],
+          { log: counter.log, env: runEnv, secrets: spec.mask ?? [] },
         ),
       );
+      return counter.counts();
     },
     async build(spec: BuildSpec, push: PushSpec | undefined, log: Log): Promise<BuildResult> {
       if (push && !push.tlsVerify && !isLoopback(push.ref)) {
@@ -123,14 +188,31 @@ export function buildxBuilder(options: { tempDir?: string; env?: Env } = {}): Bu
           'buildx pushes through the Docker engine: a plain-HTTP registry must be in its insecure-registries (only 127.0.0.0/8 is by default)',
         );
       }
-      const runEnv = buildxEnv(env, push?.authDir);
+      const runEnv = buildxEnv(env, push?.authDir ?? spec.cache?.authDir);
       if (spec.sourceDateEpoch !== undefined) await warnIfNotReproducible(runEnv, log);
-      const once = (platforms: string[] | undefined, ref: string | undefined) =>
-        buildOnce(spec, platforms, ref, runEnv, log, options.tempDir);
+      const drv = spec.cache ? await driverOf(runEnv) : undefined;
+      if (spec.cache) {
+        log.info(
+          drv === 'docker'
+            ? `Cache: inline in the pushed image (the \`docker\` driver exports no cache), read from ${[...spec.cache.inlineFrom, ...spec.cache.from].join(', ')}`
+            : `Cache: ${spec.cache.repository}:buildcache (registry cache, mode=max)`,
+        );
+      }
+      const counter = stepCounter(log, STEPS);
+      const once = (platforms: string[] | undefined, ref: string | undefined, suffix = '') =>
+        buildOnce(
+          spec,
+          platforms,
+          ref,
+          cacheArgs(spec, drv, 'image', Boolean(ref), suffix),
+          runEnv,
+          counter.log,
+          options.tempDir,
+        );
       const platforms = spec.platforms ?? [];
-      if (platforms.length < 2) return once(undefined, push?.ref);
+      if (platforms.length < 2) return { ...(await once(undefined, push?.ref)), steps: counter.counts() };
       try {
-        return await once(platforms, push?.ref);
+        return { ...(await once(platforms, push?.ref)), steps: counter.counts() };
       } catch (err) {
         if (!(err instanceof CommandFailed) || !MULTI_UNSUPPORTED.test(err.excerpt)) throw err;
       }
@@ -148,11 +230,12 @@ export function buildxBuilder(options: { tempDir?: string; env?: Env } = {}): Bu
       );
       const parts: { platform: string; ref: string }[] = [];
       for (const platform of platforms) {
-        const ref = `${push.ref}-${platformSlug(platform)}`;
-        await once([platform], ref);
+        const suffix = `-${platformSlug(platform)}`;
+        const ref = `${push.ref}${suffix}`;
+        await once([platform], ref, suffix);
         parts.push({ platform, ref });
       }
-      return { parts };
+      return { parts, steps: counter.counts() };
     },
   };
 }
@@ -164,6 +247,7 @@ async function buildOnce(
   spec: BuildSpec,
   platforms: string[] | undefined,
   ref: string | undefined,
+  cache: string[],
   env: Env,
   log: Log,
   tempDir: string | undefined,
@@ -177,6 +261,7 @@ async function buildOnce(
         [
           ...buildArgs(spec, platforms),
           ...pairs('--label', spec.labels),
+          ...cache,
           // No attestation manifests: the pushed digest is the image's own (provenance is ours).
           '--provenance=false',
           '--metadata-file',
@@ -184,7 +269,7 @@ async function buildOnce(
           ...outputArgs(spec, ref),
           spec.context,
         ],
-        { log, env },
+        { log, env, secrets: spec.mask ?? [] },
       ),
     );
     const meta = JSON.parse(readFileSync(metadata, 'utf8')) as Record<string, string>;
