@@ -128,8 +128,7 @@ function cacheLine(input: BuildSettings, steps: BuildResult['steps']): string | 
   if (!input.cache) return undefined;
   const where = `\`${repositoryName(input.cache.repository)}\``;
   if (!steps) return `read from and written to ${where}`;
-  const of = steps.total !== undefined ? ` of ${steps.total}` : '';
-  return `${steps.cached}${of} build step${(steps.total ?? steps.cached) === 1 ? '' : 's'} from the cache (${where})`;
+  return `${steps.cached} of ${steps.total} build step${steps.total === 1 ? '' : 's'} from the cache (${where})`;
 }
 
 export type BuildOutcome = (Outcome & { pushed: true }) | { pushed: false; summary: string };

@@ -20,8 +20,11 @@ import {
 
 const BASE = ['buildah', '--storage-driver', 'vfs'];
 
-/** buildah's log: `[linux/arm64] STEP 3/5: RUN …` per step, `--> Using cache <id>` per step it did not run. */
-const STEPS = { step: /STEP \d+\/\d+: (?!FROM )/, cached: /^--> Using cache /m };
+/**
+ * buildah's log: `[linux/arm64] STEP 3/5: RUN …` per step (`--label` adds LABEL steps at the end),
+ * `--> Using cache <id>` for a step it did not run.
+ */
+const STEPS = { step: /STEP \d+\/\d+: /, skip: /STEP \d+\/\d+: (FROM|LABEL) /, cached: /^--> Using cache / };
 
 /** The secret, SSH and cache flags: files and sockets by path, never a value on argv. */
 function extraArgs(spec: BuildSpec, layers: boolean): string[] {

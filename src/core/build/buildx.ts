@@ -39,9 +39,9 @@ function buildArgs(spec: BuildSpec, platforms = spec.platforms): string[] {
 
 /** BuildKit's plain progress: `#7 [stage 3/5] RUN …` per step, `#7 CACHED` for one it did not run. */
 const STEPS = {
-  step: /^#(\d+) \[(?:[^\]]* )?\d+\/\d+\] (?!FROM )/,
+  step: /^#(\d+) \[(?:[^\]]* )?\d+\/\d+\] /,
+  skip: /^#\d+ \[[^\]]*\] FROM /,
   cached: /^#(\d+) CACHED$/,
-  keyed: true,
 };
 
 /** The test stage's own cache tag in the cache repository (its layers are not the image's). */

@@ -41,8 +41,14 @@ function executorArgs(spec: BuildSpec, executor: string): string[] {
   ];
 }
 
-/** kaniko's log: `Using caching version of cmd: RUN …` for each step it took from the cache. */
-const STEPS = { cached: /Using caching version of cmd/ };
+/**
+ * kaniko's log with a cache: `Using caching version of cmd: RUN …` for a RUN it took from the
+ * cache, `No cached layer found for cmd RUN …` for one it runs (it caches RUN steps only).
+ */
+const STEPS = {
+  step: /(?:Using caching version of cmd|No cached layer found for cmd):? RUN /,
+  cached: /Using caching version of cmd/,
+};
 
 /** What kaniko cannot do: mount secrets or SSH into RUN steps, or build an image index. */
 export function kanikoRefuses(wants: BuildWants): Refusal | undefined {

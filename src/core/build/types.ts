@@ -80,7 +80,7 @@ export interface BuildResult {
    */
   parts?: { platform: string; ref: string }[];
   /** Build steps the tool ran or took from its cache (test stage included), as its log tells. */
-  steps?: { total?: number; cached: number };
+  steps?: { total: number; cached: number };
 }
 
 export interface Builder {
@@ -104,35 +104,41 @@ export function platformSlug(platform: string): string {
 }
 
 /**
- * A Log that passes every line on and counts the build steps a tool's output names (`step`) and
- * those it took from its cache (`cached`): a pattern's matches are counted once per key (its
- * first capture group; without one, every match counts).
+ * A Log that passes every line on and counts the build steps a tool's output names and those it
+ * took from its cache. `step` matches every step line (its first capture group, if any, is the
+ * step's key, else each match is a new step); `skip` marks step lines that do no work (FROM,
+ * LABEL), which are not counted; `cached` marks a step taken from the cache (by its key, else the
+ * last step named).
  */
 export function stepCounter(
   log: Log,
-  patterns: { step?: RegExp; cached: RegExp /** count only cached keys that are steps */; keyed?: boolean },
-): { log: Log; counts(): { total?: number; cached: number } } {
+  patterns: { step: RegExp; skip?: RegExp; cached: RegExp },
+): { log: Log; counts(): { total: number; cached: number } } {
   const steps = new Set<string>();
   const cached = new Set<string>();
-  const seen = (re: RegExp | undefined, line: string, into: Set<string>) => {
-    const m = re?.exec(line);
-    if (m) into.add(m[1] ?? `${into.size}`);
+  let seen = 0;
+  let current: string | undefined;
+  const read = (line: string) => {
+    const step = patterns.step.exec(line);
+    if (step) {
+      current = step[1] ?? `${seen++}`;
+      if (!patterns.skip?.test(line)) steps.add(current);
+    }
+    const hit = patterns.cached.exec(line);
+    const key = hit ? (hit[1] ?? current) : undefined;
+    if (key !== undefined) cached.add(key);
   };
   return {
     log: {
       info(message: string) {
-        seen(patterns.step, message, steps);
-        seen(patterns.cached, message, cached);
+        read(message);
         log.info(message);
       },
       warning: (m) => log.warning(m),
       debug: (m) => log.debug(m),
       group: (t, fn) => log.group(t, fn),
     },
-    counts: () => ({
-      ...(patterns.step ? { total: steps.size } : {}),
-      cached: patterns.keyed ? [...cached].filter((k) => steps.has(k)).length : cached.size,
-    }),
+    counts: () => ({ total: steps.size, cached: [...cached].filter((k) => steps.has(k)).length }),
   };
 }
 
@@ -140,8 +146,7 @@ export function stepCounter(
 export function addSteps(a: BuildResult['steps'], b: BuildResult['steps']): BuildResult['steps'] | undefined {
   if (!a) return b;
   if (!b) return a;
-  const total = a.total !== undefined && b.total !== undefined ? a.total + b.total : undefined;
-  return { ...(total !== undefined ? { total } : {}), cached: a.cached + b.cached };
+  return { total: a.total + b.total, cached: a.cached + b.cached };
 }
 
 /** Whether `registry/repository[:tag]` names a tag. */
