@@ -63,6 +63,15 @@ function buildChecks(
     throw new InputError('file', input.file ?? join(input.context, 'Dockerfile'), 'a Dockerfile that exists');
   }
   const secrets = input.secrets ?? [];
+  // The builder's own rules first: a file check cannot help an input the builder refuses.
+  const refusal = builderRefuses(input.builder, {
+    platforms: input.platforms ?? [],
+    secrets: secrets.length + (input.secretFiles?.length ?? 0) > 0,
+    ssh: (input.ssh?.length ?? 0) > 0,
+  });
+  if (refusal) {
+    throw new InputError(refusal.input, refusal.value, refusal.accepted, refusal.input === 'secrets');
+  }
   const secretFiles = (input.secretFiles ?? []).map(({ id, path }) => {
     if (secrets.some((s) => s.id === id)) {
       throw new InputError('secret-files', `${id}=${path}`, `an id of its own: "${id}" is also in secrets`);
@@ -100,13 +109,6 @@ function buildChecks(
     }
     return { id, paths: paths.map((p) => resolve(p)) };
   });
-  const refusal = builderRefuses(input.builder, {
-    platforms: input.platforms ?? [],
-    secrets: secrets.length + secretFiles.length > 0,
-    ssh: ssh.length > 0,
-  });
-  if (refusal)
-    throw new InputError(refusal.input, refusal.value, refusal.accepted, refusal.input === 'secrets');
   return { context, file, secrets, secretFiles, ssh };
 }
 
