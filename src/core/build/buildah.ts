@@ -8,13 +8,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Log } from '../log.js';
 import { type Env, mustRun, runProcess } from '../process.js';
-import { checkPlatforms, type Platform, parsePlatform } from '../registry/image-index.js';
+import { checkPlatforms, formatPlatform, type Platform, parsePlatform } from '../registry/image-index.js';
 import {
   type Builder,
   type BuildResult,
   type BuildSpec,
   type PushSpec,
   pairs,
+  platformSlug,
   stepCounter,
 } from './types.js';
 
@@ -83,7 +84,7 @@ export function buildahBuilder(options: { tempDir?: string; env?: Env } = {}): B
       return counter.counts();
     },
     async build(spec: BuildSpec, push: PushSpec | undefined, log: Log): Promise<BuildResult> {
-      if ((spec.platforms?.length ?? 0) > 1) return buildList(spec, push, log, env, options.tempDir);
+      if (spec.platforms?.length) return buildPlatforms(spec, push, log, env, options.tempDir);
       const counter = stepCounter(log, STEPS);
       const local = push?.ref ?? 'localhost/stagecraft-build:latest';
       await mustRun(
@@ -132,38 +133,41 @@ async function pushWith(
   }
 }
 
-/** The platforms of a local manifest list's images. */
-async function listPlatforms(list: string, env: Env): Promise<Platform[]> {
-  const out = await mustRun('buildah manifest inspect', [...BASE, 'manifest', 'inspect', list], { env });
-  const parsed = JSON.parse(out) as { manifests?: { platform?: Platform }[] };
-  return (parsed.manifests ?? []).map((m) => m.platform ?? { os: '?', architecture: '?' });
+/** The platform a local image's config is for; undefined when there is no such image. */
+async function imagePlatform(image: string, env: Env): Promise<Platform | undefined> {
+  const res = await runProcess([...BASE, 'inspect', '--type', 'image', image], { env });
+  if (res.code !== 0) return undefined;
+  const oci = (JSON.parse(res.stdout) as { OCIv1?: Partial<Platform> }).OCIv1 ?? {};
+  return {
+    os: oci.os ?? '?',
+    architecture: oci.architecture ?? '?',
+    ...(oci.variant ? { variant: oci.variant } : {}),
+  };
 }
 
-/** The requested platforms a list has no image for. */
-function missingFrom(requested: string[], found: Platform[]): string[] {
-  return requested.filter((r) => {
-    const p = parsePlatform(r);
-    return !found.some(
-      (f) =>
-        f.os === p.os &&
-        f.architecture === p.architecture &&
-        (!p.variant || !f.variant || f.variant === p.variant),
-    );
-  });
+function isFor(found: Platform | undefined, platform: string): boolean {
+  const p = parsePlatform(platform);
+  return (
+    found !== undefined &&
+    found.os === p.os &&
+    found.architecture === p.architecture &&
+    (!p.variant || !found.variant || found.variant === p.variant)
+  );
 }
 
 /**
- * Several platforms: one `buildah bud --platform a,b --manifest <list>` builds each platform
- * (RUN steps of a foreign one run through qemu-user-static and binfmt) into a manifest list of
- * its own, pushed with every image as one OCI index, then removed from local storage.
+ * Builds for the requested platforms (one or several), one `buildah bud --platform <p>` each, and
+ * checks each image's config before anything is pushed; several are pushed with every image as
+ * one OCI index (a manifest list made of them), then removed from local storage. RUN steps of a
+ * foreign platform run through qemu-user-static and binfmt.
  *
- * buildah 1.28's layer cache does not tell platforms apart: where a stage's steps give identical
- * layers on every platform (`FROM scratch` + `COPY` of the same files), the second platform reuses
- * the first one's image and the list holds one image. Each platform the list lacks is built again
- * on its own without the layer cache (no cache lookup, no cached layers written); the list is
- * checked against the requested platforms before anything is pushed.
+ * buildah 1.28's layer cache (local and `--cache-from`) does not tell platforms apart: where a
+ * stage's steps give identical layers on every platform (`FROM scratch` + `COPY` of the same
+ * files), one platform reuses another's image and gets its config. A platform whose image is for
+ * another one is built again without the layer cache (no cache lookup, no cached layer written);
+ * a platform still without its image fails the build, naming it.
  */
-async function buildList(
+async function buildPlatforms(
   spec: BuildSpec,
   push: PushSpec | undefined,
   log: Log,
@@ -171,31 +175,58 @@ async function buildList(
   tempDir: string | undefined,
 ): Promise<BuildResult> {
   const platforms = spec.platforms ?? [];
-  const list = `localhost/stagecraft-list-${randomBytes(6).toString('hex')}:latest`;
+  const id = randomBytes(6).toString('hex');
+  const tagOf = (platform: string) => `localhost/stagecraft-${id}-${platformSlug(platform)}:latest`;
+  const list = `localhost/stagecraft-list-${id}:latest`;
   const counter = stepCounter(log, STEPS);
-  const bud = (args: string[]) =>
-    mustRun('buildah build', [...args, ...pairs('--label', spec.labels), '--manifest', list, spec.context], {
-      log: counter.log,
-      env,
-      secrets: spec.mask ?? [],
-    });
+  const bud = (platform: string, layers: boolean) =>
+    mustRun(
+      `buildah build (${platform})`,
+      [
+        ...budArgs(spec, [platform], layers),
+        ...pairs('--label', spec.labels),
+        '--tag',
+        tagOf(platform),
+        spec.context,
+      ],
+      { log: counter.log, env, secrets: spec.mask ?? [] },
+    );
   try {
-    await bud(budArgs(spec));
-    const collapsed = missingFrom(platforms, await listPlatforms(list, env));
-    for (const platform of collapsed) {
-      log.warning(
-        `buildah's layer cache gave no separate image for ${platform} (its layers are the same as another platform's): building ${platform} again without the layer cache`,
-      );
-      await bud(budArgs(spec, [platform], false));
+    const found: Platform[] = [];
+    for (const platform of platforms) {
+      await bud(platform, true);
+      let built = await imagePlatform(tagOf(platform), env);
+      if (!isFor(built, platform)) {
+        log.warning(
+          `buildah's layer cache gave ${platform} ${built ? `the image of ${formatPlatform(built)}` : 'no image'} (their layers are the same): building ${platform} again without the layer cache`,
+        );
+        await bud(platform, false);
+        built = await imagePlatform(tagOf(platform), env);
+      }
+      if (isFor(built, platform)) found.push(built as Platform);
     }
-    checkPlatforms(platforms, await listPlatforms(list, env), `buildah's manifest list`);
+    checkPlatforms(platforms, found, 'the build');
     const steps = counter.counts();
     if (!push) return { steps };
+    if (platforms.length === 1) {
+      return { ...(await pushWith(['push'], tagOf(platforms[0] as string), push, log, env, tempDir)), steps };
+    }
+    await mustRun('buildah manifest create', [...BASE, 'manifest', 'create', list], { env });
+    for (const platform of platforms) {
+      await mustRun(
+        `buildah manifest add (${platform})`,
+        [...BASE, 'manifest', 'add', list, tagOf(platform)],
+        {
+          env,
+        },
+      );
+    }
     return {
       ...(await pushWith(['manifest', 'push', '--all', '--format', 'oci'], list, push, log, env, tempDir)),
       steps,
     };
   } finally {
     await runProcess([...BASE, 'manifest', 'rm', list], { env }).catch(() => undefined);
+    await runProcess([...BASE, 'rmi', ...platforms.map(tagOf)], { env }).catch(() => undefined);
   }
 }
