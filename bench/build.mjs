@@ -117,9 +117,10 @@ try {
       ...spec,
       cache: { repository: `${bxImage}-cache`, from: [], inlineFrom: [`${bxImage}:main`], tlsVerify: false },
     };
-    const bx = buildxBuilder({ tempDir: dir, env: dockerEnv });
     for (const phase of ['cold', 'warm']) {
       freshEngine();
+      // A new builder per build, as each run of the step makes one (it inspects the engine once).
+      const bx = buildxBuilder({ tempDir: dir, env: dockerEnv });
       ours[phase].push(
         await timed(() => bx.build(bxSpec, { ref: `${bxImage}:main`, tlsVerify: false }, quiet)),
       );

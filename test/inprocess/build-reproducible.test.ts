@@ -202,11 +202,10 @@ describe('what each builder is asked', () => {
     await builder.build(spec(FIRST), undefined, log);
     await builder.build(spec(), push, log);
     const all = runs();
-    // The BuildKit version is asked for only when there is a build time to honour.
+    // The BuildKit version is asked for only when there is a build time to honour, once per builder.
     expect(all.map((args) => args.slice(0, 2).join(' '))).toEqual([
       'buildx inspect',
       'buildx build',
-      'buildx inspect',
       'buildx build',
       'buildx build',
     ]);

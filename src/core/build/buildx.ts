@@ -102,13 +102,8 @@ async function inspectBuilder(env: Env): Promise<{ driver?: string; version?: st
   return { ...(driver ? { driver } : {}), ...(version ? { version } : {}) };
 }
 
-async function buildkitVersion(env: Env): Promise<string | undefined> {
-  return (await inspectBuilder(env)).version;
-}
-
 /** Says so when the engine's BuildKit cannot build one commit into one digest (before 0.13). */
-async function warnIfNotReproducible(env: Env, log: Log): Promise<void> {
-  const version = await buildkitVersion(env);
+function warnIfNotReproducible(version: string | undefined, log: Log): void {
   const [major, minor] = (version ?? '').split(/[.+-]/).map(Number) as [number, number];
   if (version === undefined || major > 0 || minor >= 13) return;
   log.warning(
@@ -159,11 +154,13 @@ async function withHints<T>(work: Promise<T>): Promise<T> {
 
 export function buildxBuilder(options: { tempDir?: string; env?: Env } = {}): Builder {
   const env = options.env ?? {};
-  let driver: Promise<string | undefined> | undefined;
-  const driverOf = (runEnv: Env) => {
-    driver ??= inspectBuilder(runEnv).then((b) => b.driver);
-    return driver;
+  // One `docker buildx inspect` per builder: its driver and BuildKit version do not change.
+  let inspected: Promise<{ driver?: string; version?: string }> | undefined;
+  const inspect = (runEnv: Env) => {
+    inspected ??= inspectBuilder(runEnv);
+    return inspected;
   };
+  const driverOf = async (runEnv: Env) => (await inspect(runEnv)).driver;
   return {
     name: 'buildx',
     refuses: () => undefined,
@@ -189,7 +186,7 @@ export function buildxBuilder(options: { tempDir?: string; env?: Env } = {}): Bu
         );
       }
       const runEnv = buildxEnv(env, push?.authDir ?? spec.cache?.authDir);
-      if (spec.sourceDateEpoch !== undefined) await warnIfNotReproducible(runEnv, log);
+      if (spec.sourceDateEpoch !== undefined) warnIfNotReproducible((await inspect(runEnv)).version, log);
       const drv = spec.cache ? await driverOf(runEnv) : undefined;
       if (spec.cache) {
         log.info(
