@@ -18,6 +18,8 @@ export const buildPushImage = defineStep({
     image: ghcr.io/acme/shop
     test-target: test          # unit tests run in the build; a failure pushes nothing
     build-args: VERSION=\${{ github.sha }}
+    cache: true                # layers in ghcr.io/acme/shop-cache: a fresh runner skips unchanged RUN steps
+    secrets: npm_token=\${{ secrets.NPM_TOKEN }}   # for RUN --mount=type=secret,id=npm_token
     registry-username: \${{ github.actor }}
     registry-password: \${{ secrets.GITHUB_TOKEN }}
 # later, promote the tested digest without rebuilding:

@@ -224,6 +224,8 @@ describe('build secrets and SSH reach RUN steps and nothing else', () => {
     ['cache-repository', { cache: 'true', 'cache-repository': 'REGISTRY/team/c:v1' }, 'without a tag'],
     ['ssh', { ssh: 'default' }, 'SSH_AUTH_SOCK'],
     ['ssh', { ssh: 'deploy' }, 'has no =path'],
+    ['cache-from', { 'cache-from': 'REGISTRY/team/base-cache' }, 'given only with cache: true'],
+    ['cache', { cache: 'true', 'promote-from': 'REGISTRY/team/bah:v1' }, 'nothing with promote-from'],
   ])('bad input %s: one error before anything is built (%j)', async (input, given, reason) => {
     const inputs = Object.fromEntries(
       Object.entries(given).map(([k, v]) => [k, v.replace('REGISTRY', registry.host)]),

@@ -35,7 +35,15 @@ function executorArgs(spec: BuildSpec, executor: string): string[] {
           '--cache=true',
           '--cache-repo',
           spec.cache.repository,
-          ...(spec.cache.tlsVerify ? [] : ['--insecure-pull', '--skip-tls-verify-pull']),
+          // A plain-HTTP cache registry: kaniko's per-registry switches (they cover the cache's pulls and pushes).
+          ...(spec.cache.tlsVerify
+            ? []
+            : [
+                '--insecure-registry',
+                spec.cache.repository.slice(0, spec.cache.repository.indexOf('/')),
+                '--skip-tls-verify-registry',
+                spec.cache.repository.slice(0, spec.cache.repository.indexOf('/')),
+              ]),
         ]
       : []),
   ];
