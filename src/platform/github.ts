@@ -31,6 +31,7 @@ export function githubHost(env: Record<string, string | undefined> = process.env
     async writeOutputs(outputs) {
       for (const [name, value] of Object.entries(outputs)) core.setOutput(name, value);
     },
+    keepsSummary: Boolean(env.GITHUB_STEP_SUMMARY),
     async writeSummary(markdown) {
       if (env.GITHUB_STEP_SUMMARY) await core.summary.addRaw(markdown, true).write();
       else core.info(markdown);

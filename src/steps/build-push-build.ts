@@ -84,8 +84,17 @@ function provenanceInputs(input: BuildSettings, builder: string): Record<string,
   return Object.fromEntries(Object.entries(out).filter(([, v]) => v !== undefined));
 }
 
-/** Runs the test stage; a failure becomes a StepError with the end of the build log. */
-async function runTestStage(builder: Builder, spec: BuildSpec, testTarget: string, rt: Runtime) {
+/**
+ * Runs the test stage; a failure becomes a StepError with the end of the build log, and a summary
+ * naming the stage (the job's report shows why nothing was pushed).
+ */
+async function runTestStage(
+  builder: Builder,
+  spec: BuildSpec,
+  testTarget: string,
+  version: string,
+  rt: Runtime,
+) {
   try {
     return await rt.group(`Test stage "${testTarget}" (${builder.name})`, () =>
       builder.test({ ...spec, target: testTarget, labels: {} }, rt),
@@ -94,6 +103,19 @@ async function runTestStage(builder: Builder, spec: BuildSpec, testTarget: strin
     if (!(err instanceof CommandFailed)) throw err;
     throw new StepError(
       `test stage "${testTarget}" failed, nothing was pushed. End of the build log:\n${err.excerpt}`,
+      {
+        outputs: version ? { version } : {},
+        summary: [
+          `### Test stage \`${testTarget}\` failed: nothing was pushed`,
+          '',
+          `Built with ${builder.name}. End of the build log:`,
+          '',
+          '```',
+          err.excerpt,
+          '```',
+          '',
+        ].join('\n'),
+      },
     );
   }
 }
@@ -187,7 +209,9 @@ export async function build(
       ...(input.secrets.length ? { mask: input.secrets.map((s) => s.value) } : {}),
       ...(cache ? { cache } : {}),
     };
-    const testSteps = input.testTarget ? await runTestStage(builder, spec, input.testTarget, rt) : undefined;
+    const testSteps = input.testTarget
+      ? await runTestStage(builder, spec, input.testTarget, plan.version, rt)
+      : undefined;
     if (!input.push) {
       const built = await rt
         .group(`Build ${repo} (${builder.name}, not pushed)`, () => builder.build(spec, undefined, rt))

@@ -105,8 +105,9 @@ export const buildPushInputs = {
     (raw) => validateTags(splitList(raw)),
   ),
   'sha-length': int({
-    description: 'Length of the commit-sha tag in the tag policy',
-    default: '7',
+    description:
+      "Length of the commit-sha tag in the tag policy (default 7; on GitLab 8, `CI_COMMIT_SHORT_SHA`'s length)",
+    githubDefault: '7',
     min: 4,
     max: 40,
   }),

@@ -121,7 +121,9 @@ export async function buildPushSettings(input: Parsed, { ctx, env }: SettingsSou
       ? new InputError('registry-password', '', 'it is required with registry-username', true)
       : new InputError('registry-username', '', 'it is required with registry-password');
   }
-  const plan = input.tags ? explicitTags(input.tags, ctx) : policyTags(ctx, input.shaLength);
+  // The sha tag is as long as the platform's own short sha: GitLab's CI_COMMIT_SHORT_SHA has 8.
+  const shaLength = input.shaLength ?? (ctx.provider === 'gitlab' ? 8 : 7);
+  const plan = input.tags ? explicitTags(input.tags, ctx) : policyTags(ctx, shaLength);
   if (plan.tags.length === 0) {
     throw new InputError(
       'tags',

@@ -74,6 +74,7 @@ export function fakeHost(inputs: Record<string, string>, options: FakeHostOption
     async writeOutputs(outputs) {
       Object.assign(host.outputs, outputs);
     },
+    keepsSummary: true,
     async writeSummary(markdown) {
       host.summaries.push(markdown);
     },
