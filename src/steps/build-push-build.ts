@@ -3,8 +3,7 @@
  * secrets, SSH and layer cache the settings name, check the platforms, attach the provenance,
  * then point every tag at the one digest the registry holds.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
 import { selectBuilder, systemProbe } from '../core/build/select.js';
 import {
   addSteps,
@@ -21,16 +20,11 @@ import { attachProvenance } from '../core/provenance.js';
 import type { RegistryClient } from '../core/registry/client.js';
 import { copyImage } from '../core/registry/copy.js';
 import type { Credentials } from '../core/registry/docker-config.js';
-import {
-  assembleIndex,
-  checkPlatforms,
-  configPlatform,
-  type Platform,
-} from '../core/registry/image-index.js';
+import { assembleIndex, checkPushedPlatforms } from '../core/registry/image-index.js';
 import { digestTag } from '../core/registry/media-types.js';
 import type { TagPlan } from '../core/tags.js';
 import type { Runtime } from '../platform/runtime.js';
-import { type CredentialInputs, credentialsFor, writeAuthDir } from './build-push-credentials.js';
+import { builderAuth, type CredentialInputs, writeSecrets } from './build-push-credentials.js';
 import type { Outcome } from './build-push-promote.js';
 import { createdLabel, ociLabels } from './build-time.js';
 
@@ -118,32 +112,6 @@ async function runTestStage(
       },
     );
   }
-}
-
-/**
- * The secrets' values in files of their own (0600, in a 0700 directory of the run's temp dir), so
- * that no value is ever on a command line; removed by the caller.
- */
-function writeSecrets(tempDir: string, secrets: { id: string; value: string }[]) {
-  const dir = mkdtempSync(join(tempDir, 'stagecraft-secrets-'));
-  const files = secrets.map(({ id, value }, i) => {
-    const src = join(dir, `secret-${i}`);
-    writeFileSync(src, value, { mode: 0o600 });
-    return { id, src };
-  });
-  return { dir, files };
-}
-
-/** The registries the builder talks to (the image's, the cache's) with their credentials. */
-async function builderAuth(input: BuildSettings, targetCreds: Credentials | undefined, rt: Runtime) {
-  const entries: { registry: string; credentials: Credentials }[] = [];
-  if (targetCreds) entries.push({ registry: input.image.registry, credentials: targetCreds });
-  for (const ref of input.cache ? [input.cache.repository, ...input.cache.from] : []) {
-    if (entries.some((e) => e.registry === ref.registry)) continue;
-    const creds = await credentialsFor(ref.registry, input, rt);
-    if (creds) entries.push({ registry: ref.registry, credentials: creds });
-  }
-  return entries.length ? writeAuthDir(rt.tempDir, entries) : undefined;
 }
 
 function cacheLine(input: BuildSettings, steps: BuildResult['steps']): string | undefined {
@@ -298,28 +266,4 @@ function buildFailed(err: unknown): never {
   if (err instanceof CommandFailed)
     throw new StepError(`${err.message}. End of the build log:\n${err.excerpt}`);
   throw err;
-}
-
-/**
- * A multi-platform push is an index with exactly one manifest per requested platform (a builder
- * that pushed the index itself is checked here, before any other tag points at it).
- */
-async function checkPushedPlatforms(
-  client: RegistryClient,
-  repository: string,
-  digest: string,
-  platforms: string[],
-): Promise<void> {
-  const index = JSON.parse(
-    new TextDecoder().decode((await client.getManifest(repository, digest)).bytes),
-  ) as {
-    manifests?: { platform?: Platform }[];
-  };
-  const found = index.manifests
-    ? index.manifests
-        .map((m) => m.platform)
-        // Attestation manifests (BuildKit's `unknown/unknown`) are not images of a platform.
-        .filter((p): p is Platform => p !== undefined && p.os !== 'unknown')
-    : [await configPlatform(client, repository, digest)];
-  checkPlatforms(platforms, found, `the pushed image ${digest}`);
 }

@@ -1,4 +1,4 @@
-/** Registry credentials of build-push-image: the inputs', else the docker config; and the builder's copy. */
+/** What build-push-image hands its builder: registry credentials (the inputs', else the docker config) and secret files. */
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { authConfigFor, type Credentials, credentialsFromFiles } from '../core/registry/docker-config.js';
@@ -51,4 +51,34 @@ export function writeAuthDir(
   );
   writeFileSync(join(dir, 'config.json'), `${JSON.stringify({ auths }, null, 2)}\n`, { mode: 0o600 });
   return dir;
+}
+
+/**
+ * The secrets' values in files of their own (0600, in a 0700 directory of the run's temp dir), so
+ * that no value is ever on a command line; removed by the caller.
+ */
+export function writeSecrets(tempDir: string, secrets: { id: string; value: string }[]) {
+  const dir = mkdtempSync(join(tempDir, 'stagecraft-secrets-'));
+  const files = secrets.map(({ id, value }, i) => {
+    const src = join(dir, `secret-${i}`);
+    writeFileSync(src, value, { mode: 0o600 });
+    return { id, src };
+  });
+  return { dir, files };
+}
+
+/** The registries the builder talks to (the image's, the cache's) with their credentials. */
+export async function builderAuth(
+  input: CredentialInputs & { cache?: { repository: { registry: string }; from: { registry: string }[] } },
+  targetCreds: Credentials | undefined,
+  rt: Runtime,
+) {
+  const entries: { registry: string; credentials: Credentials }[] = [];
+  if (targetCreds) entries.push({ registry: input.image.registry, credentials: targetCreds });
+  for (const ref of input.cache ? [input.cache.repository, ...input.cache.from] : []) {
+    if (entries.some((e) => e.registry === ref.registry)) continue;
+    const creds = await credentialsFor(ref.registry, input, rt);
+    if (creds) entries.push({ registry: ref.registry, credentials: creds });
+  }
+  return entries.length ? writeAuthDir(rt.tempDir, entries) : undefined;
 }

@@ -113,3 +113,27 @@ export async function assembleIndex(
   log.info(`Index ${digest} over ${manifests.map((m) => formatPlatform(m.platform)).join(', ')}`);
   return digest;
 }
+
+/**
+ * A multi-platform push is an index with exactly one manifest per requested platform (a builder
+ * that pushed the index itself is checked here, before any other tag points at it).
+ */
+export async function checkPushedPlatforms(
+  client: RegistryClient,
+  repository: string,
+  digest: string,
+  platforms: string[],
+): Promise<void> {
+  const index = JSON.parse(
+    new TextDecoder().decode((await client.getManifest(repository, digest)).bytes),
+  ) as {
+    manifests?: { platform?: Platform }[];
+  };
+  const found = index.manifests
+    ? index.manifests
+        .map((m) => m.platform)
+        // Attestation manifests (BuildKit's `unknown/unknown`) are not images of a platform.
+        .filter((p): p is Platform => p !== undefined && p.os !== 'unknown')
+    : [await configPlatform(client, repository, digest)];
+  checkPlatforms(platforms, found, `the pushed image ${digest}`);
+}
