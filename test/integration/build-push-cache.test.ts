@@ -4,8 +4,8 @@
  * (RUN steps share the host network: buildah's chroot isolation, buildx with `network: host`), so
  * the test sees which steps ran. A cold build fills the cache; a second build of the unchanged
  * context in fresh, empty storage (buildah: a new graph root; buildx: the engine's build cache
- * pruned and its images removed) runs no RUN step and pushes the same digest; a changed source
- * file re-runs only the steps after it.
+ * pruned and its images removed) runs no RUN step, the test stage's included, and pushes the same
+ * digest; a changed source file re-runs only the steps after it.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -37,7 +37,10 @@ function freshStorage(): string {
   return conf;
 }
 
-/** A context whose two RUN steps report to the counter; `src.txt` is copied between them. */
+/**
+ * A context whose RUN steps report to the counter: a base stage (`deps`, then `src.txt`), a test
+ * stage on it (`unit-tests`, the step's `test-target`) and the image on it (`compile`).
+ */
 function makeContext(name: string): string {
   const context = join(dir, name);
   mkdirSync(context);
@@ -51,10 +54,13 @@ function makeContext(name: string): string {
   writeFileSync(
     join(context, 'Dockerfile'),
     [
-      'FROM scratch',
+      'FROM scratch AS base',
       'COPY busybox /bin/busybox',
       call('deps'),
       'COPY src.txt /src.txt',
+      'FROM base AS test',
+      call('unit-tests'),
+      'FROM base',
       call('compile'),
       '',
     ].join('\n'),
@@ -78,6 +84,14 @@ afterAll(async () => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
+/** The layer digests of a pushed image. */
+async function layersOf(repository: string, digest: string): Promise<string[]> {
+  const res = await fetch(`${registry.url}/v2/${repository}/manifests/${digest}`, {
+    headers: { accept: 'application/vnd.docker.distribution.manifest.v2+json' },
+  });
+  return ((await res.json()) as { layers: { digest: string }[] }).layers.map((l) => l.digest);
+}
+
 async function tagsOf(repository: string): Promise<string[]> {
   const res = await fetch(`${registry.url}/v2/${repository}/tags/list`);
   return res.status === 200 ? (((await res.json()) as { tags: string[] }).tags ?? []) : [];
@@ -86,6 +100,7 @@ async function tagsOf(repository: string): Promise<string[]> {
 const COMMON = {
   'tls-verify': 'false',
   cache: 'true',
+  'test-target': 'test',
 };
 // One build time for every run (as one commit has): the digests can only differ by content.
 const ENV = { SOURCE_DATE_EPOCH: '1748764800' };
@@ -106,27 +121,28 @@ describe('a registry layer cache survives fresh storage', () => {
       return run;
     };
     const cold = await build();
-    expect(ran()).toMatchObject({ 'bah/deps': 1, 'bah/compile': 1 });
-    expect(cold.summary).toContain(`0 of 4 build steps from the cache (\`${registry.host}/team/bah-cache\`)`);
-    // One cache image per step, tagged with buildah's cache key.
-    expect((await tagsOf('team/bah-cache')).length).toBeGreaterThanOrEqual(4);
+    expect(ran()).toMatchObject({ 'bah/deps': 1, 'bah/unit-tests': 1, 'bah/compile': 1 });
+    // The image's base stage comes from the layers the test stage just built.
+    expect(cold.summary).toContain(`3 of 8 build steps from the cache (\`${registry.host}/team/bah-cache\`)`);
+    // One cache image per step (the test stage's too), tagged with buildah's cache key.
+    expect((await tagsOf('team/bah-cache')).length).toBeGreaterThanOrEqual(5);
 
     const warm = await build();
-    expect(ran()).toMatchObject({ 'bah/deps': 1, 'bah/compile': 1 });
+    expect(ran()).toMatchObject({ 'bah/deps': 1, 'bah/unit-tests': 1, 'bah/compile': 1 });
     expect(warm.stdout).toContain('Cache pulled from remote');
-    expect(warm.summary).toContain('4 of 4 build steps from the cache');
+    expect(warm.summary).toContain('8 of 8 build steps from the cache');
     expect(warm.outputs.digest).toBe(cold.outputs.digest);
 
     writeFileSync(join(context, 'src.txt'), 'v2\n');
     const changed = await build();
-    expect(ran()).toMatchObject({ 'bah/deps': 1, 'bah/compile': 2 });
-    expect(changed.summary).toContain('2 of 4 build steps from the cache');
+    expect(ran()).toMatchObject({ 'bah/deps': 1, 'bah/unit-tests': 2, 'bah/compile': 2 });
+    // Test stage: busybox and deps cached; image: those and the new src.txt (the test stage's).
+    expect(changed.summary).toContain('5 of 8 build steps from the cache');
     expect(changed.outputs.digest).not.toBe(cold.outputs.digest);
   }, 600_000);
 
   it('buildx on the docker driver: inline cache read back from the branch tag after the build cache is pruned', async () => {
     const env = dockerEnv();
-    const context = makeContext('bx');
     const fresh = () => {
       // The same engine, with nothing of the last build: no build cache, no images.
       docker(['builder', 'prune', '-af'], env);
@@ -134,10 +150,17 @@ describe('a registry layer cache survives fresh storage', () => {
       if (images.length) docker(['rmi', '-f', ...new Set(images)], env);
       expect(docker(['images', '-aq'], env).trim()).toBe('');
     };
-    const build = async () => {
+    const build = async (name: string, context: string, inputs: Record<string, string> = {}) => {
       fresh();
       const run = await runAction('build-push-image', {
-        inputs: { ...COMMON, image: `${registry.host}/team/bx`, context, builder: 'buildx', network: 'host' },
+        inputs: {
+          ...COMMON,
+          image: `${registry.host}/team/${name}`,
+          context,
+          builder: 'buildx',
+          network: 'host',
+          ...inputs,
+        },
         env: { ...ENV, ...env },
         event: EVENT,
         timeoutMs: 180_000,
@@ -146,10 +169,13 @@ describe('a registry layer cache survives fresh storage', () => {
       expect(run.code).toBe(0);
       return run;
     };
-    const cold = await build();
-    expect(ran()).toMatchObject({ 'bx/deps': 1, 'bx/compile': 1 });
+    const context = makeContext('bx');
+    const cold = await build('bx', context);
+    expect(ran()).toMatchObject({ 'bx/deps': 1, 'bx/unit-tests': 1, 'bx/compile': 1 });
     expect(cold.stdout).toContain('Cache: inline in the pushed image');
-    expect(cold.summary).toContain('0 of 4 build steps from the cache');
+    expect(cold.summary).toContain('3 of 8 build steps from the cache');
+    // The test stage, pushed with its inline cache into the cache repository.
+    expect(await tagsOf('team/bx-cache')).toEqual(['buildcache-test']);
     // The inline cache is in the pushed image's config.
     const manifest = (await (
       await fetch(`${registry.url}/v2/team/bx/manifests/main`, {
@@ -159,15 +185,28 @@ describe('a registry layer cache survives fresh storage', () => {
     const config = await (await fetch(`${registry.url}/v2/team/bx/blobs/${manifest.config.digest}`)).text();
     expect(config).toContain('moby.buildkit.cache.v0');
 
-    const warm = await build();
-    expect(ran()).toMatchObject({ 'bx/deps': 1, 'bx/compile': 1 });
-    expect(warm.summary).toContain('4 of 4 build steps from the cache');
-    expect(warm.outputs.digest).toBe(cold.outputs.digest);
+    const warm = await build('bx', context);
+    expect(ran()).toMatchObject({ 'bx/deps': 1, 'bx/unit-tests': 1, 'bx/compile': 1 });
+    expect(warm.summary).toContain('8 of 8 build steps from the cache');
+    // The layers are the same; BuildKit 0.8's inline cache record (in the config) is not when a
+    // test stage resolved the shared steps first, so the digest is checked without one below.
+    expect(await layersOf('team/bx', warm.outputs.digest as string)).toEqual(
+      await layersOf('team/bx', cold.outputs.digest as string),
+    );
 
     writeFileSync(join(context, 'src.txt'), 'v2\n');
-    const changed = await build();
-    expect(ran()).toMatchObject({ 'bx/deps': 1, 'bx/compile': 2 });
-    expect(changed.summary).toContain('2 of 4 build steps from the cache');
+    const changed = await build('bx', context);
+    expect(ran()).toMatchObject({ 'bx/deps': 1, 'bx/unit-tests': 2, 'bx/compile': 2 });
+    expect(changed.summary).toContain('5 of 8 build steps from the cache');
     expect(changed.outputs.digest).not.toBe(cold.outputs.digest);
+
+    // Without a test stage: the same digest.
+    const plain = makeContext('bxp');
+    const first = await build('bxp', plain, { 'test-target': '' });
+    const again = await build('bxp', plain, { 'test-target': '' });
+    expect(ran()).toMatchObject({ 'bxp/deps': 1, 'bxp/compile': 1 });
+    expect(first.summary).toContain('0 of 4 build steps from the cache');
+    expect(again.summary).toContain('4 of 4 build steps from the cache');
+    expect(again.outputs.digest).toBe(first.outputs.digest);
   }, 600_000);
 });

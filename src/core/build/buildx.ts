@@ -48,6 +48,17 @@ const STEPS = {
 const TEST_CACHE_TAG = 'buildcache-test';
 
 /**
+ * Where the test stage goes: nowhere (`cacheonly`: run its steps, export nothing), except on the
+ * plain `docker` driver with a cache, which cannot export one: there the stage is pushed as an
+ * image with an inline cache, `<cache-repository>:buildcache-test`, so that a fresh runner does
+ * not run the tests of an unchanged context again either.
+ */
+function testOutput(spec: BuildSpec, driver: string | undefined): string[] {
+  if (!spec.cache || driver !== 'docker') return ['--output', 'type=cacheonly'];
+  return ['--tag', `${spec.cache.repository}:${TEST_CACHE_TAG}`, '--output', 'type=image,push=true'];
+}
+
+/**
  * The cache flags. A builder that exports cache (docker-container, kubernetes, remote drivers):
  * a registry cache `<repository>:buildcache` with every layer (`mode=max`), the test stage's under
  * `:buildcache-test`. The plain `docker` driver cannot export a cache: the pushed image carries an
@@ -65,8 +76,14 @@ function cacheArgs(
   if (!cache) return [];
   const from = (ref: string) => ['--cache-from', `type=registry,ref=${ref}`];
   if (driver === 'docker') {
-    const refs = [...cache.inlineFrom.map((r) => `${r}${suffix}`), ...cache.from];
-    return [...refs.flatMap(from), ...(stage === 'image' && pushing ? ['--cache-to', 'type=inline'] : [])];
+    const refs = [
+      ...cache.inlineFrom.map((r) => `${r}${suffix}`),
+      // The test stage reads its own image too (see testOutput). The image does not: its inline
+      // cache would then differ with where the steps came from, and so would its digest.
+      ...(stage === 'test' ? [`${cache.repository}:${TEST_CACHE_TAG}`] : []),
+      ...cache.from,
+    ];
+    return [...refs.flatMap(from), ...(pushing ? ['--cache-to', 'type=inline'] : [])];
   }
   const own = `${cache.repository}:${stage === 'test' ? TEST_CACHE_TAG : 'buildcache'}`;
   return [
@@ -167,13 +184,14 @@ export function buildxBuilder(options: { tempDir?: string; env?: Env } = {}): Bu
     async test(spec: BuildSpec, log: Log) {
       const runEnv = buildxEnv(env, spec.cache?.authDir);
       const counter = stepCounter(log, STEPS);
-      const cache = cacheArgs(spec, spec.cache ? await driverOf(runEnv) : undefined, 'test', false);
-      // cacheonly: run the stage's steps, export nothing.
+      const drv = spec.cache ? await driverOf(runEnv) : undefined;
+      const output = testOutput(spec, drv);
+      const cache = cacheArgs(spec, drv, 'test', output.includes('type=image,push=true'));
       await withHints(
         mustRun(
           `buildx test stage "${spec.target}"`,
           // The tests run once, on the runner's own platform.
-          [...buildArgs(spec, []), ...cache, '--output', 'type=cacheonly', spec.context],
+          [...buildArgs(spec, []), ...cache, '--provenance=false', ...output, spec.context],
           { log: counter.log, env: runEnv, secrets: spec.mask ?? [] },
         ),
       );
