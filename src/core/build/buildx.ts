@@ -142,10 +142,24 @@ function dockerConfigDir(env: Env): string | undefined {
 function buildxEnv(env: Env, authDir: string | undefined): Env {
   if (!authDir) return env;
   const own = dockerConfigDir(env);
-  const plugins = own ? join(own, 'cli-plugins') : undefined;
-  const link = join(authDir, 'cli-plugins');
-  if (plugins && existsSync(plugins) && !existsSync(link)) symlinkSync(plugins, link);
+  // The CLI plugins, and buildx's builder selection (`docker buildx use`) and instances.
+  for (const dir of ['cli-plugins', 'buildx']) {
+    const target = own ? join(own, dir) : undefined;
+    const link = join(authDir, dir);
+    if (target && existsSync(target) && !existsSync(link)) symlinkSync(target, link);
+  }
   return { ...env, DOCKER_CONFIG: authDir };
+}
+
+/**
+ * The driver of the builder buildx will use, when the Docker config says it without asking: no
+ * builder selected (`BUILDX_BUILDER` unset, no `docker buildx use`) is the Docker context's own
+ * builder, whose driver is `docker`. Anything else is asked of `docker buildx inspect`.
+ */
+function knownDriver(env: Env): string | undefined {
+  if (env.BUILDX_BUILDER) return undefined;
+  const own = dockerConfigDir(env);
+  return own && !existsSync(join(own, 'buildx', 'current')) ? 'docker' : undefined;
 }
 
 function isLoopback(ref: string): boolean {
@@ -178,13 +192,66 @@ export function buildxBuilder(options: { tempDir?: string; env?: Env } = {}): Bu
     return inspected;
   };
   const driverOf = async (runEnv: Env) => (await inspect(runEnv)).driver;
+  const buildWith = async (
+    spec: BuildSpec,
+    push: PushSpec | undefined,
+    runEnv: Env,
+    log: Log,
+  ): Promise<BuildResult> => {
+    const drv = spec.cache ? (knownDriver(env) ?? (await driverOf(runEnv))) : undefined;
+    if (spec.cache) {
+      log.info(
+        drv === 'docker'
+          ? `Cache: inline in the pushed image (the \`docker\` driver exports no cache), read from ${[...spec.cache.inlineFrom, ...spec.cache.from].join(', ')}`
+          : `Cache: ${spec.cache.repository}:buildcache (registry cache, mode=max)`,
+      );
+    }
+    const counter = stepCounter(log, STEPS);
+    const once = (platforms: string[] | undefined, ref: string | undefined, suffix = '') =>
+      buildOnce(
+        spec,
+        platforms,
+        ref,
+        cacheArgs(spec, drv, 'image', Boolean(ref), suffix),
+        runEnv,
+        counter.log,
+        options.tempDir,
+      );
+    const platforms = spec.platforms ?? [];
+    if (platforms.length < 2) return { ...(await once(undefined, push?.ref)), steps: counter.counts() };
+    try {
+      return { ...(await once(platforms, push?.ref)), steps: counter.counts() };
+    } catch (err) {
+      if (!(err instanceof CommandFailed) || !MULTI_UNSUPPORTED.test(err.excerpt)) throw err;
+    }
+    // The `docker` driver without the containerd image store builds one platform at a time
+    // (and exports no OCI layout, nor pushes by digest): each platform is pushed as
+    // `<tag>-<os>-<arch>` — the `docker manifest create` convention — and the caller
+    // assembles the index over them.
+    if (!push) {
+      throw new StepError(
+        'this Docker engine builds one platform at a time (the `docker` driver without the containerd image store) and cannot keep a multi-platform image locally: use push: true, or one platform',
+      );
+    }
+    log.info(
+      'the Docker engine builds one platform at a time (buildx `docker` driver, no containerd image store): pushing each platform, then the index',
+    );
+    const parts: { platform: string; ref: string }[] = [];
+    for (const platform of platforms) {
+      const suffix = `-${platformSlug(platform)}`;
+      const ref = `${push.ref}${suffix}`;
+      await once([platform], ref, suffix);
+      parts.push({ platform, ref });
+    }
+    return { parts, steps: counter.counts() };
+  };
   return {
     name: 'buildx',
     refuses: () => undefined,
     async test(spec: BuildSpec, log: Log) {
       const runEnv = buildxEnv(env, spec.cache?.authDir);
       const counter = stepCounter(log, STEPS);
-      const drv = spec.cache ? await driverOf(runEnv) : undefined;
+      const drv = spec.cache ? (knownDriver(env) ?? (await driverOf(runEnv))) : undefined;
       const output = testOutput(spec, drv);
       const cache = cacheArgs(spec, drv, 'test', output.includes('type=image,push=true'));
       await withHints(
@@ -204,53 +271,13 @@ export function buildxBuilder(options: { tempDir?: string; env?: Env } = {}): Bu
         );
       }
       const runEnv = buildxEnv(env, push?.authDir ?? spec.cache?.authDir);
-      if (spec.sourceDateEpoch !== undefined) warnIfNotReproducible((await inspect(runEnv)).version, log);
-      const drv = spec.cache ? await driverOf(runEnv) : undefined;
-      if (spec.cache) {
-        log.info(
-          drv === 'docker'
-            ? `Cache: inline in the pushed image (the \`docker\` driver exports no cache), read from ${[...spec.cache.inlineFrom, ...spec.cache.from].join(', ')}`
-            : `Cache: ${spec.cache.repository}:buildcache (registry cache, mode=max)`,
-        );
-      }
-      const counter = stepCounter(log, STEPS);
-      const once = (platforms: string[] | undefined, ref: string | undefined, suffix = '') =>
-        buildOnce(
-          spec,
-          platforms,
-          ref,
-          cacheArgs(spec, drv, 'image', Boolean(ref), suffix),
-          runEnv,
-          counter.log,
-          options.tempDir,
-        );
-      const platforms = spec.platforms ?? [];
-      if (platforms.length < 2) return { ...(await once(undefined, push?.ref)), steps: counter.counts() };
+      // Asked beside the build (not before it): only the warning needs the BuildKit version.
+      const inspecting = spec.sourceDateEpoch === undefined ? undefined : inspect(runEnv);
       try {
-        return { ...(await once(platforms, push?.ref)), steps: counter.counts() };
-      } catch (err) {
-        if (!(err instanceof CommandFailed) || !MULTI_UNSUPPORTED.test(err.excerpt)) throw err;
+        return await buildWith(spec, push, runEnv, log);
+      } finally {
+        if (inspecting) warnIfNotReproducible((await inspecting).version, log);
       }
-      // The `docker` driver without the containerd image store builds one platform at a time
-      // (and exports no OCI layout, nor pushes by digest): each platform is pushed as
-      // `<tag>-<os>-<arch>` — the `docker manifest create` convention — and the caller
-      // assembles the index over them.
-      if (!push) {
-        throw new StepError(
-          'this Docker engine builds one platform at a time (the `docker` driver without the containerd image store) and cannot keep a multi-platform image locally: use push: true, or one platform',
-        );
-      }
-      log.info(
-        'the Docker engine builds one platform at a time (buildx `docker` driver, no containerd image store): pushing each platform, then the index',
-      );
-      const parts: { platform: string; ref: string }[] = [];
-      for (const platform of platforms) {
-        const suffix = `-${platformSlug(platform)}`;
-        const ref = `${push.ref}${suffix}`;
-        await once([platform], ref, suffix);
-        parts.push({ platform, ref });
-      }
-      return { parts, steps: counter.counts() };
     },
   };
 }
