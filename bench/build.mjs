@@ -115,7 +115,13 @@ try {
     const bxImage = `${registry.host}/bench/bx-${run}`;
     const bxSpec = {
       ...spec,
-      cache: { repository: `${bxImage}-cache`, from: [], inlineFrom: [`${bxImage}:main`], tlsVerify: false },
+      cache: {
+        repository: `${bxImage}-cache`,
+        from: [],
+        inlineFrom: [`${bxImage}:main`],
+        tlsVerify: false,
+        write: true,
+      },
     };
     for (const phase of ['cold', 'warm']) {
       freshEngine();
@@ -161,7 +167,7 @@ try {
     const bahImage = `${registry.host}/bench/bah-${run}`;
     const bahSpec = {
       ...spec,
-      cache: { repository: `${bahImage}-cache`, from: [], inlineFrom: [], tlsVerify: false },
+      cache: { repository: `${bahImage}-cache`, from: [], inlineFrom: [], tlsVerify: false, write: true },
     };
     for (const phase of ['cold', 'warm']) {
       const b = buildahBuilder({ tempDir: dir, env: freshStorage() });

@@ -156,6 +156,8 @@ export async function build(
       from: input.cache.from.map(formatImageRef),
       inlineFrom: input.cache.inlineFrom,
       tlsVerify: input.tlsVerify,
+      // A build that pushes nothing (a pull request's, often without write access) only reads.
+      write: input.push,
       ...(authDir ? { authDir } : {}),
     };
     const secrets = [

@@ -139,6 +139,21 @@ describe('a registry layer cache survives fresh storage', () => {
     // Test stage: busybox and deps cached; image: those and the new src.txt (the test stage's).
     expect(changed.summary).toContain('5 of 8 build steps from the cache');
     expect(changed.outputs.digest).not.toBe(cold.outputs.digest);
+
+    // A build that pushes nothing (a pull request's) reads the cache and writes nothing to it.
+    const cacheTags = (await tagsOf('team/bah-cache')).sort();
+    writeFileSync(join(context, 'src.txt'), 'v3\n');
+    const readOnly = await runAction('build-push-image', {
+      inputs: { ...COMMON, image: `${registry.host}/team/bah`, context, builder: 'buildah', push: 'false' },
+      env: { ...ENV, CONTAINERS_STORAGE_CONF: freshStorage() },
+      event: EVENT,
+      timeoutMs: 180_000,
+    });
+    expect(readOnly.errors).toEqual([]);
+    expect(ran()).toMatchObject({ 'bah/deps': 1, 'bah/unit-tests': 3, 'bah/compile': 3 });
+    expect(readOnly.stdout).not.toContain('Pushing cache');
+    expect(readOnly.summary).toContain('5 of 8 build steps from the cache');
+    expect((await tagsOf('team/bah-cache')).sort()).toEqual(cacheTags);
   }, 600_000);
 
   it('buildx on the docker driver: inline cache read back from the branch tag after the build cache is pruned', async () => {

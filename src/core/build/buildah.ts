@@ -13,6 +13,7 @@ import {
   type Builder,
   type BuildResult,
   type BuildSpec,
+  hasTag,
   type PushSpec,
   pairs,
   platformSlug,
@@ -27,6 +28,11 @@ const BASE = ['buildah', '--storage-driver', 'vfs'];
  */
 const STEPS = { step: /STEP \d+\/\d+: /, skip: /STEP \d+\/\d+: (FROM|LABEL) /, cached: /^--> Using cache / };
 
+/** `registry/repo:tag` → `registry/repo`. */
+function withoutTag(ref: string): string {
+  return hasTag(ref) ? ref.slice(0, ref.lastIndexOf(':')) : ref;
+}
+
 /** The secret, SSH and cache flags: files and sockets by path, never a value on argv. */
 function extraArgs(spec: BuildSpec, layers: boolean): string[] {
   const cache = layers ? spec.cache : undefined;
@@ -35,10 +41,10 @@ function extraArgs(spec: BuildSpec, layers: boolean): string[] {
     ...(spec.ssh ?? []).flatMap((s) => ['--ssh', `${s.id}=${s.paths.join(',')}`]),
     ...(cache
       ? [
-          // Read the cache repository first, then the others; write every layer (test stage too).
-          ...[cache.repository, ...cache.from].flatMap((r) => ['--cache-from', r]),
-          '--cache-to',
-          cache.repository,
+          // Read the cache repository first, then the others (repositories: buildah names the
+          // tags); write every layer (the test stage's too).
+          ...[cache.repository, ...cache.from.map(withoutTag)].flatMap((r) => ['--cache-from', r]),
+          ...(cache.write ? ['--cache-to', cache.repository] : []),
           ...(cache.tlsVerify ? [] : ['--tls-verify=false']),
           ...(cache.authDir ? ['--authfile', join(cache.authDir, 'config.json')] : []),
         ]

@@ -54,7 +54,7 @@ const TEST_CACHE_TAG = 'buildcache-test';
  * not run the tests of an unchanged context again either.
  */
 function testOutput(spec: BuildSpec, driver: string | undefined): string[] {
-  if (!spec.cache || driver !== 'docker') return ['--output', 'type=cacheonly'];
+  if (!spec.cache?.write || driver !== 'docker') return ['--output', 'type=cacheonly'];
   return ['--tag', `${spec.cache.repository}:${TEST_CACHE_TAG}`, '--output', 'type=image,push=true'];
 }
 
@@ -83,7 +83,7 @@ function cacheArgs(
       ...(stage === 'test' ? [`${cache.repository}:${TEST_CACHE_TAG}`] : []),
       ...cache.from,
     ];
-    return [...refs.flatMap(from), ...(pushing ? ['--cache-to', 'type=inline'] : [])];
+    return [...refs.flatMap(from), ...(pushing && cache.write ? ['--cache-to', 'type=inline'] : [])];
   }
   const own = `${cache.repository}:${stage === 'test' ? TEST_CACHE_TAG : 'buildcache'}`;
   return [
@@ -92,8 +92,7 @@ function cacheArgs(
       `${cache.repository}:${TEST_CACHE_TAG}`,
       ...cache.from.map((r) => (hasTag(r) ? r : `${r}:buildcache`)),
     ].flatMap(from),
-    '--cache-to',
-    `type=registry,ref=${own},mode=max`,
+    ...(cache.write ? ['--cache-to', `type=registry,ref=${own},mode=max`] : []),
   ];
 }
 

@@ -35,6 +35,8 @@ function executorArgs(spec: BuildSpec, executor: string): string[] {
           '--cache=true',
           '--cache-repo',
           spec.cache.repository,
+          // kaniko pushes what it caches; a build that pushes nothing only reads.
+          ...(spec.cache.write ? [] : ['--no-push-cache']),
           // A plain-HTTP cache registry: kaniko's per-registry switches (they cover the cache's pulls and pushes).
           ...(spec.cache.tlsVerify
             ? []

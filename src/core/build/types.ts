@@ -47,6 +47,8 @@ export interface BuildCache {
   /** A directory holding `config.json` with the credentials of the cache's registries. */
   authDir?: string;
   tlsVerify: boolean;
+  /** Write the cache too (false: read only, e.g. a build that pushes nothing). */
+  write: boolean;
 }
 
 /** What a build asks of its builder, for the builder's own limits (checked before anything runs). */
