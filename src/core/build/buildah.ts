@@ -26,7 +26,11 @@ const BASE = ['buildah', '--storage-driver', 'vfs'];
  * buildah's log: `[linux/arm64] STEP 3/5: RUN …` per step (`--label` adds LABEL steps at the end),
  * `--> Using cache <id>` for a step it did not run.
  */
-const STEPS = { step: /STEP \d+\/\d+: /, skip: /STEP \d+\/\d+: (FROM|LABEL) /, cached: /^--> Using cache / };
+export const BUILDAH_STEPS = {
+  step: /STEP \d+\/\d+: /,
+  skip: /STEP \d+\/\d+: (FROM|LABEL) /,
+  cached: /^--> Using cache /,
+};
 
 /** `registry/repo:tag` → `registry/repo`. */
 function withoutTag(ref: string): string {
@@ -80,7 +84,7 @@ export function buildahBuilder(options: { tempDir?: string; env?: Env } = {}): B
     name: 'buildah',
     refuses: () => undefined,
     async test(spec: BuildSpec, log: Log) {
-      const counter = stepCounter(log, STEPS);
+      const counter = stepCounter(log, BUILDAH_STEPS);
       // The tests run once, on the runner's own platform.
       await mustRun(`buildah test stage "${spec.target}"`, [...budArgs(spec, []), spec.context], {
         log: counter.log,
@@ -91,7 +95,7 @@ export function buildahBuilder(options: { tempDir?: string; env?: Env } = {}): B
     },
     async build(spec: BuildSpec, push: PushSpec | undefined, log: Log): Promise<BuildResult> {
       if (spec.platforms?.length) return buildPlatforms(spec, push, log, env, options.tempDir);
-      const counter = stepCounter(log, STEPS);
+      const counter = stepCounter(log, BUILDAH_STEPS);
       const local = push?.ref ?? 'localhost/stagecraft-build:latest';
       await mustRun(
         'buildah build',
@@ -184,7 +188,7 @@ async function buildPlatforms(
   const id = randomBytes(6).toString('hex');
   const tagOf = (platform: string) => `localhost/stagecraft-${id}-${platformSlug(platform)}:latest`;
   const list = `localhost/stagecraft-list-${id}:latest`;
-  const counter = stepCounter(log, STEPS);
+  const counter = stepCounter(log, BUILDAH_STEPS);
   const bud = (platform: string, layers: boolean) =>
     mustRun(
       `buildah build (${platform})`,

@@ -5,7 +5,7 @@
 import { type BuildSpec, hasTag } from './types.js';
 
 /** BuildKit's plain progress: `#7 [stage 3/5] RUN …` per step, `#7 CACHED` for one it did not run. */
-export const STEPS = {
+export const BUILDKIT_STEPS = {
   step: /^#(\d+) \[(?:[^\]]* )?\d+\/\d+\] /,
   skip: /^#\d+ \[[^\]]*\] FROM /,
   cached: /^#(\d+) CACHED$/,

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { StepError } from '../errors.js';
 import type { Log } from '../log.js';
 import { CommandFailed, type Env, mustRun, runProcess } from '../process.js';
-import { cacheArgs, STEPS, testOutput } from './buildx-cache.js';
+import { BUILDKIT_STEPS, cacheArgs, testOutput } from './buildx-cache.js';
 import {
   type Builder,
   type BuildResult,
@@ -146,7 +146,7 @@ export function buildxBuilder(options: { tempDir?: string; env?: Env } = {}): Bu
           : `Cache: ${spec.cache.repository}:buildcache (registry cache, mode=max)`,
       );
     }
-    const counter = stepCounter(log, STEPS);
+    const counter = stepCounter(log, BUILDKIT_STEPS);
     const once = (platforms: string[] | undefined, ref: string | undefined, suffix = '') =>
       buildOnce(
         spec,
@@ -190,7 +190,7 @@ export function buildxBuilder(options: { tempDir?: string; env?: Env } = {}): Bu
     refuses: () => undefined,
     async test(spec: BuildSpec, log: Log) {
       const runEnv = buildxEnv(env, spec.cache?.authDir);
-      const counter = stepCounter(log, STEPS);
+      const counter = stepCounter(log, BUILDKIT_STEPS);
       const drv = spec.cache ? (knownDriver(env) ?? (await driverOf(runEnv))) : undefined;
       const output = testOutput(spec, drv);
       const cache = cacheArgs(spec, drv, 'test', output.includes('type=image,push=true'));

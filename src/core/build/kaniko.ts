@@ -52,12 +52,14 @@ function executorArgs(spec: BuildSpec, executor: string): string[] {
 }
 
 /**
- * kaniko's log with a cache: `Using caching version of cmd: RUN …` for a RUN it took from the
- * cache, `No cached layer found for cmd RUN …` for one it runs (it caches RUN steps only).
+ * kaniko's log: `INFO[0007] RUN …` as it executes each RUN step (a cached one too), and before
+ * that, with a cache, `Using caching version of cmd: RUN …` for each it takes from the cache (it
+ * caches RUN steps only, and stops looking at the first miss of a stage).
  */
-const STEPS = {
-  step: /(?:Using caching version of cmd|No cached layer found for cmd):? RUN /,
-  cached: /Using caching version of cmd/,
+export const KANIKO_STEPS = {
+  step: /^(?:INFO\[\d+\]\s+)?RUN /,
+  cached: /Using caching version of cmd: RUN /,
+  apart: true,
 };
 
 /** What kaniko cannot do: mount secrets or SSH into RUN steps, or build an image index. */
@@ -94,7 +96,7 @@ export function kanikoBuilder(options: { tempDir?: string; executor?: string; en
     name: 'kaniko',
     refuses: kanikoRefuses,
     async test(spec: BuildSpec, log: Log) {
-      const counter = stepCounter(log, STEPS);
+      const counter = stepCounter(log, KANIKO_STEPS);
       await mustRun(`kaniko test stage "${spec.target}"`, [...executorArgs(spec, executor), '--no-push'], {
         log: counter.log,
         env: spec.cache?.authDir ? { ...env, DOCKER_CONFIG: spec.cache.authDir } : env,
@@ -103,7 +105,7 @@ export function kanikoBuilder(options: { tempDir?: string; executor?: string; en
     },
     async build(spec: BuildSpec, push: PushSpec | undefined, log: Log) {
       const dir = mkdtempSync(join(options.tempDir ?? tmpdir(), 'kaniko-'));
-      const counter = stepCounter(log, STEPS);
+      const counter = stepCounter(log, KANIKO_STEPS);
       const authDir = push?.authDir ?? spec.cache?.authDir;
       try {
         const digestFile = join(dir, 'digest');

@@ -114,7 +114,13 @@ export function platformSlug(platform: string): string {
  */
 export function stepCounter(
   log: Log,
-  patterns: { step: RegExp; skip?: RegExp; cached: RegExp },
+  patterns: {
+    step: RegExp;
+    skip?: RegExp;
+    cached: RegExp;
+    /** The tool says which steps came from its cache apart from naming the steps (kaniko). */
+    apart?: boolean;
+  },
 ): { log: Log; counts(): { total: number; cached: number } } {
   const steps = new Set<string>();
   const cached = new Set<string>();
@@ -127,7 +133,7 @@ export function stepCounter(
       if (!patterns.skip?.test(line)) steps.add(current);
     }
     const hit = patterns.cached.exec(line);
-    const key = hit ? (hit[1] ?? current) : undefined;
+    const key = hit ? (patterns.apart ? `cached-${cached.size}` : (hit[1] ?? current)) : undefined;
     if (key !== undefined) cached.add(key);
   };
   return {
@@ -140,7 +146,10 @@ export function stepCounter(
       debug: (m) => log.debug(m),
       group: (t, fn) => log.group(t, fn),
     },
-    counts: () => ({ total: steps.size, cached: [...cached].filter((k) => steps.has(k)).length }),
+    counts: () => ({
+      total: steps.size,
+      cached: patterns.apart ? cached.size : [...cached].filter((k) => steps.has(k)).length,
+    }),
   };
 }
 
