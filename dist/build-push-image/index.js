@@ -26,7 +26,7 @@ ${e.excerpt}`):e}var er="OCI tags: letters, digits, _ . - (not starting with . o
 `):void 0],["secrets",e.secrets?.length?"***":void 0],["secret-files",e.secretFiles?.length?e.secretFiles.map(u=>u.id).join(`
 `):void 0],["ssh",e.ssh?.length?e.ssh.map(u=>u.id).join(`
 `):void 0]].find(([,u])=>u!==void 0);if(e.promoteFrom&&i)throw new g(i[0],i[1],"nothing with promote-from, which builds nothing",i[0]==="secrets");if(e.cacheRepository&&!e.cache)throw new g("cache-repository",w(e.cacheRepository),"given only with cache: true");if(e.cacheFrom?.length&&!e.cache)throw new g("cache-from",e.cacheFrom.map(w).join(`
-`),"given only with cache: true");let s=await Yn(r,X(e.context),o.revision);if(e.promoteFrom)return{...e,plan:o,time:s,promoteFrom:e.promoteFrom,build:void 0};let a=ta(e,r),c=e.cache?{repository:e.cacheRepository??{...e.image,repository:`${e.image.repository}-cache`},from:e.cacheFrom??[],inlineFrom:Qs(e.image,o,t)}:void 0;return{...e,plan:o,time:s,build:{...ea(e),...a,contextInput:e.context,...e.file?{fileInput:e.file}:{},...c?{cache:c}:{},plan:o,time:s}}}var ho={name:"build-push-image",example:`
+`),"given only with cache: true");let s=e.promoteFrom?void 0:ta(e,r),a=await Yn(r,X(e.context),o.revision);if(e.promoteFrom||!s)return{...e,plan:o,time:a,promoteFrom:e.promoteFrom,build:void 0};let c=e.cache?{repository:e.cacheRepository??{...e.image,repository:`${e.image.repository}-cache`},from:e.cacheFrom??[],inlineFrom:Qs(e.image,o,t)}:void 0;return{...e,plan:o,time:a,build:{...ea(e),...s,contextInput:e.context,...e.file?{fileInput:e.file}:{},...c?{cache:c}:{},plan:o,time:a}}}var ho={name:"build-push-image",example:`
 - id: build
   uses: <owner>/stagecraft/actions/build-push-image@v1
   with:

@@ -187,10 +187,13 @@ export async function buildPushSettings(input: Parsed, { ctx, env }: SettingsSou
       'given only with cache: true',
     );
   }
+  // The build's files first: the build time is read from the context's git checkout.
+  const checked = input.promoteFrom ? undefined : buildChecks(input, env);
   // Builds of one commit get one build time, hence one digest (see build-time.ts).
   const time = await buildTime(env, resolve(input.context), plan.revision);
-  if (input.promoteFrom) return { ...input, plan, time, promoteFrom: input.promoteFrom, build: undefined };
-  const checked = buildChecks(input, env);
+  if (input.promoteFrom || !checked) {
+    return { ...input, plan, time, promoteFrom: input.promoteFrom, build: undefined };
+  }
   const cache = input.cache
     ? {
         repository: input.cacheRepository ?? {
