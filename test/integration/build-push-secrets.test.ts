@@ -226,7 +226,7 @@ describe('build secrets and SSH reach RUN steps and nothing else', () => {
     ['ssh', { ssh: 'deploy' }, 'has no =path'],
     ['cache-from', { 'cache-from': 'REGISTRY/team/base-cache' }, 'given only with cache: true'],
     ['cache', { cache: 'true', 'promote-from': 'REGISTRY/team/bah:v1' }, 'nothing with promote-from'],
-  ])('bad input %s: one error before anything is built (%j)', async (input, given, reason) => {
+  ])('bad input %s (case %#): one error before anything is built', async (input, given, reason) => {
     const inputs = Object.fromEntries(
       Object.entries(given).map(([k, v]) => [k, v.replace('REGISTRY', registry.host)]),
     );
