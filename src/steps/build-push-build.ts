@@ -211,8 +211,9 @@ export async function build(
       };
     }
     // The registry is the truth: resolve the digest there, then point every other tag at it.
-    const pushed = await target.headManifest(input.image.repository, plan.tags[0] as string);
-    if (!pushed) throw new StepError(`${refs[0]} is not in the registry after the push`);
+    const reference = built.untagged && built.digest ? built.digest : (plan.tags[0] as string);
+    const pushed = await target.headManifest(input.image.repository, reference);
+    if (!pushed) throw new StepError(`${repo}@${reference} is not in the registry after the push`);
     if (built.digest && built.digest !== pushed.digest) {
       rt.warning(
         `${builder.name} reported ${built.digest}, the registry has ${pushed.digest}; using the registry's`,

@@ -194,6 +194,22 @@ describe('what each builder is asked', () => {
   });
   const push = { ref: '127.0.0.1:5000/team/app:main', tlsVerify: false };
 
+  it('buildx: several platforms in one go are pushed by digest only (the step checks them before tagging)', async () => {
+    const builder = buildxBuilder({ env: { ...env(), BUILDKIT: 'v0.13.1' }, tempDir: dir });
+    const built = await builder.build(
+      { ...spec(FIRST), platforms: ['linux/amd64', 'linux/arm64'] },
+      push,
+      silentLog,
+    );
+    expect(built).toMatchObject({ digest: DIGEST, untagged: true });
+    const build = runs().find((args) => args[1] === 'build') ?? [];
+    expect(build).not.toContain('--tag');
+    expect(build[build.indexOf('--output') + 1]).toBe(
+      'type=image,name=127.0.0.1:5000/team/app,push-by-digest=true,name-canonical=true,push=true,rewrite-timestamp=true',
+    );
+    expect(build[build.indexOf('--platform') + 1]).toBe('linux/amd64,linux/arm64');
+  });
+
   it("buildx: SOURCE_DATE_EPOCH as a build argument (before the user's) and rewrite-timestamp on the output", async () => {
     const builder = buildxBuilder({ env: { ...env(), BUILDKIT: 'v0.13.1' }, tempDir: dir });
     const warnings: string[] = [];

@@ -41,11 +41,18 @@ function buildArgs(spec: BuildSpec, platforms = spec.platforms): string[] {
  * The exporter: push to `ref`, else load into the engine. With a build time, BuildKit 0.13+ also
  * rewrites the layers' file times to it (`rewrite-timestamp`; older ones ignore the attribute).
  */
-function outputArgs(spec: BuildSpec, ref: string | undefined): string[] {
+function outputArgs(spec: BuildSpec, ref: string | undefined, byDigest: boolean): string[] {
   const rewrite = spec.sourceDateEpoch === undefined ? '' : ',rewrite-timestamp=true';
-  return ref
-    ? ['--tag', ref, '--output', `type=image,push=true${rewrite}`]
-    : ['--output', `type=docker${rewrite}`];
+  if (!ref) return ['--output', `type=docker${rewrite}`];
+  // An index is pushed by digest only: the step checks its platforms before any tag points at it.
+  if (byDigest) {
+    const name = ref.slice(0, ref.lastIndexOf(':'));
+    return [
+      '--output',
+      `type=image,name=${name},push-by-digest=true,name-canonical=true,push=true${rewrite}`,
+    ];
+  }
+  return ['--tag', ref, '--output', `type=image,push=true${rewrite}`];
 }
 
 /** The selected builder's driver and BuildKit version (`docker buildx inspect`), as far as it says. */
@@ -147,11 +154,12 @@ export function buildxBuilder(options: { tempDir?: string; env?: Env } = {}): Bu
       );
     }
     const counter = stepCounter(log, BUILDKIT_STEPS);
-    const once = (platforms: string[] | undefined, ref: string | undefined, suffix = '') =>
+    const once = (platforms: string[] | undefined, ref: string | undefined, suffix = '', byDigest = false) =>
       buildOnce(
         spec,
         platforms,
         ref,
+        byDigest,
         cacheArgs(spec, drv, 'image', Boolean(ref), suffix),
         runEnv,
         counter.log,
@@ -160,6 +168,15 @@ export function buildxBuilder(options: { tempDir?: string; env?: Env } = {}): Bu
     const platforms = spec.platforms ?? [];
     if (platforms.length < 2) return { ...(await once(undefined, push?.ref)), steps: counter.counts() };
     try {
+      if (push) {
+        try {
+          return { ...(await once(platforms, push.ref, '', true)), untagged: true, steps: counter.counts() };
+        } catch (err) {
+          // The `docker` driver pushes no index by digest: with the containerd image store it
+          // still builds several platforms, pushed under the tag (and checked before the others).
+          if (!(err instanceof CommandFailed) || !BY_DIGEST_UNSUPPORTED.test(err.excerpt)) throw err;
+        }
+      }
       return { ...(await once(platforms, push?.ref)), steps: counter.counts() };
     } catch (err) {
       if (!(err instanceof CommandFailed) || !MULTI_UNSUPPORTED.test(err.excerpt)) throw err;
@@ -222,6 +239,8 @@ export function buildxBuilder(options: { tempDir?: string; env?: Env } = {}): Bu
   };
 }
 
+const BY_DIGEST_UNSUPPORTED = /push-by-digest is currently not implemented/i;
+
 const MULTI_UNSUPPORTED =
   /Multi-platform build is not supported for the docker driver|docker exporter does not currently support exporting manifest lists/i;
 
@@ -229,6 +248,7 @@ async function buildOnce(
   spec: BuildSpec,
   platforms: string[] | undefined,
   ref: string | undefined,
+  byDigest: boolean,
   cache: string[],
   env: Env,
   log: Log,
@@ -248,7 +268,7 @@ async function buildOnce(
           '--provenance=false',
           '--metadata-file',
           metadata,
-          ...outputArgs(spec, ref),
+          ...outputArgs(spec, ref, byDigest),
           spec.context,
         ],
         { log, env, secrets: spec.mask ?? [] },

@@ -81,6 +81,8 @@ export interface BuildResult {
    * containerd image store): the caller assembles the index over these references.
    */
   parts?: { platform: string; ref: string }[];
+  /** The tool pushed `digest` by digest only (an index): no tag points at it yet. */
+  untagged?: boolean;
   /** Build steps the tool ran or took from its cache (test stage included), as its log tells. */
   steps?: { total: number; cached: number };
 }
