@@ -3,16 +3,16 @@
  * GitHub runner runs the committed bundle. Each RUN step calls a counter server on loopback
  * (RUN steps share the host network: buildah's chroot isolation, buildx with `network: host`), so
  * the test sees which steps ran. A cold build fills the cache; a second build of the unchanged
- * context in fresh, empty storage (buildah: a new graph root; buildx: the engine's build cache
- * pruned and its images removed) runs no RUN step, the test stage's included, and pushes the same
- * digest; a changed source file re-runs only the steps after it.
+ * context in fresh, empty storage (buildah: a new graph root; buildx: a new Docker engine) runs
+ * no RUN step, the test stage's included, and pushes the same digest; a changed source file
+ * re-runs only the steps after it.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { docker, dockerEnv } from '../helpers/docker.js';
+import { startDocker } from '../helpers/docker.js';
 import { startServer, type TestServer } from '../helpers/http.js';
 import { startRegistry, type TestRegistry } from '../helpers/registry.js';
 import { runAction } from '../helpers/runner.js';
@@ -44,8 +44,8 @@ function freshStorage(): string {
 function makeContext(name: string): string {
   const context = join(dir, name);
   mkdirSync(context);
-  // Bytes of its own after the ELF image (the loader ignores them): no other test's build on the
-  // shared engine has this layer in its build cache.
+  // Bytes of its own after the ELF image (the loader ignores them): no other build (another
+  // context of this file, another test's) has this first layer in any cache.
   writeFileSync(join(context, 'busybox'), Buffer.concat([readFileSync('/bin/busybox'), randomBytes(32)]), {
     mode: 0o755,
   });
@@ -156,33 +156,31 @@ describe('a registry layer cache survives fresh storage', () => {
     expect((await tagsOf('team/bah-cache')).sort()).toEqual(cacheTags);
   }, 600_000);
 
-  it('buildx on the docker driver: inline cache read back from the branch tag after the build cache is pruned', async () => {
-    const env = dockerEnv();
-    const fresh = () => {
-      // The same engine, with nothing of the last build: no build cache, no images.
-      docker(['builder', 'prune', '-af'], env);
-      const images = docker(['images', '-aq'], env).split('\n').filter(Boolean);
-      if (images.length) docker(['rmi', '-f', ...new Set(images)], env);
-      expect(docker(['images', '-aq'], env).trim()).toBe('');
-    };
+  it('buildx on the docker driver: inline cache read back from the branch tag by a new engine', async () => {
+    // Each build on a Docker engine of its own, started for it and stopped after it: empty image
+    // store and build cache, as on a fresh runner (the jest run's shared engine is left alone).
     const build = async (name: string, context: string, inputs: Record<string, string> = {}) => {
-      fresh();
-      const run = await runAction('build-push-image', {
-        inputs: {
-          ...COMMON,
-          image: `${registry.host}/team/${name}`,
-          context,
-          builder: 'buildx',
-          network: 'host',
-          ...inputs,
-        },
-        env: { ...ENV, ...env },
-        event: EVENT,
-        timeoutMs: 180_000,
-      });
-      expect(run.errors).toEqual([]);
-      expect(run.code).toBe(0);
-      return run;
+      const engine = await startDocker();
+      try {
+        const run = await runAction('build-push-image', {
+          inputs: {
+            ...COMMON,
+            image: `${registry.host}/team/${name}`,
+            context,
+            builder: 'buildx',
+            network: 'host',
+            ...inputs,
+          },
+          env: { ...ENV, DOCKER_HOST: engine.host, DOCKER_CONFIG: engine.config },
+          event: EVENT,
+          timeoutMs: 180_000,
+        });
+        expect(run.errors).toEqual([]);
+        expect(run.code).toBe(0);
+        return run;
+      } finally {
+        await engine.stop();
+      }
     };
     const context = makeContext('bx');
     const cold = await build('bx', context);
