@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { errorMessage } from '../core/errors.js';
 import { detectContext, isGitlab } from './context.js';
 import { type Host, runStep, VERSION } from './host.js';
-import { type Runtime, tuningFromEnv } from './runtime.js';
+import { clockFromEnv, type Runtime, tuningFromEnv } from './runtime.js';
 import type { Step } from './step.js';
 
 type Env = Record<string, string | undefined>;
@@ -107,6 +107,7 @@ export function cliHost(flags: Map<string, string>, io: CliIo): Host {
     tempDir: mkdtempSync(join(io.env.TMPDIR || tmpdir(), 'stagecraft-')),
     cwd: io.cwd ?? process.cwd(),
     tuning: tuningFromEnv(io.env),
+    now: clockFromEnv(io.env),
   };
   const gitlab = isGitlab(io.env);
   const dotenv = io.env.STAGECRAFT_DOTENV || (gitlab ? 'stagecraft.env' : undefined);

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import * as core from '@actions/core';
 import { githubContext } from './context.js';
 import { type Host, runStep } from './host.js';
-import { type Runtime, tuningFromEnv } from './runtime.js';
+import { clockFromEnv, type Runtime, tuningFromEnv } from './runtime.js';
 import type { Step } from './step.js';
 
 export function githubRuntime(env: Record<string, string | undefined> = process.env): Runtime {
@@ -21,6 +21,7 @@ export function githubRuntime(env: Record<string, string | undefined> = process.
     tempDir: env.RUNNER_TEMP || mkdtempSync(join(tmpdir(), 'stagecraft-')),
     cwd: process.cwd(),
     tuning: tuningFromEnv(env),
+    now: clockFromEnv(env),
   };
 }
 

@@ -30,7 +30,8 @@ async function tags(platform: string, given: Record<string, string> = {}) {
   const env = { SOURCE_DATE_EPOCH: '1700000000', ...platforms[platform] };
   const inputs = parseInputs(
     buildPushImage.inputs,
-    (name) => ({ image: 'registry.example.com/app', ...given })[name],
+    // The settings check the build's files too: the job image's Dockerfile is one that exists.
+    (name) => ({ image: 'registry.example.com/app', file: 'docker/Dockerfile', ...given })[name],
   );
   const settings = await buildPushImage.settings?.(inputs, { ctx: detectContext(env), env });
   return (settings as { plan: { tags: string[] } }).plan.tags;
