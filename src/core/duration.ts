@@ -1,7 +1,7 @@
-const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
-const PATTERN = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/;
+const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+const PATTERN = /^(\d+(?:\.\d+)?)(ms|s|m|h|d)?$/;
 
-export const DURATION_HELP = 'a duration such as 500ms, 3s, 2m or 1h (a bare number means seconds)';
+export const DURATION_HELP = 'a duration such as 500ms, 3s, 2m, 1h or 7d (a bare number means seconds)';
 
 /** Parses `500ms`, `3s`, `2m`, `1h` (or a bare number of seconds) into milliseconds; undefined if invalid. */
 export function parseDuration(text: string): number | undefined {

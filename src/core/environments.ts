@@ -13,6 +13,20 @@ export interface EnvironmentRule {
 /** Environment names end up in file paths (`deploy/{environment}/values.yaml`): keep them plain. */
 export const ENVIRONMENT_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 
+/** `{pr}`: the pull request number (GitHub) or merge request iid (GitLab) of a preview environment. */
+export const PR_PLACEHOLDER = '{pr}';
+
+/** An environment name that may hold `{pr}` (checked as if it were a number). */
+export function isEnvironmentTemplate(name: string): boolean {
+  return ENVIRONMENT_NAME.test(name.replaceAll(PR_PLACEHOLDER, '1'));
+}
+
+/** Replaces `{pr}`; undefined when the name needs a PR number and there is none. */
+export function expandPr(name: string, pr: number | undefined): string | undefined {
+  if (!name.includes(PR_PLACEHOLDER)) return name;
+  return pr === undefined ? undefined : name.replaceAll(PR_PLACEHOLDER, String(pr));
+}
+
 export const RULES_HELP =
   'one `ref-glob=environment` a line (e.g. `refs/heads/main=staging`, `refs/tags/v*=production`); ' +
   '`*` matches any text including `/`, `?` one character; a glob without `refs/` matches the branch or tag name';
@@ -37,9 +51,9 @@ export function parseEnvironmentRules(text: string): EnvironmentRule[] {
     const pattern = line.slice(0, Math.max(eq, 0)).trim();
     const environment = line.slice(eq + 1).trim();
     if (eq <= 0 || !pattern) throw new Error(`rule ${index + 1} "${line}" is not ref-glob=environment`);
-    if (!ENVIRONMENT_NAME.test(environment)) {
+    if (!isEnvironmentTemplate(environment)) {
       throw new Error(
-        `rule ${index + 1} "${line}": environment "${environment}" must be letters, digits, . _ - (max 64)`,
+        `rule ${index + 1} "${line}": environment "${environment}" must be letters, digits, . _ - (max 64; \`{pr}\` allowed)`,
       );
     }
     rules.push({ pattern, environment, regex: globToRegex(pattern) });

@@ -1,12 +1,14 @@
 import type { DeployResult } from '../core/deploy/types.js';
 import {
-  ENVIRONMENT_NAME,
   type EnvironmentRule,
+  expandPr,
+  isEnvironmentTemplate,
+  PR_PLACEHOLDER,
   parseEnvironmentRules,
   RULES_HELP,
   resolveEnvironment,
 } from '../core/environments.js';
-import { errorMessage, StepError } from '../core/errors.js';
+import { errorMessage, InputError, StepError } from '../core/errors.js';
 import { table } from '../core/markdown.js';
 import { bool, type Inputs, parsed } from '../platform/inputs.js';
 import { defineStep, type SettingsSource } from '../platform/step.js';
@@ -25,8 +27,8 @@ import {
 
 function parseEnvironmentName(raw: string): string {
   const name = raw.trim();
-  if (name !== 'auto' && !ENVIRONMENT_NAME.test(name)) {
-    throw new Error('must be letters, digits, . _ - (max 64)');
+  if (name !== 'auto' && !isEnvironmentTemplate(name)) {
+    throw new Error('must be letters, digits, . _ - (max 64; `{pr}` allowed)');
   }
   return name;
 }
@@ -35,16 +37,17 @@ const inputs = {
   image: imageInput,
   environment: parsed(
     {
-      description: 'Environment name; `auto` resolves it from `environment-rules`',
+      description:
+        'Environment name; `auto` resolves it from `environment-rules`. `{pr}` is the pull request number (GitLab: merge request iid), e.g. `pr-{pr}` for a preview environment',
       default: 'auto',
-      accepted: '`auto` or an environment name (letters, digits, . _ -)',
+      accepted: '`auto` or an environment name (letters, digits, . _ -; `{pr}` allowed)',
     },
     parseEnvironmentName,
   ),
   'environment-rules': parsed(
     {
       description:
-        'One `ref-glob=environment` a line, first match wins; no match skips the deploy. `refs/pull/*` also matches GitLab merge requests (and `refs/merge-requests/*` GitHub pull requests)',
+        'One `ref-glob=environment` a line, first match wins; no match skips the deploy. `refs/pull/*` also matches GitLab merge requests (and `refs/merge-requests/*` GitHub pull requests); `{pr}` on the right is the PR/MR number (`refs/pull/*=pr-{pr}`)',
       default: 'refs/heads/main=staging\nrefs/tags/v*=production',
       accepted: RULES_HELP,
       kind: 'lines',
@@ -85,6 +88,7 @@ export async function deploySettings(
   input: Inputs<typeof inputs>,
   source: SettingsSource,
 ): Promise<DeploySettings> {
+  if (input.strategy === 'ecs') refuseEcsPreview(input.environment, input.environmentRules);
   return {
     environment: input.environment,
     environmentRules: input.environmentRules,
@@ -162,6 +166,7 @@ export const deployEnv = defineStep({
       rt.info(`Environment ${match.environment} (rule ${match.rule}, ref ${rt.ctx.ref})`);
       environment = match.environment;
     }
+    environment = previewName(environment, rt.ctx.pullNumber, input.environment === 'auto');
     const ctx = deployContext(rt, environment, input.dryRun);
     const requested = target.requested;
     // Frozen: one error naming the window and its end, before anything is changed or recorded.
@@ -220,6 +225,36 @@ export const deployEnv = defineStep({
     };
   },
 });
+
+/** ecs has no preview environments: a `{pr}` environment (or rule) is a bad input. */
+function refuseEcsPreview(environment: string, rules: EnvironmentRule[]): void {
+  if (environment.includes(PR_PLACEHOLDER)) {
+    throw new InputError(
+      'environment',
+      environment,
+      'a fixed environment name: ecs has no preview (`{pr}`) environments',
+    );
+  }
+  const rule = rules.find((r) => r.environment.includes(PR_PLACEHOLDER));
+  if (rule) {
+    throw new InputError(
+      'environment-rules',
+      `${rule.pattern}=${rule.environment}`,
+      'rules naming fixed environments: ecs has no preview (`{pr}`) environments',
+    );
+  }
+}
+
+/** `{pr}` replaced by the pipeline's PR/MR number; without one, a bad input naming where `{pr}` came from. */
+export function previewName(environment: string, pr: number | undefined, fromRules: boolean): string {
+  const name = expandPr(environment, pr);
+  if (name !== undefined) return name;
+  throw new InputError(
+    fromRules ? 'environment-rules' : 'environment',
+    environment,
+    '`{pr}` only in a pull request (GitHub) or merge request (GitLab) pipeline, which names the number',
+  );
+}
 
 function summarize(
   environment: string,

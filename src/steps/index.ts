@@ -8,6 +8,7 @@ import { gateMerge } from './gate-merge.js';
 import { notifyPr } from './notify-pr.js';
 import { rollback } from './rollback.js';
 import { smokeTest } from './smoke-test.js';
+import { stopEnv } from './stop-env.js';
 
 export const steps: Step[] = [
   buildPushImage,
@@ -16,5 +17,6 @@ export const steps: Step[] = [
   gateMerge,
   rollback,
   notifyPr,
+  stopEnv,
   deployReport,
 ];

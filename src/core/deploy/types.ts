@@ -46,3 +46,11 @@ export interface RollbackResult {
   extraOutputs?: Record<string, string>;
   summary: string[];
 }
+
+/** What stop-env reports for one environment. */
+export interface StopResult {
+  /** False when there was nothing left to stop (already gone: a notice, not a failure). */
+  stopped: boolean;
+  /** Markdown lines for the job summary (what was, or would be, removed). */
+  summary: string[];
+}

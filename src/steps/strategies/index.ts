@@ -13,7 +13,7 @@ import { gitops, verifyInputs } from './gitops/index.js';
 import { gitopsInputs } from './gitops/inputs.js';
 import { helm, helmInputs } from './helm/index.js';
 import { kubernetes, kubernetesInputs } from './kubernetes/index.js';
-import type { DeployPlan, RollbackPlan, Strategy } from './strategy.js';
+import type { DeployPlan, RollbackPlan, StopPlan, Strategy } from './strategy.js';
 import { terraform, terraformInputs } from './terraform/index.js';
 
 const strategies = { gitops, kubernetes, helm, terraform, ecs } satisfies Record<string, Strategy>;
@@ -64,5 +64,17 @@ export function planRollback(
   return strategyOf(input.strategy).planRollback(input, to, source);
 }
 
-export type { DeployPlan, RollbackPlan, RollbackRequest, StrategyEnv } from './strategy.js';
+/** The strategies stop-env can end environments of. */
+export const STOPPABLE: readonly StrategyName[] = STRATEGIES.filter((s) => strategies[s].stops);
+
+/** stop-env's target: what the named strategy removes. */
+export function planStop(input: { strategy: string }, source: SettingsSource): StopPlan {
+  const strategy = strategyOf(input.strategy);
+  if (!strategy.stops) {
+    throw new InputError('strategy', input.strategy, `one stop-env can stop: ${STOPPABLE.join(', ')}`);
+  }
+  return strategy.planStop(input, source);
+}
+
+export type { DeployPlan, RollbackPlan, RollbackRequest, StopPlan, StrategyEnv } from './strategy.js';
 export { strategyEnv } from './strategy.js';

@@ -9,7 +9,7 @@
  * for the strategy named by `strategy`, and run the plan it returns. Adding a strategy is its
  * two folders and its registration in index.ts.
  */
-import type { DeployContext, DeployResult, RollbackResult } from '../../core/deploy/types.js';
+import type { DeployContext, DeployResult, RollbackResult, StopResult } from '../../core/deploy/types.js';
 import { InputError } from '../../core/errors.js';
 import type { ParsedImage } from '../../core/image-ref.js';
 import type { CiContext } from '../../platform/context.js';
@@ -68,6 +68,12 @@ export interface RollbackPlan {
   run(req: RollbackRequest, env: StrategyEnv, ctx: DeployContext): Promise<RollbackResult>;
 }
 
+/** stop-env's settings for the strategy: what it removes when an environment ends. */
+export interface StopPlan {
+  strategy: string;
+  run(env: StrategyEnv, ctx: DeployContext): Promise<StopResult>;
+}
+
 /**
  * A strategy as its folder defines it. `Target` is what rollback works on; `Deploy` is what
  * deploy-env deploys (the target plus its image). `DeployInput` is what `deployTarget` reads: its
@@ -92,6 +98,8 @@ export interface StrategyDefinition<Defs extends InputDefs, Target, Deploy, Depl
     env: StrategyEnv,
     ctx: DeployContext,
   ): Promise<RollbackResult>;
+  /** stop-env: remove what deploy-env created for the environment (absent: the strategy cannot stop one). */
+  stop?(target: Target, env: StrategyEnv, ctx: DeployContext): Promise<StopResult>;
 }
 
 /** A registered strategy, its types closed over: the registry holds strategies of any shape. */
@@ -100,6 +108,9 @@ export interface Strategy<Defs extends InputDefs = InputDefs> {
   inputs: Defs;
   planDeploy(input: object, image: ParsedImage | undefined, source: SettingsSource): DeployPlan;
   planRollback(input: object, to: string | undefined, source: SettingsSource): RollbackPlan;
+  /** Whether stop-env can end this strategy's environments. */
+  stops: boolean;
+  planStop(input: object, source: SettingsSource): StopPlan;
 }
 
 export function defineStrategy<Defs extends InputDefs, Target, Deploy, DeployInput = Inputs<Defs>>(
@@ -128,6 +139,13 @@ export function defineStrategy<Defs extends InputDefs, Target, Deploy, DeployInp
         ...(checked ? { to: checked } : {}),
         run: (req, env, ctx) => def.rollback(target, req, env, ctx),
       };
+    },
+    stops: def.stop !== undefined,
+    planStop(input, source) {
+      const stop = def.stop;
+      if (!stop) throw new InputError('strategy', def.name, 'a strategy stop-env can stop');
+      const target = def.target(input as Inputs<Defs>, source);
+      return { strategy: def.name, run: (env, ctx) => stop(target, env, ctx) };
     },
   };
 }

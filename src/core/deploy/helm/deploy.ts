@@ -8,6 +8,7 @@
 import { errorMessage, StepError } from '../../errors.js';
 import { excerpt } from '../../markdown.js';
 import { checkWorkloadHolds, liftWorkloadHolds } from '../kubernetes/holds.js';
+import { ensureNamespace } from '../kubernetes/namespace.js';
 import { readWorkloads } from '../kubernetes/prepare.js';
 import { waitForRollouts } from '../kubernetes/rollout.js';
 import { describe } from '../kubernetes/workloads.js';
@@ -46,6 +47,9 @@ export async function deployHelm(options: HelmDeployOptions, ctx: DeployContext)
   const upgrade = upgradeArgs(options, helm);
   if (ctx.dryRun) return dryRun(helm, upgrade, options, namespace, previous, current?.manifest ?? '', ctx);
 
+  if (options.namespace && options.namespaceLabels) {
+    await ensureNamespace(client, options.namespace, options.namespaceLabels, false, ctx.log);
+  }
   ctx.log.info(`helm upgrade --install ${release} ${options.chart}`);
   const run = await helm.tryRun([...upgrade, '--output=json']);
   if (run.code !== 0) {
@@ -86,7 +90,7 @@ export async function deployHelm(options: HelmDeployOptions, ctx: DeployContext)
 }
 
 export function access(
-  options: HelmDeployOptions | Omit<HelmDeployOptions, 'chart' | 'image'>,
+  options: Pick<HelmDeployOptions, 'helm' | 'kubeconfig' | 'context' | 'workingDirectory'>,
   namespace: string | undefined,
 ) {
   return {

@@ -24,6 +24,8 @@ export interface HelmTarget {
   kubeconfig?: string;
   context?: string;
   rolloutTimeoutMs: number;
+  /** deploy-env: create `namespace` with these labels when it does not exist (a preview environment's). */
+  namespaceLabels?: Record<string, string>;
   /** `false`: an `oci://` chart is pulled over plain HTTP (`--plain-http`, local registries). */
   tlsVerify: boolean;
   /** Between rollout polls (default 1 s). */

@@ -41,6 +41,8 @@ export interface KubeClient {
   /** JSON patch of a Deployment, as `kubectl rollout undo` sends. */
   jsonPatchDeployment(namespace: string, name: string, ops: object[]): Promise<KObject>;
   isNamespaced(apiVersion: string, kind: string): Promise<boolean>;
+  /** Deletes an object (dependents in the background); false when it was already gone. */
+  remove(apiVersion: string, kind: string, namespace: string, name: string): Promise<boolean>;
 }
 
 export interface ClientOptions {
@@ -212,6 +214,24 @@ export function createClient(options: ClientOptions): KubeClient {
             setHeaderOptions('Content-Type', PatchStrategy.JsonPatch),
           ) as Promise<KObject>,
       ),
+    async remove(apiVersion, kind, ns, name) {
+      try {
+        await retry(`delete ${kind} ${ns ? `${ns}/` : ''}${name}`, () =>
+          objects.delete(
+            header(apiVersion, kind, ns, name),
+            undefined,
+            undefined,
+            undefined,
+            undefined,
+            'Background',
+          ),
+        );
+        return true;
+      } catch (err) {
+        if (/HTTP 404/.test((err as Error).message)) return false;
+        throw err;
+      }
+    },
     async isNamespaced(apiVersion, kind) {
       // resource() is the library's own cached discovery lookup (protected in its typings).
       const discovery = objects as unknown as {

@@ -8,6 +8,7 @@ import { table } from '../../markdown.js';
 import type { DeployContext, DeployResult } from '../types.js';
 import { createClient, type KObject, type KubeClient } from './client.js';
 import { checkWorkloadHolds, type HoldLift, liftWorkloadHolds } from './holds.js';
+import { ensureNamespace } from './namespace.js';
 import type { KubernetesDeployOptions } from './options.js';
 import {
   type LiveWorkload,
@@ -34,6 +35,9 @@ export async function deployKubernetes(
   const rendered = await loadTarget(options, ctx.environment, ctx.env);
   const client = createClient({ kubeconfig: options.kubeconfig, context: options.context });
   ctx.log.info(`Kubernetes API ${client.server}`);
+  if (rendered && options.namespace && options.namespaceLabels) {
+    await ensureNamespace(client, options.namespace, options.namespaceLabels, ctx.dryRun, ctx.log);
+  }
   return rendered
     ? applyManifests(client, options, ctx, await placeObjects(client, rendered, options.namespace))
     : patchWorkloads(client, options, ctx);

@@ -3,5 +3,7 @@
  * @kubernetes/client-node, so steps load it only through `await import()` on the kubernetes path.
  */
 export { deployKubernetes } from './deploy.js';
+export { namespaceLabels } from './namespace.js';
 export type { KubernetesDeployOptions, KubernetesRollbackOptions, KubernetesTarget } from './options.js';
 export { rollbackKubernetes } from './rollback.js';
+export { stopKubernetes } from './stop.js';

@@ -20,6 +20,8 @@ export interface KubernetesTarget {
   /** Container names to set the image on (default: those whose image repository is the deployed one). */
   containers?: string[];
   rolloutTimeoutMs: number;
+  /** deploy-env: create `namespace` with these labels when it does not exist (a preview environment's). */
+  namespaceLabels?: Record<string, string>;
   /** How often the rollout is polled (default 1 s). */
   pollIntervalMs?: number;
   /** Base directory for relative manifest paths (the step's working directory). */

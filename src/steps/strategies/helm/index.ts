@@ -181,10 +181,11 @@ export const helm = defineStrategy({
   },
   requested: (target) => ({ image: target.image, text: target.image.text }),
   async deploy(target, env, ctx, force) {
-    const { deployHelm } = await import('../../../core/deploy/helm/index.js');
+    const { deployHelm, namespaceLabels } = await import('../../../core/deploy/helm/index.js');
     return deployHelm(
       {
         ...coreOptions(target, target.release, env, ctx.environment),
+        namespaceLabels: namespaceLabels(ctx.environment, env.ci.pullNumber),
         chart: target.chart,
         ...(target.chartVersion ? { chartVersion: target.chartVersion } : {}),
         values: target.values.map((v) => withEnv(v, ctx.environment)),
@@ -205,5 +206,9 @@ export const helm = defineStrategy({
       },
       ctx,
     );
+  },
+  async stop(target, env, ctx) {
+    const { stopHelm } = await import('../../../core/deploy/helm/index.js');
+    return stopHelm(coreOptions(target, target.release, env, ctx.environment), ctx);
   },
 });

@@ -74,7 +74,7 @@ function kubernetesOptions(target: KubernetesTarget, env: StrategyEnv, environme
   return {
     manifests: target.manifests.map((m) => withEnv(m, environment)),
     workloads: target.workloads,
-    ...(target.namespace ? { namespace: target.namespace } : {}),
+    ...(target.namespace ? { namespace: withEnv(target.namespace, environment) } : {}),
     ...(target.kubeconfig ? { kubeconfig: target.kubeconfig } : {}),
     ...(target.context ? { context: target.context } : {}),
     ...(target.containers ? { containers: target.containers } : {}),
@@ -93,9 +93,14 @@ export const kubernetes = defineStrategy({
   },
   requested: (target) => ({ image: target.image, text: target.image.text }),
   async deploy(target, env, ctx, force) {
-    const { deployKubernetes } = await import('../../../core/deploy/kubernetes/index.js');
+    const { deployKubernetes, namespaceLabels } = await import('../../../core/deploy/kubernetes/index.js');
     return deployKubernetes(
-      { ...kubernetesOptions(target, env, ctx.environment), image: target.image, force },
+      {
+        ...kubernetesOptions(target, env, ctx.environment),
+        namespaceLabels: namespaceLabels(ctx.environment, env.ci.pullNumber),
+        image: target.image,
+        force,
+      },
       ctx,
     );
   },
@@ -110,5 +115,9 @@ export const kubernetes = defineStrategy({
       },
       ctx,
     );
+  },
+  async stop(target, env, ctx) {
+    const { stopKubernetes } = await import('../../../core/deploy/kubernetes/index.js');
+    return stopKubernetes(kubernetesOptions(target, env, ctx.environment), ctx);
   },
 });

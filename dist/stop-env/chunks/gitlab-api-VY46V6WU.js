@@ -1,0 +1,2 @@
+import{createRequire as __scCreateRequire}from'node:module';const require=__scCreateRequire(import.meta.url);
+import{a,b,c,d,e,f,g,h,i,j}from"./chunk-U773TAZP.js";import"./chunk-FN3ZBJBM.js";import"./chunk-JE7CAKMY.js";import"./chunk-4LUV3Z5J.js";export{a as GitLabApiError,b as createGitLabClient,h as createNote,j as deleteNote,e as listCommitStatuses,g as listNotes,f as mergeRequestsForCommit,c as projectPath,d as setCommitStatus,i as updateNote};

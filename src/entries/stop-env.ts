@@ -1,0 +1,4 @@
+import { runAction } from '../platform/github.js';
+import { stopEnv } from '../steps/stop-env.js';
+
+await runAction(stopEnv);

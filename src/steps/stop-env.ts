@@ -1,0 +1,195 @@
+/**
+ * stop-env: ends a preview environment — removes what deploy-env created for it (through the
+ * strategy's `stop`), marks its records ended, and with `sweep` finds the forgotten ones. Any
+ * environment outside `preview-environments` is a bad input before anything is touched.
+ */
+import type { StopResult } from '../core/deploy/types.js';
+import { expandPr, globToRegex, isEnvironmentTemplate } from '../core/environments.js';
+import { InputError } from '../core/errors.js';
+import { table } from '../core/markdown.js';
+import { bool, duration, type Inputs, list, parsed } from '../platform/inputs.js';
+import type { Runtime } from '../platform/runtime.js';
+import { defineStep, type SettingsSource } from '../platform/step.js';
+import { deployContext } from './deploy-context.js';
+import { endRecords } from './stop-records.js';
+import { sweepCandidates } from './stop-sweep.js';
+import { planStop, type StopPlan, strategyEnv, strategyInput, targetInputs } from './strategies/index.js';
+
+const inputs = {
+  environment: parsed(
+    {
+      description:
+        'The environment to stop, e.g. `pr-{pr}` (`{pr}`: the pull request number, GitLab: the merge request iid); required unless `sweep`',
+      accepted: 'an environment name (letters, digits, . _ -; `{pr}` allowed)',
+    },
+    (raw) => {
+      const name = raw.trim();
+      if (!isEnvironmentTemplate(name)) throw new Error('must be letters, digits, . _ - (max 64)');
+      return name;
+    },
+  ),
+  strategy: strategyInput,
+  ...targetInputs,
+  'preview-environments': list({
+    description:
+      'Globs of the environments stop-env may stop; any other is a bad input and nothing is touched (`production` cannot be stopped by a typo)',
+    default: 'pr-*',
+  }),
+  sweep: bool({
+    description:
+      '`true`: stop every environment matching `preview-environments` whose PR/MR is closed or merged, or whose last deploy is older than `max-age`',
+    default: 'false',
+  }),
+  'max-age': duration({
+    description:
+      'With `sweep`: also stop preview environments whose last deploy is older than this (e.g. `7d`)',
+    min: 1,
+  }),
+  'delete-environment': bool({
+    description: 'GitHub: also delete the GitHub environment (a 403 — the token may not — is a warning)',
+    default: 'false',
+  }),
+};
+
+export interface StopSettings {
+  /** Absent with `sweep`. `{pr}` still in it: replaced when the step runs. */
+  environment?: string;
+  previews: RegExp[];
+  previewGlobs: string[];
+  sweep: boolean;
+  maxAgeMs?: number;
+  target: StopPlan;
+  dryRun: boolean;
+  deleteEnvironment: boolean;
+  token?: string;
+}
+
+export function stopSettings(input: Inputs<typeof inputs>, source: SettingsSource): StopSettings {
+  const globs = input.previewEnvironments ?? [];
+  if (globs.length === 0) {
+    throw new InputError('preview-environments', '', 'at least one glob such as `pr-*`');
+  }
+  if (!input.sweep && !input.environment) {
+    throw new InputError('environment', '', 'an environment name such as `pr-{pr}` (or `sweep: true`)');
+  }
+  if (input.sweep && input.environment) {
+    throw new InputError(
+      'environment',
+      input.environment,
+      'empty with `sweep: true` (the sweep finds the environments)',
+    );
+  }
+  const previews = globs.map(globToRegex);
+  // A fixed name outside the previews fails here, before any client is made.
+  if (input.environment && !input.environment.includes('{pr}')) {
+    checkPreview(input.environment, previews, globs);
+  }
+  return {
+    ...(input.environment ? { environment: input.environment } : {}),
+    previews,
+    previewGlobs: globs,
+    sweep: input.sweep,
+    ...(input.maxAge !== undefined ? { maxAgeMs: input.maxAge } : {}),
+    target: planStop(input, source),
+    dryRun: input.dryRun,
+    deleteEnvironment: input.deleteEnvironment,
+    ...(input.token ? { token: input.token } : {}),
+  };
+}
+
+export function checkPreview(environment: string, previews: RegExp[], globs: string[]): void {
+  if (!previews.some((re) => re.test(environment))) {
+    throw new InputError(
+      'environment',
+      environment,
+      `an environment matching \`preview-environments\` (${globs.join(', ')}); nothing was touched`,
+    );
+  }
+}
+
+export const stopEnv = defineStep({
+  name: 'stop-env',
+  example: `
+on:
+  pull_request:
+    types: [closed]
+jobs:
+  stop:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - uses: <owner>/stagecraft/actions/stop-env@v1
+        with:
+          environment: pr-{pr}
+          strategy: kubernetes
+          manifests: k8s/overlays/preview
+          namespace: shop-{environment}
+# nightly: sweep: true + max-age: 7d stops every pr-* environment of a closed PR or older than a week
+`,
+  title: 'Stop a preview environment',
+  description:
+    'Ends a preview environment: deletes the namespace stagecraft created (else only the objects deploy-env applied), uninstalls the Helm release, removes the environment directory from the config repository in one commit, or destroys the Terraform workspace; marks its GitHub deployments inactive or stops the GitLab environment. `sweep: true` stops every preview environment whose PR/MR is closed or merged, or older than `max-age`.',
+  stage: 'deploy',
+  inputs,
+  settings: stopSettings,
+  outputs: {
+    stopped: 'The environments stopped, one a line (empty when there was nothing left to stop)',
+  },
+  async run(input, rt) {
+    let names: string[];
+    if (input.sweep) {
+      names = await sweepCandidates(rt, input);
+      if (names.length === 0) rt.notice('Sweep: no preview environment to stop');
+    } else {
+      const name = expandPr(input.environment as string, rt.ctx.pullNumber);
+      if (name === undefined) {
+        throw new InputError(
+          'environment',
+          input.environment as string,
+          '`{pr}` only in a pull request (GitHub) or merge request (GitLab) pipeline, which names the number',
+        );
+      }
+      checkPreview(name, input.previews, input.previewGlobs);
+      names = [name];
+    }
+    const stopped: string[] = [];
+    const sections: string[] = [];
+    for (const environment of names) {
+      const result = await stopOne(rt, input, environment);
+      if (result.stopped) stopped.push(environment);
+      sections.push(...section(environment, input.dryRun, result));
+    }
+    const verb = input.dryRun ? 'Would stop' : 'Stopped';
+    return {
+      outputs: { stopped: stopped.join('\n') },
+      summary: [
+        `### ${verb} ${stopped.length ? stopped.join(', ') : 'nothing'}${input.sweep ? ' (sweep)' : ''}`,
+        '',
+        ...sections,
+      ].join('\n'),
+    };
+  },
+});
+
+async function stopOne(rt: Runtime, input: StopSettings, environment: string): Promise<StopResult> {
+  const ctx = deployContext(rt, environment, input.dryRun);
+  return rt.group(
+    `Stop ${environment} (${input.target.strategy}${input.dryRun ? ', dry run' : ''})`,
+    async () => {
+      const result = await input.target.run(strategyEnv(rt), ctx);
+      if (!result.stopped) rt.notice(`${environment} is already gone: nothing left to stop`);
+      const records = input.dryRun ? [] : await endRecords(rt, input, environment);
+      return { stopped: result.stopped, summary: [...result.summary, ...records] };
+    },
+  );
+}
+
+function section(environment: string, dryRun: boolean, result: StopResult): string[] {
+  const state = result.stopped ? (dryRun ? 'would stop' : 'stopped') : 'already gone';
+  return [
+    table(['environment', 'result'], [[environment, state]]),
+    '',
+    ...result.summary.map((l) => `- ${l}`),
+    '',
+  ];
+}
