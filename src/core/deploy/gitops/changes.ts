@@ -13,6 +13,8 @@ export interface FileChange {
   /** Repository-relative path. */
   path: string;
   content: string;
+  /** The file is removed (stop-env removing an environment's directory); `content` is unused. */
+  deleted?: boolean;
 }
 
 export interface ChangeSet {
@@ -38,6 +40,8 @@ export interface Head {
   readIfExists(path: string): Promise<string | undefined>;
   /** The commits that changed `path` up to this head, newest first, with the file at each. */
   history(path: string, limit: number): Promise<FileVersion[]>;
+  /** The files under a directory at this head (repository-relative); absent where the writer cannot list. */
+  list?(dir: string): Promise<string[]>;
 }
 
 /** Carries commits to one branch of the config repository. */

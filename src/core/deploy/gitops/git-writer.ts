@@ -89,13 +89,16 @@ export async function gitWriter(
       return gitHead(git, sha);
     },
     async commit(_head: Head, set: ChangeSet) {
-      const paths = set.changes.map((c) => existingInside(work, c.path));
-      for (const [i, change] of set.changes.entries()) {
+      const written = set.changes.filter((c) => !c.deleted);
+      const removed = set.changes.filter((c) => c.deleted).map((c) => resolveInside(work, c.path));
+      const paths = written.map((c) => existingInside(work, c.path));
+      for (const [i, change] of written.entries()) {
         const path = join(work, paths[i] as string);
         mkdirSync(dirname(path), { recursive: true });
         writeFileSync(path, change.content);
       }
-      await git.run(['add', '--', ...paths], 'Staging the change');
+      if (paths.length) await git.run(['add', '--', ...paths], 'Staging the change');
+      if (removed.length) await git.run(['rm', '--quiet', '--', ...removed], 'Removing files');
       await git.run(['commit', '--quiet', '--no-verify', '-m', set.message], 'Committing');
       const push = await git.exec(['push', '--quiet', '--', 'origin', `HEAD:refs/heads/${branch}`]);
       if (push.code !== 0) {
@@ -120,6 +123,10 @@ function gitHead(git: Git, sha: string): Head {
     async readIfExists(file) {
       const path = existingInside(git.cwd, file);
       return existsSync(join(git.cwd, path)) ? readFileSync(join(git.cwd, path), 'utf8') : undefined;
+    },
+    async list(dir) {
+      const out = await git.run(['ls-files', '-z', '--', dir], 'Listing files');
+      return out.split('\0').filter(Boolean);
     },
     async history(file, limit) {
       const path = resolveInside(git.cwd, file);

@@ -5,11 +5,14 @@
  * a lost race (changes.ts). Pull-request mode commits to `stagecraft/<environment>` and opens or
  * updates one PR/MR.
  */
+
+import { posix } from 'node:path';
 import { type ParsedImage, repositoryName } from '../../image-ref.js';
 import { type Hold, liftedLine } from '../holds.js';
 import type { DeployContext, DeployResult } from '../types.js';
-import { type ConfigWriter, type Written, writeChangeSet } from './changes.js';
+import { type ConfigWriter, type FileChange, type Head, type Written, writeChangeSet } from './changes.js';
 import { applyEdits, type KeyInput } from './edits.js';
+import { seedFromTemplate } from './environment-dir.js';
 import { IMAGE_TRAILER } from './history.js';
 import { checkGitopsHold } from './holds-file.js';
 import { type OpenedPull, pullRequest, pullRequestOutputs } from './pull-request.js';
@@ -23,6 +26,7 @@ import {
   where,
 } from './target.js';
 
+export { stopGitops } from './environment-dir.js';
 export { type GitopsRollbackOptions, rollbackGitops } from './rollback.js';
 export type { GitopsEntry, GitopsTarget, PullRequestApi, ValueKind } from './target.js';
 
@@ -44,6 +48,24 @@ export interface GitopsDeployOptions extends GitopsTarget {
   message?: string;
   /** Deploy an image a rollback held, and lift the hold in the same commit (`force` input). */
   force?: boolean;
+  /** A directory copied to each file's directory when that does not exist yet (a preview environment's). */
+  template?: string;
+}
+
+/** The head with the template copied into every new environment directory, and those copies. */
+async function seeded(
+  head: Head,
+  options: GitopsDeployOptions,
+): Promise<{ head: Head; changes: FileChange[] }> {
+  if (!options.template) return { head, changes: [] };
+  let current = head;
+  const changes: FileChange[] = [];
+  for (const dir of new Set(options.updates.map((u) => posix.dirname(u.file)))) {
+    const seed = await seedFromTemplate(current, options.template, dir);
+    current = seed.head;
+    changes.push(...seed.changes);
+  }
+  return { head: current, changes };
 }
 
 function deployMessage(
@@ -79,7 +101,9 @@ export async function deployGitops(options: GitopsDeployOptions, ctx: DeployCont
   try {
     const written = await writeChangeSet(
       writer,
-      async (head) => {
+      async (branchHead) => {
+        const seed = await seeded(branchHead, options);
+        const head = seed.head;
         // Holds are checked on the head this attempt commits on (a rollback that landed meanwhile
         // counts), side by side with the edits' reads: a short attempt loses fewer races.
         const [held, edited] = await Promise.all([
@@ -101,7 +125,9 @@ export async function deployGitops(options: GitopsDeployOptions, ctx: DeployCont
           ),
         ]);
         // A forced deploy of a value already written still lifts the hold.
-        const changes = [...edited.changes, ...(held.change ? [held.change] : [])];
+        const own = [...edited.changes, ...(held.change ? [held.change] : [])];
+        const copied = seed.changes.filter((c) => !own.some((o) => posix.normalize(o.path) === c.path));
+        const changes = [...copied, ...own];
         const message = deployMessage(options, ctx, edited.previous, held.lifted);
         return {
           set: { changes, message },

@@ -23,6 +23,8 @@ export interface GitopsTarget {
   updates?: UpdateLine[];
   valueKind: 'tag' | 'digest' | 'ref';
   commitMessage?: string;
+  /** A directory copied to a new environment's directory (preview environments). */
+  template?: string;
   token?: string;
   /** The user name that goes with a token in HTTP basic auth on the platform. */
   tokenUser: string;
@@ -62,6 +64,7 @@ function gitopsTarget(input: Inputs<typeof gitopsInputs>, source: SettingsSource
     ...(input.updates?.length ? { updates: input.updates } : {}),
     valueKind: input.value,
     ...(input.commitMessage ? { commitMessage: input.commitMessage } : {}),
+    ...(input.template ? { template: input.template } : {}),
     ...(input.token ? { token: input.token } : {}),
     tokenUser: source.ctx.provider === 'gitlab' ? 'gitlab-ci-token' : 'x-access-token',
     via: input.via,
@@ -198,6 +201,7 @@ export const gitops = defineStrategy({
         input: target.updates ? 'updates' : 'key',
         valueKind: target.valueKind,
         ...(target.commitMessage ? { message: target.commitMessage } : {}),
+        ...(target.template ? { template: target.template } : {}),
         force,
       },
       ctx,
@@ -222,6 +226,11 @@ export const gitops = defineStrategy({
       },
       ctx,
     );
+  },
+  async stop(target, env, ctx) {
+    const { stopGitops } = await import('../../../core/deploy/gitops/index.js');
+    const file = target.updates?.[0]?.file ?? target.file;
+    return stopGitops({ ...(await gitopsOptions(target, env)), file: withEnv(file, ctx.environment) }, ctx);
   },
 });
 

@@ -136,6 +136,14 @@ export const gitopsInputs = {
     description: 'gitops, with `pull-request`: turn on auto-merge of the pull/merge request',
     default: 'false',
   }),
+  template: parsed(
+    {
+      description:
+        "gitops: a directory of the config repository copied to the environment's directory (the directory of `file`) when that does not exist yet, in the same commit as the image change (preview environments)",
+      accepted: 'a directory path inside the repository (no absolute path, no `..` out of it)',
+    },
+    (raw) => parseRepoPath(raw.trim().replace(/\/+$/, '')),
+  ),
   'commit-message': text({
     description: 'gitops: commit subject; `{environment}`, `{image}` and `{value}` are replaced',
   }),
