@@ -55,6 +55,7 @@ async function start(rt: Runtime, req: RecordRequest): Promise<Recorder | undefi
         kind,
         ...(commit ? { commit } : {}),
         ...(ctx.actor ? { actor: ctx.actor } : {}),
+        ...(ctx.pullNumber !== undefined ? { pr: ctx.pullNumber } : {}),
         ...(from ? { rolled_back_from: from } : {}),
         ...(req.breakGlass ? { break_glass: req.breakGlass } : {}),
       },

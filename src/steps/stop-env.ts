@@ -137,8 +137,11 @@ jobs:
   },
   async run(input, rt) {
     let names: string[];
+    const reasons = new Map<string, string>();
     if (input.sweep) {
-      names = await sweepCandidates(rt, input);
+      const picked = await rt.group('Sweep: preview environments', () => sweepCandidates(rt, input));
+      for (const p of picked) reasons.set(p.name, p.reason);
+      names = picked.map((p) => p.name);
       if (names.length === 0) rt.notice('Sweep: no preview environment to stop');
     } else {
       const name = expandPr(input.environment as string, rt.ctx.pullNumber);
@@ -157,7 +160,7 @@ jobs:
     for (const environment of names) {
       const result = await stopOne(rt, input, environment);
       if (result.stopped) stopped.push(environment);
-      sections.push(...section(environment, input.dryRun, result));
+      sections.push(...section(environment, input.dryRun, result, reasons.get(environment)));
     }
     const verb = input.dryRun ? 'Would stop' : 'Stopped';
     return {
@@ -184,12 +187,9 @@ async function stopOne(rt: Runtime, input: StopSettings, environment: string): P
   );
 }
 
-function section(environment: string, dryRun: boolean, result: StopResult): string[] {
+function section(environment: string, dryRun: boolean, result: StopResult, reason?: string): string[] {
   const state = result.stopped ? (dryRun ? 'would stop' : 'stopped') : 'already gone';
-  return [
-    table(['environment', 'result'], [[environment, state]]),
-    '',
-    ...result.summary.map((l) => `- ${l}`),
-    '',
-  ];
+  const head = ['environment', 'result', ...(reason !== undefined ? ['why'] : [])];
+  const row = [environment, state, ...(reason !== undefined ? [reason] : [])];
+  return [table(head, [row]), '', ...result.summary.map((l) => `- ${l}`), ''];
 }

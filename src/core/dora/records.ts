@@ -13,6 +13,8 @@ export interface RecordPayload {
     /** The commit deployed (the deployment's own `sha` says the same). */
     commit?: string;
     actor?: string;
+    /** The pull request it was deployed for (a preview environment's; stop-env's sweep reads it). */
+    pr?: number;
     /** A rollback: the deployment that served when it started, which it rolled away from. */
     rolled_back_from?: { id: number; image?: string; sha?: string };
     break_glass?: { reason: string; actor: string; windows: string[] };

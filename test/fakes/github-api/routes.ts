@@ -179,6 +179,13 @@ export function createHandlers(
       const [items, headers] = page(list, url, baseUrl());
       return [200, items, headers];
     },
+    'repos/delete-an-environment': (m) => {
+      const name = decodeURIComponent(String(m.params.environment_name));
+      if (!store.deployments.some((d) => d.environment === name) || store.deletedEnvironments.includes(name))
+        return notFound;
+      store.deletedEnvironments.push(name);
+      return [204, undefined];
+    },
     'repos/create-release': (_m, b) => {
       const tag = b.tag_name as string;
       if (store.releases.some((r) => r.tag_name === tag)) {

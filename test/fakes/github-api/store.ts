@@ -91,6 +91,8 @@ export class Store {
   deployments: FakeDeployment[] = [];
   deploymentStatuses: FakeDeploymentStatus[] = [];
   releases: FakeRelease[] = [];
+  /** Environments deleted through the API (their deployments stay, as GitHub keeps them). */
+  deletedEnvironments: string[] = [];
 
   id(): number {
     return ++this.next;

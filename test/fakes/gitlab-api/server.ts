@@ -7,6 +7,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { GitStore } from '../git-store.js';
+import { ensureEnvironment, environmentRoute, type FakeGitLabEnvironment } from './environment-routes.js';
 import { type FakeMergeRequest, gitlabGitRoute } from './git-routes.js';
 import { type FakeFreezePeriod, type FakeGitLabDeployment, gitlabReleaseRoute } from './release-routes.js';
 
@@ -39,6 +40,8 @@ export interface FakeGitLab {
   violations: string[];
   freezePeriods: FakeFreezePeriod[];
   deployments: FakeGitLabDeployment[];
+  /** Environments (./environment-routes.ts); a deployment creates its own. */
+  environments: FakeGitLabEnvironment[];
   /** The fake's clock (times it records); tests seed histories at known times by setting it. */
   clock: () => Date;
   /** A deployment as a job with `environment:` creates it, at the fake's clock. */
@@ -78,6 +81,7 @@ export async function startFakeGitLab(options: {
     violations: [] as string[],
     freezePeriods: [] as FakeFreezePeriod[],
     deployments: [] as FakeGitLabDeployment[],
+    environments: [] as FakeGitLabEnvironment[],
     clock: () => new Date(),
   };
   const faults: Array<{ method?: string; path?: RegExp; status: number; retryAfter?: number; left: number }> =
@@ -247,6 +251,8 @@ export async function startFakeGitLab(options: {
         return reply(204);
       }
     }
+    const envAnswer = environmentRoute(fake.environments, method, rest, url, fake.clock);
+    if (envAnswer) return reply(envAnswer[0], envAnswer[1]);
     const releaseAnswer = await gitlabReleaseRoute(
       fake,
       {
@@ -320,6 +326,7 @@ export async function startFakeGitLab(options: {
         job: { id: ++next, name: d.jobName ?? 'deploy-env', stage: 'deploy' },
       };
       fake.deployments.push(deployment);
+      ensureEnvironment(fake.environments, d.environment, () => ++next, fake.clock);
       return deployment;
     },
     fail: (f: { method?: string; path?: RegExp; status: number; retryAfter?: number; times?: number }) =>
