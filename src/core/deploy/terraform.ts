@@ -8,13 +8,15 @@ import { join, resolve } from 'node:path';
 import { StepError } from '../errors.js';
 import { excerpt } from '../markdown.js';
 import { CommandNotFound, type ProcessResult, runProcess } from '../process.js';
-import type { DeployContext, DeployResult, RollbackResult } from './types.js';
+import type { DeployContext, DeployResult, RollbackResult, StopResult } from './types.js';
 
 export interface TerraformOptions {
   workingDirectory: string;
   varName: string;
   varFile?: string;
   apply: boolean;
+  /** Workspace (`{environment}` replaced): selected, or created when missing (a preview environment's). */
+  workspace?: string;
   /** Path of the terraform binary (default `terraform` on PATH). */
   binary?: string;
 }
@@ -74,10 +76,26 @@ interface Applied {
   applied: boolean;
 }
 
-async function planAndApply(options: TerraformOptions, image: string, ctx: DeployContext): Promise<Applied> {
+async function init(options: TerraformOptions, ctx: DeployContext): Promise<void> {
   await ctx.log.group('terraform init', async () => {
     ctx.log.info(await must(options, ctx, ['init', '-input=false', '-no-color']));
   });
+  if (options.workspace) {
+    const created = !(await workspaces(options, ctx)).includes(options.workspace);
+    await must(options, ctx, ['workspace', 'select', '-or-create=true', '-no-color', options.workspace]);
+    ctx.log.info(`terraform workspace ${options.workspace}${created ? ' created' : ''} selected`);
+  }
+}
+
+async function workspaces(options: TerraformOptions, ctx: DeployContext): Promise<string[]> {
+  const out = await must(options, ctx, ['workspace', 'list', '-no-color']);
+  return out
+    .split('\n')
+    .map((l) => l.replace(/^\*/, '').trim())
+    .filter(Boolean);
+}
+
+async function planAndApply(options: TerraformOptions, image: string, ctx: DeployContext): Promise<Applied> {
   const planFile = join(mkdtempSync(join(ctx.tempDir, 'tf-')), 'stagecraft.tfplan');
   const args = [
     'plan',
@@ -119,6 +137,7 @@ export async function deployTerraform(
   ctx: DeployContext,
 ): Promise<DeployResult> {
   checkDirectory(options);
+  await init(options, ctx);
   const previous = await currentImage(options, ctx);
   const run = await planAndApply(options, options.image, ctx);
   const state = run.applied
@@ -153,6 +172,7 @@ export async function rollbackTerraform(
     );
   }
   checkDirectory(options);
+  await init(options, ctx);
   const from = (await currentImage(options, ctx)) ?? '';
   const run = await planAndApply(options, options.to, ctx);
   return {
@@ -165,4 +185,44 @@ export async function rollbackTerraform(
       ...planSummary(run.plan),
     ],
   };
+}
+
+/**
+ * stop-env: `terraform destroy` in the environment's workspace, then the workspace is deleted.
+ * The image variable gets the image the workspace last applied (destroy needs every variable).
+ */
+export async function stopTerraform(options: TerraformOptions, ctx: DeployContext): Promise<StopResult> {
+  checkDirectory(options);
+  const workspace = options.workspace;
+  if (!workspace || workspace === 'default') {
+    throw new StepError(
+      "stop-env with terraform needs `workspace` naming the environment's own workspace (e.g. `{environment}`): it destroys that workspace and deletes it",
+    );
+  }
+  await ctx.log.group('terraform init', async () => {
+    ctx.log.info(await must(options, ctx, ['init', '-input=false', '-no-color']));
+  });
+  if (!(await workspaces(options, ctx)).includes(workspace)) return { stopped: false, summary: [] };
+  if (ctx.dryRun) {
+    ctx.log.info(`Would destroy terraform workspace ${workspace} and delete it`);
+    return { stopped: true, summary: [`Would destroy and delete terraform workspace \`${workspace}\`.`] };
+  }
+  await must(options, ctx, ['workspace', 'select', '-no-color', workspace]);
+  const image = (await currentImage(options, ctx)) ?? 'stopped';
+  const args = [
+    'destroy',
+    '-input=false',
+    '-no-color',
+    '-auto-approve',
+    '-var',
+    `${options.varName}=${image}`,
+  ];
+  if (options.varFile) args.push(`-var-file=${options.varFile}`);
+  await ctx.log.group(`terraform destroy (workspace ${workspace})`, async () => {
+    ctx.log.info(await must(options, ctx, args));
+  });
+  await must(options, ctx, ['workspace', 'select', '-no-color', 'default']);
+  await must(options, ctx, ['workspace', 'delete', '-no-color', workspace]);
+  ctx.log.info(`terraform workspace ${workspace} destroyed and deleted`);
+  return { stopped: true, summary: [`Terraform workspace \`${workspace}\` destroyed and deleted.`] };
 }

@@ -13,6 +13,12 @@ export const terraformInputs = {
   }),
   'var-file': text({ description: 'terraform: a `.tfvars` file passed with `-var-file`' }),
   apply: bool({ description: 'terraform: `false` only plans', default: 'true' }),
+  workspace: text({
+    description:
+      'terraform: the workspace, selected or created when missing; `{environment}` is replaced (preview environments: `{environment}`; stop-env destroys and deletes it)',
+    pattern: /^([A-Za-z0-9_-]|\{environment\})+$/,
+    accepted: 'a terraform workspace name (letters, digits, - and _; `{environment}` allowed)',
+  }),
 };
 
 export interface TerraformTarget {
@@ -20,6 +26,7 @@ export interface TerraformTarget {
   varName: string;
   varFile?: string;
   apply: boolean;
+  workspace?: string;
 }
 
 function terraformTarget(input: Inputs<typeof terraformInputs>): TerraformTarget {
@@ -28,6 +35,7 @@ function terraformTarget(input: Inputs<typeof terraformInputs>): TerraformTarget
     varName: input.varName,
     ...(input.varFile ? { varFile: input.varFile } : {}),
     apply: input.apply,
+    ...(input.workspace ? { workspace: input.workspace } : {}),
   };
 }
 
@@ -37,6 +45,7 @@ function terraformOptions(target: TerraformTarget, environment: string) {
     varName: target.varName,
     ...(target.varFile ? { varFile: withEnv(target.varFile, environment) } : {}),
     apply: target.apply,
+    ...(target.workspace ? { workspace: withEnv(target.workspace, environment) } : {}),
   };
 }
 
@@ -59,5 +68,9 @@ export const terraform = defineStrategy({
       { ...terraformOptions(target, ctx.environment), ...(req.to ? { to: req.to } : {}) },
       ctx,
     );
+  },
+  async stop(target, _env, ctx) {
+    const { stopTerraform } = await import('../../../core/deploy/terraform.js');
+    return stopTerraform(terraformOptions(target, ctx.environment), ctx);
   },
 });
