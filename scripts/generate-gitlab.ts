@@ -5,6 +5,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import YAML from 'yaml';
 import { envName, outputEnvName } from '../src/platform/cli.js';
+import { stopJob, stopJobInputs } from './generate-gitlab-stop.js';
 import { docCell, generatedHeader, type InputDef, inputsOf, type Step } from './generated.js';
 
 /** One entry of a component's `spec:inputs` (the keys are written in this order). */
@@ -90,6 +91,7 @@ function jobInputs(step: Step, version: string, jobImage: string): Record<string
       type: 'array',
       default: [{ if: '$CI_PIPELINE_ID' }],
     },
+    ...(step.name === 'deploy-env' ? stopJobInputs : {}),
   };
 }
 
@@ -160,6 +162,14 @@ function componentJob(step: Step) {
     // One deploy per environment at a time; the URL comes from the job's own dotenv report.
     job.environment = { name: '$[[ inputs.environment ]]', url: '$STAGECRAFT_URL', action: 'start' };
     job.resource_group = '$[[ inputs.environment ]]';
+  }
+  if (step.name === 'deploy-env') {
+    job.environment = {
+      ...(job.environment as object),
+      on_stop: '$[[ inputs.job-name ]]-stop',
+      auto_stop_in: '$[[ inputs.auto-stop-in ]]',
+    };
+    return { '$[[ inputs.job-name ]]': job, '$[[ inputs.job-name ]]-stop': stopJob(variables) };
   }
   return { '$[[ inputs.job-name ]]': job };
 }

@@ -19,6 +19,7 @@ import { ROOT } from '../helpers/runner.js';
 jest.setTimeout(150_000);
 
 const JOB_INPUTS = ['stage', 'job-name', 'job-image', 'cli', 'when', 'allow-failure', 'rules'];
+const STOP_JOB_INPUTS = ['auto-stop-in', 'stop-rules', 'preview-environments'];
 
 interface Job {
   script: string[];
@@ -26,6 +27,7 @@ interface Job {
   artifacts: { paths: string[]; reports: { dotenv: string } };
   environment?: Record<string, string>;
   resource_group?: string;
+  rules?: unknown;
 }
 
 interface SpecInput {
@@ -45,7 +47,9 @@ function readTemplate(name: string) {
 describe('component spec: inputs follow the steps', () => {
   test.each(steps.map((s) => [s.name, s] as const))('%s', (name, step) => {
     const { inputs, jobs, text } = readTemplate(name);
-    const own = Object.keys(inputs).filter((n) => !JOB_INPUTS.includes(n));
+    // deploy-env's template also holds its stop job, with inputs of its own.
+    const jobInputs = name === 'deploy-env' ? [...JOB_INPUTS, ...STOP_JOB_INPUTS] : JOB_INPUTS;
+    const own = Object.keys(inputs).filter((n) => !jobInputs.includes(n));
     expect(own).toEqual(Object.keys(step.inputs));
     expect(Object.keys(inputs)).toEqual(expect.arrayContaining(JOB_INPUTS));
     // The same names as action.yml.
@@ -75,13 +79,34 @@ describe('component spec: inputs follow the steps', () => {
     }
     const interpolations = text.split('---\n')[1]?.match(/\$\[\[ inputs\.[\w-]+ \]\]/g) ?? [];
     const outsideVariables = interpolations.filter(
-      (i) => !Object.values(job.variables).includes(i) && !JOB_INPUTS.some((n) => i === `$[[ inputs.${n} ]]`),
+      (i) => !Object.values(job.variables).includes(i) && !jobInputs.some((n) => i === `$[[ inputs.${n} ]]`),
     );
     // Only environment (deploy-env, rollback: environment name and resource group) may appear elsewhere.
     expect(outsideVariables.every((i) => i === '$[[ inputs.environment ]]')).toBe(true);
     expect(job.artifacts.reports.dotenv).toBe('stagecraft.env');
     expect(job.artifacts.paths).toContain('stagecraft-summary.md');
     expect(existsSync(join(ROOT, 'gitlab-components', name, 'README.md'))).toBe(true);
+  });
+
+  test('deploy-env names its stop job (stop-env, action stop) in on_stop, with auto_stop_in', () => {
+    const { inputs, jobs } = readTemplate('deploy-env');
+    const job = jobs['$[[ inputs.job-name ]]'] as Job;
+    expect(job.environment).toMatchObject({
+      on_stop: '$[[ inputs.job-name ]]-stop',
+      auto_stop_in: '$[[ inputs.auto-stop-in ]]',
+    });
+    const stop = jobs['$[[ inputs.job-name ]]-stop'] as Job;
+    expect(stop.script).toEqual(['$[[ inputs.cli ]] stop-env']);
+    expect(stop.environment).toEqual({ name: '$[[ inputs.environment ]]', action: 'stop' });
+    expect(stop.rules).toBe('$[[ inputs.stop-rules ]]');
+    // Only inputs stop-env declares reach the stop job.
+    const stopEnv = steps.find((s) => s.name === 'stop-env');
+    const declared = Object.keys(stopEnv?.inputs ?? {}).map(
+      (n) => `STAGECRAFT_INPUT_${n.replace(/-/g, '_').toUpperCase()}`,
+    );
+    expect(Object.keys(stop.variables).every((v) => declared.includes(v))).toBe(true);
+    expect(stop.variables.STAGECRAFT_INPUT_IMAGE).toBeUndefined();
+    expect(inputs['auto-stop-in']?.default).toBe('never');
   });
 
   test('deploy-env and rollback hold their environment; rollback is manual', () => {
