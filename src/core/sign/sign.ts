@@ -6,6 +6,7 @@
  * A TSA countersignature is added when `tsaUrl` is set.
  */
 import { sign as cryptoSign } from 'node:crypto';
+import { cjs } from './cjs.js';
 import type { SigningKey } from './keys.js';
 import { IN_TOTO_PAYLOAD_TYPE } from './statement.js';
 
@@ -57,7 +58,11 @@ export async function signStatement(statement: unknown, opts: SignWith): Promise
     { DSSEBundleBuilder, FulcioSigner, RekorWitness, TSAWitness },
     { bundleToJSON },
     { X509Certificate },
-  ] = await Promise.all([import('@sigstore/sign'), import('@sigstore/bundle'), import('@sigstore/core')]);
+  ] = await Promise.all([
+    cjs(import('@sigstore/sign')),
+    cjs(import('@sigstore/bundle')),
+    cjs(import('@sigstore/core')),
+  ]);
   type Witnesses = ConstructorParameters<typeof DSSEBundleBuilder>[0]['witnesses'];
   const witnesses: Witnesses = [];
   const rekorUrl = opts.rekorUrl;

@@ -5,6 +5,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import type { TrustedRoot } from '@sigstore/protobuf-specs';
+import { cjs } from './cjs.js';
 
 export type { TrustedRoot };
 
@@ -12,7 +13,7 @@ export async function loadTrustedRoot(options: {
   path?: string;
   tufCachePath?: string;
 }): Promise<TrustedRoot> {
-  const { TrustedRoot } = await import('@sigstore/protobuf-specs');
+  const { TrustedRoot } = await cjs(import('@sigstore/protobuf-specs'));
   if (options.path) {
     let text: string;
     try {
@@ -28,7 +29,7 @@ export async function loadTrustedRoot(options: {
       );
     }
   }
-  const { getTrustedRoot } = await import('@sigstore/tuf');
+  const { getTrustedRoot } = await cjs(import('@sigstore/tuf'));
   try {
     return await getTrustedRoot(options.tufCachePath ? { cachePath: options.tufCachePath } : {});
   } catch (err) {

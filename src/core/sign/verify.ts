@@ -8,6 +8,7 @@
 import type { KeyObject } from 'node:crypto';
 import { SLSA_PROVENANCE_V1 } from '../provenance.js';
 import { type RegistryClient, sha256Digest } from '../registry/client.js';
+import { cjs } from './cjs.js';
 import { keyFingerprint } from './keys.js';
 import { type FoundBundle, fetchBundles } from './oci.js';
 import { COSIGN_SIGN_PREDICATE, IN_TOTO_PAYLOAD_TYPE, namesDigest, parseStatement } from './statement.js';
@@ -143,7 +144,10 @@ export async function verifyImage(
   if (!found.length) {
     throw new VerificationFailure(`${where} is not signed: no Sigstore bundle refers to it`);
   }
-  const [verify, bundle] = await Promise.all([import('@sigstore/verify'), import('@sigstore/bundle')]);
+  const [verify, bundle] = await Promise.all([
+    cjs(import('@sigstore/verify')),
+    cjs(import('@sigstore/bundle')),
+  ]);
   const libs: Libraries = { verify, bundle };
   const reasons: string[] = [];
   let trust: TrustedRoot | undefined;
