@@ -122,7 +122,7 @@ describe('verify-signature', () => {
     });
     await expect(verifySettings(k)).rejects.toThrow(/Input "public-key".*required/);
     await expect(verifySettings({ ...k, publicKey: privatePem })).rejects.toThrow(
-      /Input "public-key".*PEM public key/,
+      /Input "public-key" has an invalid value \*\*\*: a PEM public key/,
     );
     await expect(verifySettings({ ...k, publicKey: publicPem, certificateOidcIssuer: 'i' })).rejects.toThrow(
       /Input "certificate-oidc-issuer"/,

@@ -125,6 +125,7 @@ export function loadPublicKey(pem: string): KeyObject {
       'public-key',
       pem,
       'a PEM public key (-----BEGIN PUBLIC KEY-----, as cosign.pub) is accepted',
+      /PRIVATE KEY/.test(pem), // a private key given by mistake is never printed
     );
   }
   checkP256(key, 'public-key', pem, false);
