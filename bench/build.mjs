@@ -1,12 +1,19 @@
 #!/usr/bin/env node
-// Build time of a small two-stage image with the step's own builders (src/core/build): buildx on
-// a real Docker engine (a dockerd started here, docker driver, `network: host`) and buildah (vfs,
-// chroot), each built and pushed to a real docker-registry on 127.0.0.1. "cold" is a fresh engine /
-// fresh buildah storage; "unchanged" is a second build of the same context right after it.
-// Median of RUNS runs; not part of the test run. Usage: node bench/build.mjs   (env RUNS=3)
+// Build time with the step's own builders (src/core/build) and `cache: true`, against docker
+// buildx's own cache flags on the same engine (the anchor), side by side in one run. Everything
+// builds and pushes to a real docker-registry on 127.0.0.1; buildx runs on a Docker engine started
+// here (docker driver, `network: host`), buildah with vfs and chroot.
+//   cold: empty storage and an empty cache (the cache is filled).
+//   warm: the unchanged context again in fresh, empty storage (buildah: a new graph root; buildx:
+//         the engine's build cache pruned and its images removed), reading the cache.
+// The context is a dependency install (a RUN that waits 3 s, as a download would) and a compile
+// (a RUN that hashes the sources 40 times), then a small final stage.
+// Median of RUNS runs (each into new repositories); not part of the test run.
+// Usage: node bench/build.mjs   (env RUNS=3)
 // Needs what scripts/setup.sh installs (dockerd, buildx plugin, buildah, docker-registry).
+import { execFileSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { importTsAll } from '../scripts/run-ts.mjs';
 
@@ -26,18 +33,21 @@ const { buildxBuilder, buildahBuilder, startRegistry, startDocker } = await impo
 
 const dir = mkdtempSync(join(tmpdir(), 'bench-build-'));
 
-// Two stages: the first "compiles" (RUN over the sources), the second copies the result.
 const context = join(dir, 'context');
 mkdirSync(join(context, 'src'), { recursive: true });
 copyFileSync('/bin/busybox', join(context, 'busybox'));
-for (let i = 0; i < 20; i++) writeFileSync(join(context, 'src', `part-${i}.txt`), `part ${i}\n`.repeat(200));
+for (let i = 0; i < 20; i++) writeFileSync(join(context, 'src', `part-${i}.txt`), `part ${i}\n`.repeat(2000));
+const sh = (script) => `RUN ${JSON.stringify(['/bin/busybox', 'sh', '-c', script])}`;
 writeFileSync(
   join(context, 'Dockerfile'),
   [
     'FROM scratch AS build',
     'COPY busybox /bin/busybox',
+    sh('/bin/busybox sleep 3 && /bin/busybox mkdir -p /deps && /bin/busybox echo installed > /deps/lock'),
     'COPY src/ /src/',
-    'RUN ["/bin/busybox", "sh", "-c", "/bin/busybox mkdir -p /out && /bin/busybox cat /src/*.txt | /bin/busybox sort > /out/app.txt"]',
+    sh(
+      '/bin/busybox mkdir -p /out && for i in $(/bin/busybox seq 40); do /bin/busybox cat /src/*.txt | /bin/busybox sha256sum; done | /bin/busybox sort > /out/app.txt',
+    ),
     '',
     'FROM scratch',
     'COPY busybox /bin/busybox',
@@ -52,6 +62,7 @@ const spec = {
   buildArgs: {},
   labels: { 'org.opencontainers.image.title': 'bench' },
   network: 'host',
+  sourceDateEpoch: 1748764800,
 };
 const quiet = { info() {}, warning() {}, debug() {}, group: (_title, fn) => fn() };
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -62,57 +73,130 @@ async function timed(fn) {
   return Number(process.hrtime.bigint() - t) / 1e6;
 }
 
+const load = [loadavg()[0]];
 const registry = await startRegistry();
-const results = { buildx: { cold: [], warm: [] }, buildah: { cold: [], warm: [] } };
-let storage;
+const engine = await startDocker();
+const dockerEnv = {
+  PATH: process.env.PATH,
+  HOME: process.env.HOME,
+  DOCKER_HOST: engine.host,
+  DOCKER_CONFIG: engine.config,
+};
+const docker = (args) => execFileSync('docker', args, { env: dockerEnv, encoding: 'utf8', stdio: 'pipe' });
+/** The same engine with nothing of the last build: no build cache, no images. */
+function freshEngine() {
+  docker(['builder', 'prune', '-af']);
+  const images = docker(['images', '-aq']).split('\n').filter(Boolean);
+  if (images.length) docker(['rmi', '-f', ...new Set(images)]);
+}
+/** A containers storage.conf naming new, empty graph and run roots. */
+function freshStorage() {
+  const storage = mkdtempSync(join(dir, 'buildah-'));
+  writeFileSync(
+    join(storage, 'storage.conf'),
+    `[storage]\ndriver = "vfs"\ngraphroot = "${storage}/root"\nrunroot = "${storage}/run"\n`,
+  );
+  return {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    CONTAINERS_STORAGE_CONF: join(storage, 'storage.conf'),
+  };
+}
+
+const rows = {
+  'stagecraft buildx (inline cache, docker driver)': { cold: [], warm: [] },
+  'anchor: docker buildx build --cache-to type=inline --cache-from type=registry': { cold: [], warm: [] },
+  'stagecraft buildah (--cache-to/--cache-from <image>-cache)': { cold: [], warm: [] },
+};
+const [ours, anchor, bah] = Object.values(rows);
 try {
   for (let run = 0; run < RUNS; run++) {
-    // buildx: a fresh engine (empty image store and build cache) per cold build.
-    const engine = await startDocker();
-    try {
-      const env = {
-        PATH: process.env.PATH,
-        HOME: process.env.HOME,
-        DOCKER_HOST: engine.host,
-        DOCKER_CONFIG: engine.config,
-      };
-      const b = buildxBuilder({ tempDir: dir, env });
-      const push = (tag) => ({ ref: `${registry.host}/bench/buildx:${tag}`, tlsVerify: false });
-      results.buildx.cold.push(await timed(() => b.build(spec, push(`cold-${run}`), quiet)));
-      results.buildx.warm.push(await timed(() => b.build(spec, push(`warm-${run}`), quiet)));
-    } finally {
-      await engine.stop();
+    // stagecraft, buildx: the pushed image carries the cache; the warm build reads it back by tag.
+    const bxImage = `${registry.host}/bench/bx-${run}`;
+    const bxSpec = {
+      ...spec,
+      cache: {
+        repository: `${bxImage}-cache`,
+        from: [],
+        inlineFrom: [`${bxImage}:main`],
+        tlsVerify: false,
+        write: true,
+      },
+    };
+    for (const phase of ['cold', 'warm']) {
+      freshEngine();
+      // A new builder per build, as each run of the step makes one (it inspects the engine once).
+      const bx = buildxBuilder({ tempDir: dir, env: dockerEnv });
+      ours[phase].push(
+        await timed(() => bx.build(bxSpec, { ref: `${bxImage}:main`, tlsVerify: false }, quiet)),
+      );
     }
-    // buildah: fresh containers storage (its own storage.conf) per cold build.
-    storage = mkdtempSync(join(tmpdir(), 'bench-buildah-'));
-    writeFileSync(
-      join(storage, 'storage.conf'),
-      `[storage]\ndriver = "vfs"\ngraphroot = "${storage}/root"\nrunroot = "${storage}/run"\n`,
-    );
-    try {
-      const env = {
-        PATH: process.env.PATH,
-        HOME: process.env.HOME,
-        CONTAINERS_STORAGE_CONF: join(storage, 'storage.conf'),
-      };
-      const b = buildahBuilder({ tempDir: dir, env });
-      const push = (tag) => ({ ref: `${registry.host}/bench/buildah:${tag}`, tlsVerify: false });
-      results.buildah.cold.push(await timed(() => b.build(spec, push(`cold-${run}`), quiet)));
-      results.buildah.warm.push(await timed(() => b.build(spec, push(`warm-${run}`), quiet)));
-    } finally {
-      rmSync(storage, { recursive: true, force: true });
+    load.push(loadavg()[0]);
+
+    // The anchor: what a build-push-action workflow runs on the same engine.
+    const anchorImage = `${registry.host}/bench/anchor-${run}:main`;
+    for (const phase of ['cold', 'warm']) {
+      freshEngine();
+      anchor[phase].push(
+        await timed(async () =>
+          docker([
+            'buildx',
+            'build',
+            '--network',
+            'host',
+            '--build-arg',
+            `SOURCE_DATE_EPOCH=${spec.sourceDateEpoch}`,
+            '--label',
+            'org.opencontainers.image.title=bench',
+            '--provenance=false',
+            '--cache-from',
+            `type=registry,ref=${anchorImage}`,
+            '--cache-to',
+            'type=inline',
+            '--tag',
+            anchorImage,
+            '--push',
+            context,
+          ]),
+        ),
+      );
     }
+    load.push(loadavg()[0]);
+
+    // stagecraft, buildah: a registry cache of every layer in <image>-cache.
+    const bahImage = `${registry.host}/bench/bah-${run}`;
+    const bahSpec = {
+      ...spec,
+      cache: { repository: `${bahImage}-cache`, from: [], inlineFrom: [], tlsVerify: false, write: true },
+    };
+    for (const phase of ['cold', 'warm']) {
+      const b = buildahBuilder({ tempDir: dir, env: freshStorage() });
+      bah[phase].push(
+        await timed(() => b.build(bahSpec, { ref: `${bahImage}:main`, tlsVerify: false }, quiet)),
+      );
+    }
+    load.push(loadavg()[0]);
   }
 } finally {
+  await engine.stop();
   await registry.stop();
   rmSync(dir, { recursive: true, force: true });
 }
 
 const s = (ms) => `${(ms / 1000).toFixed(2)} s`;
-console.log(`build + push of a two-stage image (busybox, 20 source files), median of ${RUNS} runs`);
+const anchorWarm = median(anchor.warm);
+console.log(
+  `build + push of a two-stage image (a 3 s dependency step, a compile step), median of ${RUNS} runs; load average ${load.map((l) => l.toFixed(2)).join(' → ')} on ${engine.storageDriver}`,
+);
 console.log('');
-console.log('| builder | cold (fresh storage) | unchanged context (2nd build) |');
-console.log('|---|---|---|');
-for (const [name, r] of Object.entries(results)) {
-  console.log(`| ${name} | ${s(median(r.cold))} | ${s(median(r.warm))} |`);
+console.log(
+  '| builder | cold (empty storage, fills the cache) | warm (fresh storage, from the cache) | warm ÷ cold | warm ÷ anchor warm |',
+);
+console.log('|---|---|---|---|---|');
+for (const [name, r] of Object.entries(rows)) {
+  const cold = median(r.cold);
+  const warm = median(r.warm);
+  console.log(
+    `| ${name} | ${s(cold)} | ${s(warm)} | ${(warm / cold).toFixed(2)}× | ${(warm / anchorWarm).toFixed(2)}× |`,
+  );
 }

@@ -33,6 +33,8 @@ const GITLAB_DEFAULTS: Record<string, Record<string, string>> = {
     'registry-username': '$CI_REGISTRY_USER',
     'registry-password': '$CI_REGISTRY_PASSWORD',
     builder: 'buildah',
+    // CI_COMMIT_SHORT_SHA's length, so `$CI_REGISTRY_IMAGE:$CI_COMMIT_SHORT_SHA` names a pushed tag.
+    'sha-length': '8',
   },
 };
 

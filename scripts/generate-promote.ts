@@ -34,6 +34,7 @@ const OVERRIDES: Record<string, Record<string, string>> = {
     url: '${{ steps.deploy.outputs.url || inputs.url }}',
     status:
       "${{ steps.smoke.outcome == 'failure' && 'rolled-back' || steps.deploy.outcome == 'failure' && 'failure' || 'success' }}",
+    'break-glass': '${{ steps.deploy.outputs.break-glass }}',
   },
 };
 // Inputs of a sub-step that promote does not expose (they belong to other uses of the step).

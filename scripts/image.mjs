@@ -10,7 +10,10 @@
 //   NODE_IMAGE     this Node binary (STAGECRAFT_IMAGE_NODE, else the node running this script).
 //   KUBECTL_IMAGE  this machine's kubectl (STAGECRAFT_IMAGE_KUBECTL, else the one on PATH; Google
 //                  Cloud SDK's dispatcher is resolved to the newest real kubectl beside it).
-// Options: --print-tag (print the tag, build nothing), --tag <extra tag> (repeatable).
+// Options: --print-tag (print the tag, build nothing), --tag <ref> (repeatable: more tags, e.g. your
+// own registry's), --push (push the --tag refs, else the default tag, with `docker push`).
+// buildx: the CLI's own plugin, else the one scripts/setup.sh put in .tools/docker/cli-plugins (found
+// by itself: no DOCKER_CONFIG needed; your docker config and its credentials are still used).
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import {
@@ -23,8 +26,9 @@ import {
   realpathSync,
   renameSync,
   rmSync,
+  symlinkSync,
 } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { homedir, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 
 const ROOT = resolve(import.meta.dirname, '..');
@@ -181,13 +185,66 @@ function fileKey(file) {
   return createHash('sha256').update(readFileSync(file)).digest('hex').slice(0, 12);
 }
 
+/** Parses the options; one clear error for anything else. */
+export function parseArgs(argv) {
+  const options = { printTag: false, push: false, tags: [] };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === '--print-tag') options.printTag = true;
+    else if (arg === '--push') options.push = true;
+    else if (arg === '--tag' || arg.startsWith('--tag=')) {
+      const ref = arg === '--tag' ? argv[++i] : arg.slice(6);
+      if (!ref || ref.startsWith('-'))
+        throw new Error(
+          '--tag needs an image reference, e.g. --tag registry.example.com/ci/stagecraft:0.1.0',
+        );
+      options.tags.push(ref);
+    } else
+      throw new Error(
+        `unknown option ${JSON.stringify(arg)}: use --tag <ref> (repeatable), --push, --print-tag`,
+      );
+  }
+  return options;
+}
+
+/**
+ * The environment that gives the docker CLI a working buildx: its own when it has one; else a
+ * temporary config directory with .tools' plugin and a link to the user's config.json (so
+ * credentials for --push still apply). Undefined when neither works (the classic builder runs).
+ */
+function buildxEnv(tempDir) {
+  const works = (env) => {
+    try {
+      docker(['buildx', 'version'], { stdio: 'ignore', env });
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  if (works(process.env)) return process.env;
+  const plugin = join(ROOT, '.tools/docker/cli-plugins/docker-buildx');
+  if (!existsSync(plugin)) return undefined;
+  const config = join(tempDir, 'docker-config');
+  mkdirSync(join(config, 'cli-plugins'), { recursive: true });
+  symlinkSync(plugin, join(config, 'cli-plugins/docker-buildx'));
+  const userConfig = join(process.env.DOCKER_CONFIG || join(homedir(), '.docker'), 'config.json');
+  if (existsSync(userConfig)) symlinkSync(userConfig, join(config, 'config.json'));
+  const env = { ...process.env, DOCKER_CONFIG: config };
+  return works(env) ? env : undefined;
+}
+
 function main() {
-  const argv = process.argv.slice(2);
-  if (argv.includes('--print-tag')) {
+  let options;
+  try {
+    options = parseArgs(process.argv.slice(2));
+  } catch (err) {
+    log(err.message);
+    process.exit(2);
+  }
+  if (options.printTag) {
     console.log(IMAGE_TAG);
     return;
   }
-  const extra = argv.flatMap((a, i) => (argv[i - 1] === '--tag' ? [a] : []));
   if (!existsSync(join(ROOT, 'dist/cli/index.js'))) throw new Error('no dist/cli: run `npm run build` first');
   const started = Date.now();
   const { tarball, key } = baseTarball();
@@ -210,7 +267,7 @@ function main() {
   }
   // RUN steps use the host's network namespace: the engine may have no bridge (and they fetch nothing).
   const args = ['build', '--network', 'host', '-f', join(ROOT, 'docker/Dockerfile'), '-t', IMAGE_TAG];
-  for (const t of extra) args.push('-t', t);
+  for (const t of options.tags) args.push('-t', t);
   for (const [k, v] of Object.entries({
     BASE_IMAGE: base,
     NODE_IMAGE: nodeImage,
@@ -219,18 +276,36 @@ function main() {
     REVISION: revision,
   }))
     args.push('--build-arg', `${k}=${v}`);
-  // buildx (docker driver) when the CLI has the plugin; it loads into the engine's image store.
-  let buildx = false;
+  const temp = mkdtempSync(join(tmpdir(), 'stagecraft-image-'));
   try {
-    docker(['buildx', 'version'], { stdio: 'ignore' });
-    buildx = true;
-  } catch {
-    // the classic builder
+    // buildx (docker driver) loads into the engine's image store; without it, the classic builder.
+    const env = buildxEnv(temp);
+    const cmd = env ? ['buildx', ...args, '--load', '--progress', 'plain', ROOT] : [...args, ROOT];
+    docker(cmd, {
+      stdio: ['ignore', 'ignore', 'inherit'],
+      env: env ? { ...env, DOCKER_BUILDKIT: '1' } : { ...process.env, DOCKER_BUILDKIT: '0' },
+    });
+    log(
+      `built ${IMAGE_TAG} in ${((Date.now() - started) / 1000).toFixed(1)}s${env ? '' : ' (classic builder: no buildx found)'}`,
+    );
+    if (options.push) {
+      for (const ref of options.tags.length ? options.tags : [IMAGE_TAG]) {
+        docker(['push', ref], { stdio: ['ignore', 'ignore', 'inherit'], env: env ?? process.env });
+        log(`pushed ${ref}`);
+      }
+    }
+  } finally {
+    rmSync(temp, { recursive: true, force: true });
   }
-  const cmd = buildx ? ['buildx', ...args, '--load', '--progress', 'plain', ROOT] : [...args, ROOT];
-  docker(cmd, { stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, DOCKER_BUILDKIT: '1' } });
-  log(`built ${IMAGE_TAG} in ${((Date.now() - started) / 1000).toFixed(1)}s`);
   console.log(IMAGE_TAG);
+  for (const t of options.tags) console.log(t);
 }
 
-if (process.argv[1] && resolve(process.argv[1]) === resolve(import.meta.filename)) main();
+if (process.argv[1] && resolve(process.argv[1]) === resolve(import.meta.filename)) {
+  try {
+    main();
+  } catch (err) {
+    log(err.message);
+    process.exit(1);
+  }
+}

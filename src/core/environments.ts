@@ -17,7 +17,7 @@ export const RULES_HELP =
   'one `ref-glob=environment` a line (e.g. `refs/heads/main=staging`, `refs/tags/v*=production`); ' +
   '`*` matches any text including `/`, `?` one character; a glob without `refs/` matches the branch or tag name';
 
-function globToRegex(glob: string): RegExp {
+export function globToRegex(glob: string): RegExp {
   let source = '';
   for (const ch of glob) {
     if (ch === '*') source += '.*';

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { errorMessage } from '../core/errors.js';
 import { detectContext, isGitlab } from './context.js';
 import { type Host, runStep, VERSION } from './host.js';
-import { type Runtime, tuningFromEnv } from './runtime.js';
+import { clockFromEnv, type Runtime, tuningFromEnv } from './runtime.js';
 import type { Step } from './step.js';
 
 type Env = Record<string, string | undefined>;
@@ -107,6 +107,7 @@ export function cliHost(flags: Map<string, string>, io: CliIo): Host {
     tempDir: mkdtempSync(join(io.env.TMPDIR || tmpdir(), 'stagecraft-')),
     cwd: io.cwd ?? process.cwd(),
     tuning: tuningFromEnv(io.env),
+    now: clockFromEnv(io.env),
   };
   const gitlab = isGitlab(io.env);
   const dotenv = io.env.STAGECRAFT_DOTENV || (gitlab ? 'stagecraft.env' : undefined);
@@ -122,16 +123,41 @@ export function cliHost(flags: Map<string, string>, io: CliIo): Host {
         io.stdout(`${name}=${masker.apply(oneLine(value))}\n`);
       if (dotenv) writeDotenv(dotenv, outputs, masker);
     },
+    keepsSummary: Boolean(summaryFile),
     async writeSummary(markdown) {
-      if (summaryFile) appendFileSync(summaryFile, `${masker.apply(markdown)}\n`);
+      if (summaryFile) writeJobSummary(summaryFile, masker.apply(markdown), io.env.CI_JOB_ID);
       else io.stderr(`\n${masker.apply(markdown)}\n`);
     },
     fail: (message) => io.stderr(`error: ${masker.apply(message)}\n`),
   };
 }
 
+/**
+ * Adds a step's section to the job's summary file. The file starts with a marker naming the job
+ * (`CI_JOB_ID`): several steps of one job append; a file restored from an earlier job's artifacts
+ * (another id), or left by an earlier local run (no id), is replaced, so a job's summary artifact
+ * holds that job's steps only.
+ */
+export function writeJobSummary(path: string, markdown: string, jobId: string | undefined): void {
+  const marker = `<!-- stagecraft:job:${jobId ?? `local-${process.pid}`} -->\n`;
+  let ours = false;
+  try {
+    ours = readFileSync(path, 'utf8').startsWith(marker);
+  } catch {
+    // no file yet
+  }
+  if (ours) appendFileSync(path, `${markdown}\n`);
+  else writeFileSync(path, `${marker}${markdown}\n`);
+}
+
 /** Merges outputs into a dotenv file (GitLab's dotenv report), replacing keys already there. */
 export function writeDotenv(path: string, outputs: Record<string, string>, masker = new Masker()) {
+  // Nothing to add (a step that failed before any output): make sure the report exists, and never
+  // rewrite one that does (jobs sharing a directory must not lose each other's outputs).
+  if (Object.keys(outputs).length === 0) {
+    writeFileSync(path, '', { flag: 'a' });
+    return;
+  }
   const lines = existsSync(path) ? readFileSync(path, 'utf8').split('\n').filter(Boolean) : [];
   const entries = new Map(lines.map((l) => [l.slice(0, l.indexOf('=')), l] as const));
   for (const [name, value] of Object.entries(outputs)) {

@@ -13,6 +13,8 @@ export interface StartDeploymentRecord {
   /** The image reference deployed; stored in the deployment payload. */
   image: string;
   url?: string;
+  /** The whole payload (default `{ image, url }`); deploy-record writes what deploy-report reads. */
+  payload?: object;
   description?: string;
   productionEnvironment?: boolean;
   transient?: boolean;
@@ -51,7 +53,10 @@ export async function startDeploymentRecord(
     environment: record.environment,
     auto_merge: false,
     required_contexts: [],
-    payload: { image: record.image, ...(record.url ? { url: record.url } : {}) },
+    payload: (record.payload ?? {
+      image: record.image,
+      ...(record.url ? { url: record.url } : {}),
+    }) as Record<string, unknown>,
     ...(record.description !== undefined ? { description: short(record.description) } : {}),
     ...(record.productionEnvironment !== undefined
       ? { production_environment: record.productionEnvironment }
@@ -84,4 +89,31 @@ export async function finishDeploymentRecord(
     // Older deployments of this environment become inactive on success (GitHub's default, made explicit).
     ...(status.state === 'success' ? { auto_inactive: true } : {}),
   });
+}
+
+/**
+ * The deployment serving `environment` now: the newest one whose latest status is `success`
+ * (older ones turn `inactive` when a newer one succeeds). A rollback names it as what it rolls away from.
+ */
+export async function currentDeployment(
+  client: GitHubClient,
+  where: { owner: string; repo: string; environment: string },
+): Promise<{ id: number; image?: string; sha?: string } | undefined> {
+  const { data } = await client.request('GET /repos/{owner}/{repo}/deployments', {
+    ...where,
+    per_page: 20,
+  });
+  for (const d of data) {
+    const statuses = await client.request('GET /repos/{owner}/{repo}/deployments/{deployment_id}/statuses', {
+      owner: where.owner,
+      repo: where.repo,
+      deployment_id: Number(d.id),
+      per_page: 1,
+    });
+    if (statuses.data[0]?.state === 'success') {
+      const image = (d.payload as { image?: unknown } | null)?.image;
+      return { id: Number(d.id), sha: d.sha, ...(typeof image === 'string' ? { image } : {}) };
+    }
+  }
+  return undefined;
 }

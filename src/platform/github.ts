@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import * as core from '@actions/core';
 import { githubContext } from './context.js';
 import { type Host, runStep } from './host.js';
-import { type Runtime, tuningFromEnv } from './runtime.js';
+import { clockFromEnv, type Runtime, tuningFromEnv } from './runtime.js';
 import type { Step } from './step.js';
 
 export function githubRuntime(env: Record<string, string | undefined> = process.env): Runtime {
@@ -21,6 +21,7 @@ export function githubRuntime(env: Record<string, string | undefined> = process.
     tempDir: env.RUNNER_TEMP || mkdtempSync(join(tmpdir(), 'stagecraft-')),
     cwd: process.cwd(),
     tuning: tuningFromEnv(env),
+    now: clockFromEnv(env),
   };
 }
 
@@ -31,6 +32,7 @@ export function githubHost(env: Record<string, string | undefined> = process.env
     async writeOutputs(outputs) {
       for (const [name, value] of Object.entries(outputs)) core.setOutput(name, value);
     },
+    keepsSummary: Boolean(env.GITHUB_STEP_SUMMARY),
     async writeSummary(markdown) {
       if (env.GITHUB_STEP_SUMMARY) await core.summary.addRaw(markdown, true).write();
       else core.info(markdown);

@@ -14,6 +14,11 @@ export interface Host {
   read(name: string): string | undefined;
   writeOutputs(outputs: Record<string, string>): Promise<void>;
   writeSummary(markdown: string): Promise<void>;
+  /**
+   * True when the summary lands in a report (GitHub's step summary, GitLab's summary artifact),
+   * false when it would only be printed to the log: then a failure is not printed twice.
+   */
+  readonly keepsSummary: boolean;
   /** Reports the failure as one error line and sets a failing exit code. */
   fail(message: string): void;
 }
@@ -32,7 +37,7 @@ export async function runStep(step: Step, host: Host): Promise<boolean> {
     );
     settings = step.settings ? await step.settings(inputs, host.runtime) : inputs;
   } catch (err) {
-    host.fail(errorMessage(err));
+    await reportFailure(step, host, errorMessage(err), {});
     return false;
   }
   try {
@@ -49,11 +54,34 @@ export async function runStep(step: Step, host: Host): Promise<boolean> {
     if (!(err instanceof StepError || err instanceof InputError) && err instanceof Error && err.stack) {
       host.runtime.debug(err.stack);
     }
-    if (err instanceof StepError) {
-      if (err.partial.outputs) await host.writeOutputs(err.partial.outputs);
-      if (err.partial.summary) await host.writeSummary(err.partial.summary);
-    }
-    host.fail(`${step.name} failed: ${errorMessage(err)}`);
+    await reportFailure(
+      step,
+      host,
+      `${step.name} failed: ${errorMessage(err)}`,
+      err instanceof StepError ? err.partial : {},
+    );
     return false;
   }
+}
+
+/**
+ * A failed step still leaves its report: the outputs it has (GitLab's dotenv report exists, so the
+ * job page shows no "could not be found"), a summary (the step's own, else the error), the error.
+ */
+async function reportFailure(
+  step: Step,
+  host: Host,
+  message: string,
+  partial: { outputs?: Record<string, string>; summary?: string },
+): Promise<void> {
+  try {
+    await host.writeOutputs(partial.outputs ?? {});
+    const summary =
+      partial.summary ??
+      (host.keepsSummary ? `### ${step.title}: failed\n\n\`\`\`\n${message}\n\`\`\`\n` : undefined);
+    if (summary) await host.writeSummary(summary);
+  } catch (err) {
+    host.runtime.warning(`could not write the failure report: ${errorMessage(err)}`);
+  }
+  host.fail(message);
 }

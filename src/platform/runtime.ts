@@ -13,6 +13,8 @@ export interface Tuning {
   retryBaseMs?: number;
   /** Poll interval while waiting for an ECS rollout (default 6 s). */
   ecsPollIntervalMs?: number;
+  /** Least time between two GitHub API writes of the deployment-record client (default 1 s, as GitHub asks). */
+  githubWriteSpacingMs?: number;
 }
 
 export interface Runtime {
@@ -29,6 +31,8 @@ export interface Runtime {
   /** The working directory relative paths (manifests, files) are resolved against. */
   cwd: string;
   tuning: Tuning;
+  /** The current time. Steps read the clock only here (freeze windows, reports), so tests fix it. */
+  now(): Date;
 }
 
 /**
@@ -48,4 +52,13 @@ export function tuningFromEnv(env: Record<string, string | undefined>): Tuning {
     ...(retryBaseMs !== undefined ? { retryBaseMs } : {}),
     ...(ecsPollIntervalMs !== undefined ? { ecsPollIntervalMs } : {}),
   };
+}
+
+/**
+ * The clock of hosts that run as separate processes: `STAGECRAFT_NOW` (an ISO date-time) fixes it,
+ * for tests and for trying a freeze window out ahead of time; otherwise the system clock.
+ */
+export function clockFromEnv(env: Record<string, string | undefined>): () => Date {
+  const fixed = env.STAGECRAFT_NOW ? Date.parse(env.STAGECRAFT_NOW) : Number.NaN;
+  return Number.isNaN(fixed) ? () => new Date() : () => new Date(fixed);
 }

@@ -22,6 +22,53 @@ function parsePairs(raw: string): Record<string, string> {
   return out;
 }
 
+/** A secret or SSH id, as BuildKit and buildah take it (`RUN --mount=type=secret,id=<id>`). */
+const ID = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
+
+/**
+ * `id=value` lines of a secret input. Errors name the line, never its value (the value is a
+ * secret); the id must be one BuildKit takes, and each id appears once.
+ */
+function parseIdLines(raw: string, what: string): { id: string; value: string }[] {
+  const out: { id: string; value: string }[] = [];
+  for (const [index, line] of splitLines(raw).entries()) {
+    const eq = line.indexOf('=');
+    if (eq <= 0) throw new Error(`line ${index + 1} is not id=${what}`);
+    const id = line.slice(0, eq).trim();
+    if (!ID.test(id)) throw new Error(`line ${index + 1}: "${id}" is not an id (letters, digits, _ . -)`);
+    if (out.some((o) => o.id === id)) throw new Error(`the id "${id}" is given twice`);
+    out.push({ id, value: line.slice(eq + 1) });
+  }
+  return out;
+}
+
+/** `default`, or `id=path[,path]` lines (an agent socket or private key files). */
+function parseSsh(raw: string): { id: string; paths: string[] }[] {
+  const out: { id: string; paths: string[] }[] = [];
+  for (const [index, line] of splitLines(raw).entries()) {
+    const eq = line.indexOf('=');
+    const id = (eq < 0 ? line : line.slice(0, eq)).trim();
+    if (!ID.test(id))
+      throw new Error(`line ${index + 1}: "${id}" is not default or an id (letters, digits, _ . -)`);
+    if (eq < 0 && id !== 'default')
+      throw new Error(`line ${index + 1}: "${id}" has no =path (only default may go without)`);
+    if (out.some((o) => o.id === id)) throw new Error(`the id "${id}" is given twice`);
+    const paths = eq < 0 ? [] : splitList(line.slice(eq + 1));
+    if (eq >= 0 && paths.length === 0) throw new Error(`line ${index + 1}: no path after ${id}=`);
+    out.push({ id, paths });
+  }
+  return out;
+}
+
+/** More caches to read: repositories or images, `registry/repo[:tag]`. */
+function parseCacheFrom(raw: string): ImageRef[] {
+  return splitLines(raw).map((line) => {
+    const ref = parseImageRef(line.trim());
+    if (ref.digest) throw new Error(`"${line.trim()}": name a repository or a tag, not a digest`);
+    return ref;
+  });
+}
+
 const STAGE = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
 /** `os/arch[/variant]`, as `docker build --platform` takes it. */
 const PLATFORM = /^[a-z0-9]+\/[a-z0-9_]+(\/[a-z0-9]+)?$/;
@@ -58,8 +105,9 @@ export const buildPushInputs = {
     (raw) => validateTags(splitList(raw)),
   ),
   'sha-length': int({
-    description: 'Length of the commit-sha tag in the tag policy',
-    default: '7',
+    description:
+      "Length of the commit-sha tag in the tag policy (default 7; on GitLab 8, `CI_COMMIT_SHORT_SHA`'s length)",
+    githubDefault: '7',
     min: 4,
     max: 40,
   }),
@@ -116,6 +164,61 @@ export const buildPushInputs = {
       '`true`: attach a SLSA provenance v1 in-toto statement (source, commit, run, builder, inputs) to the pushed digest as an OCI referrer',
     default: 'false',
   }),
+  cache: bool({
+    description:
+      "`true`: a registry layer cache, read before the build and written after it (every layer, the test stage too), so a fresh runner rebuilds an unchanged context without running its RUN steps. buildah: `--cache-from/--cache-to`; buildx: `type=registry,ref=<cache-repository>:buildcache,mode=max`, or on the plain `docker` driver an inline cache read back from the image's branch and default-branch tags; kaniko: `--cache-repo`",
+    default: 'false',
+  }),
+  'cache-repository': parsed(
+    {
+      description: 'Where the layer cache lives (default `<image>-cache`; credentials as for `image`)',
+      accepted: 'an image repository without a tag, e.g. registry.example.com/team/app-cache',
+    },
+    (raw) => {
+      const ref = parseImageRef(raw);
+      if (ref.tag || ref.digest)
+        throw new Error("give the repository without a tag or digest (the builder names the cache's tags)");
+      return ref;
+    },
+  ),
+  'cache-from': parsed(
+    {
+      description:
+        "More caches to read, one a line: cache repositories or images (e.g. the default branch's), `registry/repo[:tag]`",
+      accepted: 'image repositories or tags, one a line',
+      kind: 'lines',
+    },
+    parseCacheFrom,
+  ),
+  secrets: parsed(
+    {
+      description:
+        'Build secrets, `id=value` one a line (masked): each is mounted only for `RUN --mount=type=secret,id=<id>` (at `/run/secrets/<id>`), never in a layer, the image config or history, the provenance, a log line or the summary. Not with kaniko',
+      accepted: 'id=value lines',
+      kind: 'lines',
+      secret: true,
+      secretParts: (raw) => splitLines(raw).map((line) => line.slice(line.indexOf('=') + 1)),
+    },
+    (raw) => parseIdLines(raw, 'value'),
+  ),
+  'secret-files': parsed(
+    {
+      description:
+        'Build secrets from files, `id=path` one a line: as `secrets`, the value read from the file. Not with kaniko',
+      accepted: 'id=path lines naming files that exist',
+      kind: 'lines',
+    },
+    (raw) => parseIdLines(raw, 'path').map(({ id, value }) => ({ id, path: value.trim() })),
+  ),
+  ssh: parsed(
+    {
+      description:
+        "SSH for `RUN --mount=type=ssh`: `default` (the runner's `SSH_AUTH_SOCK`) or `id=path` lines (an agent socket or private key files). Not with kaniko",
+      accepted: 'default, or id=path lines naming an agent socket or private keys',
+      kind: 'lines',
+    },
+    parseSsh,
+  ),
   'promote-from': parsed(
     {
       description:

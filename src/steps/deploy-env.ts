@@ -22,6 +22,7 @@ import {
 import { recordDeployment } from './deploy-record.js';
 import { type DeployTarget, parseDeployTarget } from './deploy-settings.js';
 import { deployWith, strategyEnv } from './deploy-strategies.js';
+import { checkFreeze, type FreezeSettings, freezeInputs, freezeSettings } from './freeze.js';
 
 function parseEnvironmentName(raw: string): string {
   const name = raw.trim();
@@ -56,6 +57,7 @@ const inputs = {
   ...targetInputs,
   ...verifyInputs,
   force: forceInput,
+  ...freezeInputs,
   record: bool({
     description: 'GitHub: write a deployment record (Deployments API, with status)',
     default: 'true',
@@ -76,9 +78,13 @@ export interface DeploySettings {
   /** For the deployment record (gitops also authenticates with it). */
   token?: string;
   dryRun: boolean;
+  freeze: FreezeSettings;
 }
 
-export function deploySettings(input: Inputs<typeof inputs>, source: SettingsSource): DeploySettings {
+export async function deploySettings(
+  input: Inputs<typeof inputs>,
+  source: SettingsSource,
+): Promise<DeploySettings> {
   return {
     environment: input.environment,
     environmentRules: input.environmentRules,
@@ -88,6 +94,7 @@ export function deploySettings(input: Inputs<typeof inputs>, source: SettingsSou
     record: input.record && !input.dryRun,
     ...(input.token ? { token: input.token } : {}),
     dryRun: input.dryRun,
+    freeze: await freezeSettings(input),
   };
 }
 
@@ -128,6 +135,7 @@ export const deployEnv = defineStep({
     health: 'gitops `verify`: the health the controller reports (`Healthy` when verified)',
     'pull-request-number': 'gitops with `pull-request`: the number of the PR/MR (GitLab: its iid)',
     'pull-request-url': 'gitops with `pull-request`: the URL of the PR/MR',
+    'break-glass': 'The `break-glass` reason when this deploy went through a freeze window (empty otherwise)',
   },
   async run(input, rt) {
     const { target } = input;
@@ -157,6 +165,11 @@ export const deployEnv = defineStep({
       target.strategy === 'gitops'
         ? target.entries.map((e) => e.image.text).join('\n')
         : (target.image?.text ?? (target.strategy === 'ecs' ? target.taskDefinitionArn : '') ?? '');
+    // Frozen: one error naming the window and its end, before anything is changed or recorded.
+    const freeze = await checkFreeze(rt, input.freeze, environment, {
+      outputs: { environment, image: requested, url: input.url ?? '', skipped: 'false' },
+      ...(input.token ? { token: input.token } : {}),
+    });
     const result = await rt
       .group(
         `Deploy ${requested} to ${environment} (${target.strategy}${input.dryRun ? ', dry run' : ''})`,
@@ -169,8 +182,10 @@ export const deployEnv = defineStep({
               environment,
               image: requested,
               ...(input.url ? { url: input.url } : {}),
+              ...(freeze.breakGlass ? { breakGlass: freeze.breakGlass } : {}),
             },
             () => deployWith(target, strategyEnv(rt), ctx, input.force),
+            (r) => `${r.changed ? 'Deployed' : 'Already deployed'} ${r.image}`,
           ),
       )
       .catch((err: unknown) => {
@@ -183,8 +198,11 @@ export const deployEnv = defineStep({
             image: requested,
             url: input.url ?? '',
             skipped: 'false',
+            'break-glass': freeze.breakGlass?.reason ?? '',
           },
-          summary: failureSummary(environment, target.strategy, requested, errorMessage(err)),
+          summary:
+            failureSummary(environment, target.strategy, requested, errorMessage(err)) +
+            freeze.summary.join('\n'),
         });
       });
     return {
@@ -195,9 +213,11 @@ export const deployEnv = defineStep({
         revision: result.revision ?? '',
         url: input.url ?? '',
         skipped: 'false',
+        'break-glass': freeze.breakGlass?.reason ?? '',
         ...result.extraOutputs,
       },
-      summary: summarize(environment, target.strategy, input.url, input.dryRun, result),
+      summary:
+        summarize(environment, target.strategy, input.url, input.dryRun, result) + freeze.summary.join('\n'),
     };
   },
 });

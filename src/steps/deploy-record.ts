@@ -1,9 +1,12 @@
 /**
- * Wraps a deploy in a GitHub deployment record (Deployments API): created with state
- * in_progress, then success or failure with the environment URL and the run's log URL. A record
- * that cannot be written is a warning, never a failed deploy. The GitHub client is loaded lazily.
+ * Wraps a deploy or a rollback in a GitHub deployment record (Deployments API): created with
+ * state in_progress, then success or failure with the environment URL and the run's log URL. The
+ * payload carries what deploy-report needs (see src/core/dora/records.ts): the kind, the commit,
+ * the image, a break-glass reason and actor, and for a rollback the deployment it rolled away
+ * from. A record that cannot be written is a warning, never a failed deploy. The GitHub client is
+ * loaded lazily.
  */
-import type { DeployResult } from '../core/deploy/types.js';
+import type { RecordPayload } from '../core/dora/records.js';
 import { errorMessage } from '../core/errors.js';
 import type { Runtime } from '../platform/runtime.js';
 
@@ -13,6 +16,10 @@ export interface RecordRequest {
   environment: string;
   image: string;
   url?: string;
+  /** `rollback`: the record names the deployment it rolls away from. Default `deploy`. */
+  kind?: 'deploy' | 'rollback';
+  /** Deployed through a freeze window: who and why (kept in the record's payload). */
+  breakGlass?: { reason: string; actor: string; windows: string[] };
 }
 
 type Recorder = (state: 'success' | 'failure', description: string) => Promise<void>;
@@ -23,7 +30,7 @@ async function start(rt: Runtime, req: RecordRequest): Promise<Recorder | undefi
   if (!req.enabled || ctx.provider !== 'github' || !req.token || !owner || !repo) return undefined;
   try {
     const { createGitHubClient } = await import('../platform/github-api.js');
-    const { startDeploymentRecord, finishDeploymentRecord } = await import(
+    const { currentDeployment, startDeploymentRecord, finishDeploymentRecord } = await import(
       '../platform/github-deployments.js'
     );
     const client = createGitHubClient({
@@ -31,15 +38,35 @@ async function start(rt: Runtime, req: RecordRequest): Promise<Recorder | undefi
       ...(ctx.apiUrl ? { apiUrl: ctx.apiUrl } : {}),
       warn: (m) => rt.warning(m),
       maxRateLimitRetries: 2,
+      ...(rt.tuning.githubWriteSpacingMs !== undefined
+        ? { writeSpacingMs: rt.tuning.githubWriteSpacingMs }
+        : {}),
     });
+    const commit = ctx.headSha || ctx.sha;
+    const kind = req.kind ?? 'deploy';
+    const from =
+      kind === 'rollback'
+        ? await currentDeployment(client, { owner, repo, environment: req.environment })
+        : undefined;
+    const payload: RecordPayload = {
+      image: req.image,
+      ...(req.url ? { url: req.url } : {}),
+      stagecraft: {
+        kind,
+        ...(commit ? { commit } : {}),
+        ...(ctx.actor ? { actor: ctx.actor } : {}),
+        ...(from ? { rolled_back_from: from } : {}),
+        ...(req.breakGlass ? { break_glass: req.breakGlass } : {}),
+      },
+    };
     const { id } = await startDeploymentRecord(client, {
       owner,
       repo,
-      ref: ctx.headSha || ctx.sha || ctx.ref,
+      ref: commit || ctx.ref,
       environment: req.environment,
       image: req.image,
-      ...(req.url ? { url: req.url } : {}),
-      description: `stagecraft: ${req.image}`,
+      payload,
+      description: `stagecraft ${kind}: ${req.image}`,
       productionEnvironment: /^(prod|production|prd)$/i.test(req.environment),
     });
     const common = { owner, repo, id, ...(ctx.runUrl ? { logUrl: ctx.runUrl } : {}) };
@@ -63,19 +90,21 @@ async function start(rt: Runtime, req: RecordRequest): Promise<Recorder | undefi
   }
 }
 
-export async function recordDeployment(
+/** Runs `work` inside a deployment record; `done` says what succeeded, for the final status. */
+export async function recordDeployment<T>(
   rt: Runtime,
   req: RecordRequest,
-  deploy: () => Promise<DeployResult>,
-): Promise<DeployResult> {
+  work: () => Promise<T>,
+  done: (result: T) => string,
+): Promise<T> {
   const finish = await start(rt, req);
-  let result: DeployResult;
+  let result: T;
   try {
-    result = await deploy();
+    result = await work();
   } catch (err) {
     await finish?.('failure', errorMessage(err));
     throw err;
   }
-  await finish?.('success', `${result.changed ? 'Deployed' : 'Already deployed'} ${result.image}`);
+  await finish?.('success', done(result));
   return result;
 }

@@ -5,6 +5,7 @@ import { table } from '../core/markdown.js';
 import { type CommitState, connectForge } from '../platform/forge.js';
 import { choice, duration, type Inputs, list, parsed, text } from '../platform/inputs.js';
 import { defineStep, type SettingsSource } from '../platform/step.js';
+import { checkFreeze, type FreezeSettings, freezeInputs, freezeSettings } from './freeze.js';
 import { parseHttpUrl, parseSha, repositoryInput, SHA_ACCEPTED, tokenInput } from './shared-inputs.js';
 
 const inputs = {
@@ -55,6 +56,7 @@ const inputs = {
   }),
   repository: repositoryInput,
   token: tokenInput,
+  ...freezeInputs,
 };
 
 interface Common {
@@ -73,6 +75,8 @@ export type GateSettings =
       description?: string;
       /** The `target-url` input, else this run. */
       targetUrl?: string;
+      /** Checked against the context's environment (`stagecraft/production` → production). */
+      freeze: FreezeSettings;
     })
   | (Common & {
       mode: 'require';
@@ -82,7 +86,10 @@ export type GateSettings =
       pollIntervalMs: number;
     });
 
-export function gateSettings(input: Inputs<typeof inputs>, { ctx }: SettingsSource): GateSettings {
+export async function gateSettings(
+  input: Inputs<typeof inputs>,
+  { ctx }: SettingsSource,
+): Promise<GateSettings> {
   const contexts = input.contexts ?? [];
   if (input.mode === 'require' && !contexts.length) {
     throw new InputError('contexts', '', 'require mode needs at least one context, one a line');
@@ -111,6 +118,7 @@ export function gateSettings(input: Inputs<typeof inputs>, { ctx }: SettingsSour
     context: input.context,
     ...(input.description ? { description: input.description } : {}),
     ...(targetUrl ? { targetUrl } : {}),
+    freeze: await freezeSettings(input),
   };
 }
 
@@ -148,6 +156,12 @@ export const gateMerge = defineStep({
     });
 
     if (input.mode === 'set') {
+      // A gate for a frozen environment is not set (the merge that would deploy waits).
+      const freeze = await checkFreeze(rt, input.freeze, input.context.split('/').pop() ?? input.context, {
+        outputs: { state: '', sha, report: '' },
+        action: `Gate ${input.context}`,
+        ...(input.token ? { token: input.token } : {}),
+      });
       await forge.setStatus(sha, {
         state: input.state,
         context: input.context,
@@ -157,7 +171,7 @@ export const gateMerge = defineStep({
       rt.info(`Set ${input.context} = ${input.state} on ${sha} (${forge.project})`);
       return {
         outputs: { state: input.state, sha, report: '' },
-        summary: `### Gate: \`${input.context}\` is ${input.state} on \`${sha.slice(0, 12)}\`\n`,
+        summary: `### Gate: \`${input.context}\` is ${input.state} on \`${sha.slice(0, 12)}\`\n${freeze.summary.length ? `\n${freeze.summary.join('\n')}` : ''}`,
       };
     }
 

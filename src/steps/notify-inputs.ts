@@ -25,6 +25,10 @@ export const notifyInputs = {
   image: text({ description: 'Image that was deployed (fills {image})' }),
   url: text({ description: 'Environment URL (fills {url})' }),
   status: text({ description: 'Outcome shown in the message: success, failure, …', default: 'success' }),
+  'break-glass': text({
+    description:
+      "The reason a deploy went through a freeze window (deploy-env's `break-glass` output): shown with the actor in the board row",
+  }),
   pr: parsed(
     {
       description: 'PR (MR) number(s). Default: the event’s PR, else the PRs associated with `sha`',
@@ -118,6 +122,9 @@ export function notifySettings(input: Inputs<typeof notifyInputs>, { ctx }: Sett
     ...(input.url ? { url: input.url } : {}),
     ...(sha ? { sha } : {}),
     ...(ctx.runUrl ? { runUrl: ctx.runUrl } : {}),
+    ...(input.breakGlass?.trim()
+      ? { breakGlass: { reason: input.breakGlass.trim().slice(0, 300), actor: ctx.actor ?? 'unknown' } }
+      : {}),
   };
   const pulls = input.pr ?? (ctx.pullNumber ? [ctx.pullNumber] : undefined);
   return {

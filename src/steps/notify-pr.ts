@@ -102,6 +102,7 @@ async function writeComment(
     ...(v.url ? { url: v.url.slice(0, 2000) } : {}),
     ...(v.sha ? { sha: v.sha } : {}),
     ...(v.runUrl ? { runUrl: v.runUrl.slice(0, 2000) } : {}),
+    ...(v.breakGlass ? { breakGlass: v.breakGlass } : {}),
     ...(slack ? { slack } : {}),
   };
   const result = await upsertBoardRow(api, row, {

@@ -1,9 +1,10 @@
 import { ENVIRONMENT_NAME } from '../core/environments.js';
 import { table } from '../core/markdown.js';
-import { type Inputs, parsed, text } from '../platform/inputs.js';
+import { bool, type Inputs, parsed, text } from '../platform/inputs.js';
 import { defineStep, type SettingsSource } from '../platform/step.js';
 import { deployContext } from './deploy-context.js';
 import { imageInput, type ParsedImage, strategyInput, targetInputs } from './deploy-inputs.js';
+import { recordDeployment } from './deploy-record.js';
 import { parseRollbackTo, parseTarget, type Target } from './deploy-settings.js';
 import { rollbackWith, strategyEnv } from './deploy-strategies.js';
 
@@ -37,6 +38,11 @@ const inputs = {
       'Optional: the deployed image repository (e.g. `registry.example.com/team/app:any`), to report full references and pick containers',
   },
   ...targetInputs,
+  record: bool({
+    description:
+      'GitHub: write a deployment record of kind `rollback` (Deployments API, with status) naming the deployment it rolled away from; deploy-report counts that one as failed',
+    default: 'true',
+  }),
 };
 
 /** rollback's settings: the environment, the target, and what to return to. */
@@ -49,6 +55,9 @@ export interface RollbackSettings {
   /** The deployed image's repository, to report full references and pick containers. */
   image?: ParsedImage;
   dryRun: boolean;
+  /** Write a GitHub deployment record (never on a dry run). */
+  record: boolean;
+  token?: string;
 }
 
 export function rollbackSettings(input: Inputs<typeof inputs>, source: SettingsSource): RollbackSettings {
@@ -61,6 +70,8 @@ export function rollbackSettings(input: Inputs<typeof inputs>, source: SettingsS
     ...(input.reason ? { reason: input.reason } : {}),
     ...(input.image ? { image: input.image } : {}),
     dryRun: input.dryRun,
+    record: input.record && !input.dryRun,
+    ...(input.token ? { token: input.token } : {}),
   };
 }
 
@@ -92,15 +103,27 @@ export const rollback = defineStep({
   async run(input, rt) {
     const ctx = deployContext(rt, input.environment, input.dryRun);
     const result = await rt.group(`Roll back ${input.environment} (${input.target.strategy})`, () =>
-      rollbackWith(
-        input.target,
+      recordDeployment(
+        rt,
         {
-          ...(input.to ? { to: input.to } : {}),
-          ...(input.reason ? { reason: input.reason } : {}),
-          ...(input.image ? { image: input.image } : {}),
+          enabled: input.record,
+          kind: 'rollback',
+          ...(input.token ? { token: input.token } : {}),
+          environment: input.environment,
+          image: input.to ?? input.image?.text ?? 'the previous version',
         },
-        strategyEnv(rt),
-        ctx,
+        () =>
+          rollbackWith(
+            input.target,
+            {
+              ...(input.to ? { to: input.to } : {}),
+              ...(input.reason ? { reason: input.reason } : {}),
+              ...(input.image ? { image: input.image } : {}),
+            },
+            strategyEnv(rt),
+            ctx,
+          ),
+        (r) => `Rolled back from ${r.from} to ${r.to}`,
       ),
     );
     const verb = input.dryRun ? 'Would roll back' : 'Rolled back';

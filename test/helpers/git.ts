@@ -29,11 +29,11 @@ export function git(cwd: string, ...args: string[]): string {
   });
 }
 
-/** Commits what is staged in `cwd` (or nothing) with the committer date `epoch` (seconds); returns the sha. */
+/** Commits what is staged in `cwd` (or nothing), authored and committed at `epoch` (seconds); returns the sha. */
 export function commitAt(cwd: string, epoch: number, message: string): string {
   execFileSync('git', ['commit', '-q', '--allow-empty', '-m', message], {
     cwd,
-    env: { ...GIT_ENV, GIT_COMMITTER_DATE: `@${epoch} +0000` },
+    env: { ...GIT_ENV, GIT_COMMITTER_DATE: `@${epoch} +0000`, GIT_AUTHOR_DATE: `@${epoch} +0000` },
     stdio: 'ignore',
   });
   return git(cwd, 'rev-parse', 'HEAD').trim();

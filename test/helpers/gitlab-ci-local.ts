@@ -67,6 +67,8 @@ export interface PipelineRun {
   jobLines(job: string): string[];
   /** The dotenv report a job left, as key → value. */
   dotenv(job: string): Record<string, string>;
+  /** The `stagecraft-summary.md` artifact a job left, if any. */
+  summary(job: string): string | undefined;
 }
 
 export interface PipelineOptions {
@@ -143,6 +145,10 @@ export async function runPipeline(project: Project, options: PipelineOptions = {
           .filter((l) => l.includes('='))
           .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
       );
+    },
+    summary: (job) => {
+      const file = join(project.dir, '.gitlab-ci-local/artifacts', job, 'stagecraft-summary.md');
+      return existsSync(file) ? readFileSync(file, 'utf8') : undefined;
     },
   };
 }

@@ -1,6 +1,6 @@
 /**
- * A bad input fails the step with exactly one error and nothing runs: no output, no summary, no
- * log line, no request. The checks across inputs (per strategy) live at the edge, in each step's
+ * A bad input fails the step with exactly one error and nothing runs: no output, no log line, no
+ * request; the job summary holds that error (a failed job's report says why, as a passed one's does). The checks across inputs (per strategy) live at the edge, in each step's
  * settings; core does not repeat them, so they are tested here, through runStep.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
@@ -24,7 +24,8 @@ async function expectRejected(step: Step, host: FakeHost, message: RegExp) {
   expect(host.failures).toHaveLength(1);
   expect(host.failures[0]).toMatch(message);
   expect(host.outputs).toEqual({});
-  expect(host.summaries).toEqual([]);
+  expect(host.summaries).toHaveLength(1);
+  expect(host.summaries[0]).toContain(host.failures[0]);
   expect(host.logs).toEqual([]);
   expect(server.requests).toHaveLength(0);
 }

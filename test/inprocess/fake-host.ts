@@ -16,6 +16,8 @@ export interface FakeHostOptions {
   env?: Record<string, string | undefined>;
   tuning?: Tuning;
   cwd?: string;
+  /** A fixed clock (default: the system clock). */
+  now?: Date;
 }
 
 export interface FakeHost extends Host {
@@ -58,6 +60,7 @@ export function fakeHost(inputs: Record<string, string>, options: FakeHostOption
     tempDir: mkdtempSync(join(tmpdir(), 'stagecraft-inprocess-')),
     cwd: options.cwd ?? process.cwd(),
     tuning: { retryBaseMs: 5, ecsPollIntervalMs: 20, ...options.tuning },
+    now: () => (options.now ? new Date(options.now) : new Date()),
   };
   const host: FakeHost = {
     outputs: {},
@@ -74,6 +77,7 @@ export function fakeHost(inputs: Record<string, string>, options: FakeHostOption
     async writeOutputs(outputs) {
       Object.assign(host.outputs, outputs);
     },
+    keepsSummary: true,
     async writeSummary(markdown) {
       host.summaries.push(markdown);
     },

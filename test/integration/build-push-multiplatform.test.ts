@@ -9,6 +9,7 @@
  * and the referrers API (test/fakes/referrers-proxy.ts), then promoted with the image.
  */
 
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { copyFileSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -258,6 +259,93 @@ describe('multi-platform builds push an index; provenance is a referrer of it', 
     const { statement } = await provenanceOf(api.url, 'team/bx', digest, true);
     expectValidProvenance(statement, digest, repo, 'buildx');
   }, 200_000);
+
+  it('buildah --layers, FROM scratch + COPY of the same file: an index of both platforms (also with cache: true)', async () => {
+    // The last stage of the usual cross-compile pattern, where nothing differs between platforms:
+    // buildah 1.28's layer cache gives the second platform the first one's image.
+    const same = mkdtempSync(join(tmpdir(), 'bpi-same-'));
+    try {
+      writeFileSync(join(same, 'index.html'), '<h1>same on every platform</h1>\n');
+      writeFileSync(join(same, 'Dockerfile'), 'FROM scratch\nCOPY index.html /srv/index.html\n');
+      for (const [repo, cache] of [
+        ['team/same', 'false'],
+        ['team/same-cached', 'true'],
+      ] as const) {
+        const run = await runAction('build-push-image', {
+          inputs: {
+            image: `${registry.host}/${repo}`,
+            context: same,
+            builder: 'buildah',
+            platforms: 'linux/amd64,linux/arm64',
+            tags: 'v1',
+            cache,
+            'tls-verify': 'false',
+          },
+          timeoutMs: 180_000,
+        });
+        expect(run.errors).toEqual([]);
+        expect(run.code).toBe(0);
+        expect(run.stdout).toContain('building linux/arm64 again without the layer cache');
+        const index = await get(`${registry.url}/v2/${repo}/manifests/${run.outputs.digest}`);
+        const configs: string[] = [];
+        for (const child of index.json.manifests) {
+          const manifest = (await get(`${registry.url}/v2/${repo}/manifests/${child.digest}`)).json;
+          const config = (await get(`${registry.url}/v2/${repo}/blobs/${manifest.config.digest}`)).json;
+          expect(`${child.platform.os}/${child.platform.architecture}`).toBe(
+            `${config.os}/${config.architecture}`,
+          );
+          configs.push(`${config.os}/${config.architecture}`);
+        }
+        expect(configs.sort()).toEqual(['linux/amd64', 'linux/arm64']);
+      }
+    } finally {
+      rmSync(same, { recursive: true, force: true });
+    }
+  }, 300_000);
+
+  it('a builder that drops a platform fails naming it, and pushes nothing', async () => {
+    // A stand-in buildah that leaves linux/arm64 out of every build (as one without an emulator would).
+    const bin = mkdtempSync(join(tmpdir(), 'bpi-standin-'));
+    try {
+      const real = execFileSync('sh', ['-c', 'command -v buildah'], { encoding: 'utf8' }).trim();
+      writeFileSync(
+        join(bin, 'buildah'),
+        [
+          '#!/bin/bash',
+          'args=(); prev=""',
+          'for a in "$@"; do',
+          '  orig="$a"',
+          '  if [ "$prev" = "--platform" ]; then',
+          '    a=$(printf "%s" "$a" | tr "," "\\n" | grep -vx linux/arm64 | paste -sd, -)',
+          '    [ -z "$a" ] && exit 0',
+          '  fi',
+          '  args+=("$a"); prev="$orig"',
+          'done',
+          `exec ${real} "\${args[@]}"`,
+          '',
+        ].join('\n'),
+        { mode: 0o755 },
+      );
+      const run = await runAction('build-push-image', {
+        inputs: {
+          image: `${registry.host}/team/short`,
+          context,
+          builder: 'buildah',
+          platforms: 'linux/amd64,linux/arm64',
+          tags: 'v1',
+          'tls-verify': 'false',
+        },
+        env: { PATH: `${bin}:${process.env.PATH}` },
+        timeoutMs: 180_000,
+      });
+      expect(run.code).toBe(1);
+      expect(run.errors).toHaveLength(1);
+      expect(run.errors[0]).toContain('no image for linux/arm64');
+      expect((await get(`${registry.url}/v2/team/short/tags/list`)).status).toBe(404);
+    } finally {
+      rmSync(bin, { recursive: true, force: true });
+    }
+  }, 300_000);
 
   it('bad platforms fail before any build, with one clear error', async () => {
     const run = await runAction('build-push-image', {

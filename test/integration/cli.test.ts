@@ -54,6 +54,58 @@ describe('stagecraft CLI', () => {
     expect(run.stderr + dotenv).not.toContain('k3y-v4lue');
   });
 
+  it("a job's summary file holds that job's steps only: another job's (restored artifacts) is replaced", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cli-'));
+    const smoke = (job: string | undefined, version: string) =>
+      runCli(
+        [
+          'smoke-test',
+          '--url',
+          app.url,
+          '--checks',
+          `GET /v 200 json:version=${version}`,
+          '--retries',
+          '1',
+          '--headers',
+          'X-Api-Key: k3y-v4lue',
+        ],
+        { GITLAB_CI: 'true', CI_COMMIT_SHA: 'abc', ...(job ? { CI_JOB_ID: job } : {}) },
+        dir,
+      );
+    const summary = () => readFileSync(join(dir, 'stagecraft-summary.md'), 'utf8');
+    // Two runs without a job id (a local run each): the second replaces the first.
+    await smoke(undefined, '41');
+    expect(summary()).toContain('0/1 checks passed');
+    await smoke(undefined, '42');
+    expect(summary()).not.toContain('0/1 checks passed');
+    // Job 101's file, then job 102 in the same directory (its artifacts restored): replaced.
+    await smoke('101', '41');
+    expect(summary()).toMatch(/^<!-- stagecraft:job:101 -->\n/);
+    await smoke('102', '42');
+    expect(summary()).toMatch(/^<!-- stagecraft:job:102 -->\n/);
+    expect(summary()).not.toContain('0/1 checks passed');
+    // Two steps of one job append.
+    await smoke('102', '41');
+    expect(summary()).toContain('1/1 checks passed');
+    expect(summary()).toContain('0/1 checks passed');
+    expect(summary().match(/stagecraft:job:/g)).toHaveLength(1);
+  });
+
+  it('a bad input still leaves the summary and the dotenv report (GitLab)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cli-'));
+    const run = await runCli(
+      ['smoke-test', '--url', 'ftp://nowhere'],
+      { GITLAB_CI: 'true', CI_JOB_ID: '7' },
+      dir,
+    );
+    expect(run.code).toBe(1);
+    expect(run.stderr.match(/^error: /gm)).toHaveLength(1);
+    expect(readFileSync(join(dir, 'stagecraft-summary.md'), 'utf8')).toContain(
+      'Input "url" has an invalid value',
+    );
+    expect(readFileSync(join(dir, 'stagecraft.env'), 'utf8')).toBe('');
+  });
+
   it('prints help, version, and clear errors for unknown steps and flags', async () => {
     const help = await runCli(['smoke-test', '--help']);
     expect(help.code).toBe(0);

@@ -15,6 +15,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import YAML from 'yaml';
 import { type FakeEcs, startFakeEcs } from '../fakes/ecs-api/server.js';
+import { GitStore } from '../fakes/git-store.js';
 import { type FakeGitHub, startFakeGitHub } from '../fakes/github-api/server.js';
 import { type GitopsStandIn, startGitopsStandIn } from '../fakes/gitops-controller.js';
 import { type FakeKube, startFakeKube } from '../fakes/kube-apiserver/index.js';
@@ -22,6 +23,7 @@ import { exampleFiles } from '../helpers/examples.js';
 import { interpolate } from '../helpers/expressions.js';
 import {
   type BareRepo,
+  commitAt,
   createBareRepo,
   type GitHttpServer,
   git,
@@ -560,8 +562,15 @@ describe('examples/github/ecs-gated (PR to staging behind a required status, mer
   let image: string;
   let workspace: string;
   const head = hex('c0ffee');
-  const merge = hex('beef');
+  // The merge commit is a real commit of the repository (made 2.5 hours ago), so the weekly
+  // report can read its date through the compare/commits API.
+  let merge = '';
+  let mergedAt = 0;
   let stagingRef = '';
+  // Production deploys run at a fixed clock outside the Friday-to-Monday freeze (a Wednesday),
+  // or inside it (a Saturday).
+  const WEDNESDAY = '2026-12-02T10:00:00Z';
+  const SATURDAY = '2026-12-05T12:00:00Z';
 
   const imageOf = (service: string) => () => {
     const svc = ecs.service(service, 'shop');
@@ -570,7 +579,16 @@ describe('examples/github/ecs-gated (PR to staging behind a required status, mer
 
   beforeAll(async () => {
     image = `${registry.host}/shop`;
-    gh = await fakeGitHub('acme/shop');
+    const app = createBareRepo({ 'README.md': 'shop\n' }, { name: 'shop' });
+    cleanups.push(() => app.cleanup());
+    const work = mkdtempSync(join(tmpdir(), 'ecs-gated-app-'));
+    cleanups.push(() => rmSync(work, { recursive: true, force: true }));
+    git(work, 'clone', '--quiet', app.path, '.');
+    mergedAt = Math.floor(Date.now() / 1000) - 9000;
+    merge = commitAt(work, mergedAt, 'Merge pull request #12 from acme/feature-checkout');
+    git(work, 'push', '--quiet', 'origin', `HEAD:refs/heads/${app.branch}`);
+    gh = await startFakeGitHub({ token: TOKEN, repository: 'acme/shop', git: new GitStore(app.path) });
+    cleanups.push(() => gh.close());
     ecs = await startFakeEcs({ region: 'eu-west-1', tickMs: 10 });
     cleanups.push(() => ecs.close());
     ecs.register({ family: 'shop', containerDefinitions: [{ name: 'app', image: `${image}:initial` }] });
@@ -586,7 +604,11 @@ describe('examples/github/ecs-gated (PR to staging behind a required status, mer
     gh.store.addPull({ number: 12, headSha: head, headRef: 'feature-checkout', title: 'Faster checkout' });
   });
 
-  function context(github: Record<string, unknown>): WorkflowContext {
+  /** `now` fixes the steps' clock (STAGECRAFT_NOW); `vars` adds repository variables. */
+  function context(
+    github: Record<string, unknown>,
+    options: { now?: string; vars?: Record<string, string> } = {},
+  ): WorkflowContext {
     return {
       github: githubContext(gh, 'acme/shop', github),
       vars: {
@@ -596,12 +618,29 @@ describe('examples/github/ecs-gated (PR to staging behind a required status, mer
         STAGING_URL: staging.url,
         PRODUCTION_URL: production.url,
         AWS_DEPLOY_ROLE: 'arn:aws:iam::123456789012:role/deploy',
+        ...options.vars,
       },
       secrets: { SLACK_WEBHOOK_URL: slack.webhook },
-      env: { ...AWS, AWS_REGION: 'eu-west-1', STAGECRAFT_ECS_POLL_MS: '50' },
+      env: {
+        ...AWS,
+        AWS_REGION: 'eu-west-1',
+        STAGECRAFT_ECS_POLL_MS: '50',
+        ...(options.now ? { STAGECRAFT_NOW: options.now } : {}),
+      },
       workspace,
     };
   }
+  const pushToMaster = (options: { now?: string; vars?: Record<string, string> }) =>
+    context(
+      {
+        sha: merge,
+        ref: 'refs/heads/master',
+        ref_name: 'master',
+        event_name: 'push',
+        event: { after: merge, ref: 'refs/heads/master', repository: { default_branch: 'master' } },
+      },
+      options,
+    );
 
   it('a PR commit is tested, built, pushed, deployed to staging, verified, gated and commented', async () => {
     const ctx = context({
@@ -648,13 +687,7 @@ describe('examples/github/ecs-gated (PR to staging behind a required status, mer
     const pull = gh.store.pulls.find((p) => p.number === 12);
     Object.assign(pull ?? {}, { state: 'closed', merged_at: gh.store.now(), merge_commit_sha: merge });
     gh.store.associate(merge, 12);
-    const ctx = context({
-      sha: merge,
-      ref: 'refs/heads/master',
-      ref_name: 'master',
-      event_name: 'push',
-      event: { after: merge, ref: 'refs/heads/master', repository: { default_branch: 'master' } },
-    });
+    const ctx = pushToMaster({ now: WEDNESDAY });
     expect(jobCondition(file, 'staging', ctx)).toBe(false);
     expect(jobCondition(file, 'production', ctx)).toBe(true);
     const run = expectSuccess(await runJob(file, 'production', ctx));
@@ -676,6 +709,72 @@ describe('examples/github/ecs-gated (PR to staging behind a required status, mer
     expect(JSON.stringify(slack.payloads[0])).toContain(ref);
     expect(JSON.stringify(slack.payloads[0])).toMatch(/production/);
     expect(ecs.violations).toEqual([]);
+    expect(gh.violations).toEqual([]);
+  });
+
+  it('production is frozen from Friday 17:00 to Monday 08:00 Berlin: a Saturday merge changes nothing; BREAK_GLASS lets a fix through', async () => {
+    const before = ecs.service('shop-production', 'shop').taskDefinition;
+    const records = gh.store.deployments.length;
+    const frozen = await runJob(file, 'production', pushToMaster({ now: SATURDAY }));
+    expect(frozen.outcome).toBe('failure');
+    const deploy = frozen.steps.find((s) => s.id === 'deploy');
+    expect(deploy?.outcome).toBe('failure');
+    expect(deploy?.log).toContain('production is frozen');
+    expect(deploy?.log).toContain('Mon 2026-12-07 08:00 Europe/Berlin (GMT+01:00), Mon 2026-12-07 07:00 UTC');
+    expect(ecs.service('shop-production', 'shop').taskDefinition).toBe(before);
+    expect(gh.store.deployments).toHaveLength(records);
+
+    const glass = expectSuccess(
+      await runJob(
+        file,
+        'production',
+        pushToMaster({ now: SATURDAY, vars: { BREAK_GLASS: 'hotfix INC-42' } }),
+      ),
+    );
+    expect(glass.steps.find((s) => s.id === 'deploy')?.log).toMatch(
+      /Break-glass deploy to production during a freeze by .*: hotfix INC-42/,
+    );
+    expect(gh.store.deployments.at(-1)).toMatchObject({
+      environment: 'production',
+      sha: merge,
+      payload: { stagecraft: { kind: 'deploy', break_glass: { reason: 'hotfix INC-42' } } },
+    });
+    expect(ecs.violations).toEqual([]);
+    expect(gh.violations).toEqual([]);
+  });
+
+  it("the weekly job reports DORA's four keys from production's deployment records", async () => {
+    const ctx = context({
+      sha: merge,
+      ref: 'refs/heads/master',
+      event_name: 'schedule',
+      event: { schedule: '0 6 * * 1' },
+    });
+    expect(jobCondition(file, 'dora', ctx)).toBe(true);
+    expect(jobCondition(file, 'production', ctx)).toBe(false);
+    const run = expectSuccess(await runJob(file, 'dora', ctx));
+    const outputs = run.steps.find((s) => s.id === 'report')?.outputs ?? {};
+    const report = JSON.parse(outputs.report as string);
+    // Two successful production deployments of the merge commit (the frozen one wrote no record):
+    // the merge commit's lead time is from its commit date to the first one's success status.
+    const first = gh.store.deployments.find((d) => d.environment === 'production') as { id: number };
+    const success = gh.store.deploymentStatuses.find(
+      (s) => s.deployment_id === first.id && s.state === 'success',
+    );
+    const lead = (Date.parse(success?.created_at as string) - mergedAt * 1000) / 1000;
+    expect(report).toMatchObject({
+      deployments: 2,
+      successful: 2,
+      failed: 0,
+      commits: 1,
+      changeFailureRate: 0,
+    });
+    expect(report.leadTime).toBe(lead);
+    expect(outputs['deployment-frequency']).toBe((2 / 30).toFixed(2));
+    expect(outputs['change-failure-rate']).toBe('0%');
+    expect(outputs['time-to-restore']).toBe('');
+    expect(readFileSync(join(workspace, 'dora-report.json'), 'utf8').trim()).toBe(outputs.report);
+    expect(run.summary).toContain('```mermaid');
     expect(gh.violations).toEqual([]);
   });
 });

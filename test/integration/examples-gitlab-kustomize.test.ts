@@ -103,7 +103,7 @@ const deployment = (env: string) =>
   kube.get('Deployment', `shop-${env}`, `shop-api-${env}`) as Deployment | undefined;
 const images = (env: string) =>
   Object.fromEntries((deployment(env)?.spec.template.spec.containers ?? []).map((c) => [c.name, c.image]));
-const sha = (length = 7) => project.git('rev-parse', 'HEAD').trim().slice(0, length);
+const sha = (length = 8) => project.git('rev-parse', 'HEAD').trim().slice(0, length);
 const digestRef = () => new RegExp(`^${repo.replace(/[.]/g, '\\.')}@sha256:[a-f0-9]{64}$`);
 /** Tags of the repository in the registry. */
 async function registryTags(): Promise<string[]> {
@@ -154,6 +154,11 @@ test('a failing unit test stops the pipeline at the build: nothing is pushed or 
     'error: build-push-image failed: test stage "test" failed, nothing was pushed. End of the build log:',
   );
   expect(result.output).not.toMatch(/PASS\s+deploy-dev/);
+  // The failed job still leaves its report: a summary naming the stage, and the dotenv report.
+  expect(result.summary('stagecraft-build')).toContain('Test stage `test` failed: nothing was pushed');
+  expect(result.dotenv('stagecraft-build').STAGECRAFT_VERSION).toBe(
+    project.git('rev-parse', 'HEAD').slice(0, 8),
+  );
   expect(await registryTags()).toEqual(tagsBefore);
   expect(kube.requests.filter((r) => r.method !== 'GET').length).toBe(writesBefore);
   expect(images('dev').api).toBe(firstDevImage);
@@ -197,6 +202,12 @@ test('a new pipeline on the same commit after the rollback rebuilds the same dig
   expect(held[0]).toMatch(
     /annotation stagecraft\.dev\/held-images on deployment\/shop-api-dev in namespace shop-dev\): .+ was rolled back at \S+Z( by \S+)?(.*), reason: manual rollback from pipeline \d+\. Nothing was changed/,
   );
+  // The refused deploy's job report says why; it holds this job's step only, not the build's
+  // summary restored with the build job's artifacts.
+  const report = rerun.summary('deploy-dev') ?? '';
+  expect(report).toContain(' is held in dev');
+  expect(report).not.toContain('Image pushed');
+  expect(rerun.summary('stagecraft-build')).toContain('Image pushed');
   expect(kube.requests.filter((r) => r.method !== 'GET').length).toBe(writesBefore);
   expect(images('dev').api).toBe(firstDevImage);
 });

@@ -160,15 +160,15 @@ test('build → deploy → smoke test → gate → notify in job containers; the
 
   const built = result.dotenv('build-push-image');
   expect(built.STAGECRAFT_DIGEST).toMatch(/^sha256:[a-f0-9]{64}$/);
-  expect(built.STAGECRAFT_VERSION).toBe(sha.slice(0, 7));
+  expect(built.STAGECRAFT_VERSION).toBe(sha.slice(0, 8));
   const tags = (await (await fetch(`${registry.url}/v2/group/app/tags/list`)).json()) as { tags: string[] };
-  expect(tags.tags).toContain(sha.slice(0, 7));
+  expect(tags.tags).toContain(sha.slice(0, 8));
 
   // deploy-env wrote the built tag through the image's git; its outputs name the previous one.
-  expect(deployedTag()).toBe(sha.slice(0, 7));
+  expect(deployedTag()).toBe(sha.slice(0, 8));
   expect(result.dotenv('deploy-env')).toMatchObject({
     STAGECRAFT_ENVIRONMENT: 'staging',
-    STAGECRAFT_IMAGE: `${registry.host}/group/app:${sha.slice(0, 7)}`,
+    STAGECRAFT_IMAGE: `${registry.host}/group/app:${sha.slice(0, 8)}`,
     STAGECRAFT_PREVIOUS_IMAGE: `${registry.host}/group/app:1.0.0`,
   });
   expect(result.dotenv('smoke-test').STAGECRAFT_PASSED).toBe('true');
@@ -192,7 +192,7 @@ test('build → deploy → smoke test → gate → notify in job containers; the
   // The deploy commit names the image (its Stagecraft-Image trailer): `from` is a full reference;
   // the seeded 1.0.0 was written by hand, so only its value is known.
   expect(rolled.dotenv('rollback')).toMatchObject({
-    STAGECRAFT_FROM: expect.stringMatching(new RegExp(`^\\S+/\\S+:${sha.slice(0, 7)}$`)),
+    STAGECRAFT_FROM: expect.stringMatching(new RegExp(`^\\S+/\\S+:${sha.slice(0, 8)}$`)),
     STAGECRAFT_TO: expect.stringMatching(/(^|:)1\.0\.0$/),
   });
   expect(deployedTag()).toBe('1.0.0');

@@ -3,7 +3,7 @@
  * kubectl matching the server's version): what kubectl prints must be what it prints against a
  * real cluster for the operations users and the pack perform.
  */
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:https';
 import { tmpdir } from 'node:os';
@@ -11,6 +11,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import YAML from 'yaml';
 import { type FakeKube, startFakeKube } from '../fakes/kube-apiserver/index.js';
+import type { Obj } from '../fakes/kube-apiserver/merge.js';
+import { decodeBody, encodeObject, PROTOBUF } from '../fakes/kube-apiserver/protobuf.js';
 
 let kube: FakeKube;
 let dir: string;
@@ -367,16 +369,127 @@ spec:
     );
   });
 
-  it('a protobuf body is refused with 415 and an UnsupportedMediaType Status (the fake decodes no protobuf)', async () => {
+  it('kubectl create namespace goes through protobuf both ways: its answer decodes to what a JSON get shows', async () => {
+    const created = await kubectl('create', 'namespace', 'proto-ns', '-o', 'json');
+    expect(created.code).toBe(0);
+    const post = kube.requests.find((r) => r.method === 'POST' && r.path === '/api/v1/namespaces');
+    expect(post?.contentType).toBe(PROTOBUF);
+    expect(post?.accept.startsWith(PROTOBUF)).toBe(true);
+    expect(post?.answer).toBe(PROTOBUF);
+    const got = await kubectl('get', 'namespace', 'proto-ns', '-o', 'json');
+    expect(JSON.parse(created.out)).toEqual(JSON.parse(got.out));
+    expect(JSON.parse(got.out)).toMatchObject({
+      kind: 'Namespace',
+      metadata: { name: 'proto-ns' },
+      status: { phase: 'Active' },
+    });
+    expect((await kubectl('create', 'namespace', 'proto-ns')).out).toBe(
+      'Error from server (AlreadyExists): namespaces "proto-ns" already exists\n',
+    );
+    // That error came as a protobuf Status.
+    expect(
+      kube.requests
+        .filter((r) => r.path === '/api/v1/namespaces' && r.method === 'POST')
+        .map((r) => r.answer),
+    ).toEqual([PROTOBUF, PROTOBUF]);
+    expect((await kubectl('delete', 'namespace', 'proto-ns')).out).toBe('namespace "proto-ns" deleted\n');
+  });
+
+  it.each([
+    [
+      'deployment',
+      ['deployment', 'zero', '--image=registry.example.com/web:1', '--replicas=0', '--port=8080'],
+      'Deployment',
+    ],
+    ['job', ['job', 'once', '--image=registry.example.com/task:1', '--', 'run', '--flag=1'], 'Job'],
+    ['service', ['service', 'clusterip', 'svc', '--tcp=80:8080', '--tcp=443:https'], 'Service'],
+    [
+      'secret',
+      ['secret', 'generic', 'creds', '--from-literal=password=s3cr=t', '--type=example.com/basic'],
+      'Secret',
+    ],
+    ['configmap', ['configmap', 'settings', '--from-literal=a=1', '--from-literal=empty='], 'ConfigMap'],
+    ['serviceaccount', ['serviceaccount', 'robot'], 'ServiceAccount'],
+  ])(
+    "the protobuf body of kubectl create %s decodes to the object kubectl meant, and lands in the URL's namespace",
+    async (_what, args, kind) => {
+      const meant = withoutNulls(
+        JSON.parse((await kubectl('create', ...withFlags(args, '--dry-run=client', '-o', 'json'))).out),
+      );
+      const name = String((meant.metadata as Obj).name);
+      expect((await kubectl('create', ...args)).code).toBe(0);
+      const post = kube.requests.find(
+        (r) => r.method === 'POST' && r.contentType === PROTOBUF && decodeBody(r.raw).kind === kind,
+      );
+      expect(post).toBeDefined();
+      const sent = decodeBody(post?.raw as Buffer);
+      // A protobuf body carries no namespace: the server takes it from the URL.
+      expect(sent).toEqual(meant);
+      expect(kube.get(kind, 'demo', name)).toMatchObject({ metadata: { name, namespace: 'demo' } });
+      // What the fake encodes decodes back to the same object.
+      expect(decodeBody(encodeObject(sent) as Buffer)).toEqual(sent);
+    },
+  );
+
+  it('kubectl events watches and lists Events in protobuf (the watch as length-prefixed WatchEvents)', async () => {
+    const child = spawn(
+      'kubectl',
+      ['--kubeconfig', kubeconfig, '--cache-dir', join(dir, 'cache'), 'events', '--watch'],
+      {
+        env: { PATH: process.env.PATH, HOME: dir },
+      },
+    );
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (out += d));
+    try {
+      const watch = () =>
+        kube.requests.find(
+          (r) => r.path === '/api/v1/namespaces/demo/events' && r.query.get('watch') === 'true',
+        );
+      await kube.waitFor(() => !!watch(), 15_000);
+      expect(watch()?.accept.startsWith(PROTOBUF)).toBe(true);
+      expect(watch()?.answer).toBe(`${PROTOBUF};stream=watch`);
+      const time = new Date(Date.now() - 1000).toISOString().replace(/\.\d+Z$/, 'Z');
+      kube.put({
+        apiVersion: 'v1',
+        kind: 'Event',
+        metadata: { name: 'probe.17f0', namespace: 'demo' },
+        involvedObject: { apiVersion: 'v1', kind: 'Pod', namespace: 'demo', name: 'probe' },
+        type: 'Warning',
+        reason: 'ProbeCheck',
+        message: 'sent through a protobuf watch',
+        count: 1,
+        firstTimestamp: time,
+        lastTimestamp: time,
+        source: { component: 'kubelet' },
+      });
+      await kube.waitFor(() => out.includes('sent through a protobuf watch'), 15_000);
+      expect(out).toMatch(/\n\d+s\s+Warning\s+ProbeCheck\s+Pod\/probe\s+sent through a protobuf watch\n/);
+    } finally {
+      child.kill();
+    }
+    const listed = await kubectl('events', '--types=Warning');
+    expect(listed.out).toMatch(/^LAST SEEN\s+TYPE\s+REASON\s+OBJECT\s+MESSAGE\n/);
+    expect(listed.out).toMatch(
+      /\n\d+s\s+Warning\s+ProbeCheck\s+Pod\/probe\s+sent through a protobuf watch\n/,
+    );
+    const list = kube.requests.filter(
+      (r) => r.path === '/api/v1/namespaces/demo/events' && !r.query.has('watch'),
+    );
+    expect(list.map((r) => r.answer)).toEqual([PROTOBUF]);
+  });
+
+  it('a protobuf body for a custom resource is refused with 415 and the media types a real server lists', async () => {
     const answer = await new Promise<{ status: number; type: string; body: string }>((resolve, reject) => {
       const req = request(
-        `${kube.url}/api/v1/namespaces/demo/configmaps`,
+        `${kube.url}/apis/example.com/v1/namespaces/demo/widgets`,
         {
           method: 'POST',
           ca: readFileSync(kube.caFile),
           headers: {
             authorization: `Bearer ${kube.token}`,
-            'content-type': 'application/vnd.kubernetes.protobuf',
+            'content-type': PROTOBUF,
           },
         },
         (res) => {
@@ -388,8 +501,7 @@ spec:
         },
       );
       req.on('error', reject);
-      // The protobuf envelope: magic "k8s\0", then a runtime.Unknown message.
-      req.end(Buffer.from([0x6b, 0x38, 0x73, 0x00, 0x0a, 0x0f, 0x0a, 0x02, 0x76, 0x31, 0x12, 0x09]));
+      req.end(encodeObject({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'w2' } }));
     });
     expect(answer.status).toBe(415);
     expect(answer.type).toBe('application/json');
@@ -403,6 +515,27 @@ spec:
       reason: 'UnsupportedMediaType',
       code: 415,
     });
-    expect(kube.list('ConfigMap', 'demo')).toEqual([]);
+    expect(kube.get('Widget', 'demo', 'w2')).toBeUndefined();
   });
 });
+
+/** A JSON object without its null members (Go prints an unset time as null; protobuf leaves it out). */
+function withoutNulls(v: unknown): Obj {
+  return strip(v) as Obj;
+}
+function strip(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(strip);
+  if (v && typeof v === 'object')
+    return Object.fromEntries(
+      Object.entries(v)
+        .filter(([, x]) => x !== null)
+        .map(([k, x]) => [k, strip(x)]),
+    );
+  return v;
+}
+
+/** `args` with `flags` before a `--` (what follows it is the container's command). */
+function withFlags(args: string[], ...flags: string[]): string[] {
+  const at = args.indexOf('--');
+  return at < 0 ? [...args, ...flags] : [...args.slice(0, at), ...flags, ...args.slice(at)];
+}

@@ -8,11 +8,55 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Log } from '../log.js';
 import { type Env, mustRun, runProcess } from '../process.js';
-import { type Builder, type BuildSpec, type PushSpec, pairs } from './types.js';
+import { checkPlatforms, formatPlatform, type Platform, parsePlatform } from '../registry/image-index.js';
+import {
+  type Builder,
+  type BuildResult,
+  type BuildSpec,
+  hasTag,
+  type PushSpec,
+  pairs,
+  platformSlug,
+  stepCounter,
+} from './types.js';
 
 const BASE = ['buildah', '--storage-driver', 'vfs'];
 
-function budArgs(spec: BuildSpec, platforms = spec.platforms): string[] {
+/**
+ * buildah's log: `[linux/arm64] STEP 3/5: RUN …` per step (`--label` adds LABEL steps at the end),
+ * `--> Using cache <id>` for a step it did not run.
+ */
+export const BUILDAH_STEPS = {
+  step: /STEP \d+\/\d+: /,
+  skip: /STEP \d+\/\d+: (FROM|LABEL) /,
+  cached: /^--> Using cache /,
+};
+
+/** `registry/repo:tag` → `registry/repo`. */
+function withoutTag(ref: string): string {
+  return hasTag(ref) ? ref.slice(0, ref.lastIndexOf(':')) : ref;
+}
+
+/** The secret, SSH and cache flags: files and sockets by path, never a value on argv. */
+function extraArgs(spec: BuildSpec, layers: boolean): string[] {
+  const cache = layers ? spec.cache : undefined;
+  return [
+    ...(spec.secrets ?? []).flatMap((s) => ['--secret', `id=${s.id},src=${s.src}`]),
+    ...(spec.ssh ?? []).flatMap((s) => ['--ssh', `${s.id}=${s.paths.join(',')}`]),
+    ...(cache
+      ? [
+          // Read the cache repository first, then the others (repositories: buildah names the
+          // tags); write every layer (the test stage's too).
+          ...[cache.repository, ...cache.from.map(withoutTag)].flatMap((r) => ['--cache-from', r]),
+          ...(cache.write ? ['--cache-to', cache.repository] : []),
+          ...(cache.tlsVerify ? [] : ['--tls-verify=false']),
+          ...(cache.authDir ? ['--authfile', join(cache.authDir, 'config.json')] : []),
+        ]
+      : []),
+  ];
+}
+
+function budArgs(spec: BuildSpec, platforms = spec.platforms, layers = true): string[] {
   return [
     ...BASE,
     'bud',
@@ -20,7 +64,7 @@ function budArgs(spec: BuildSpec, platforms = spec.platforms): string[] {
     '--isolation',
     spec.network === 'none' ? 'oci' : 'chroot',
     // Layer cache: the test stage and the image share their base stages.
-    '--layers',
+    ...(layers ? ['--layers'] : ['--layers=false']),
     '--file',
     spec.file,
     ...(spec.target ? ['--target', spec.target] : []),
@@ -30,6 +74,7 @@ function budArgs(spec: BuildSpec, platforms = spec.platforms): string[] {
     // cached and reused by the image).
     ...(spec.sourceDateEpoch === undefined ? [] : ['--timestamp', String(spec.sourceDateEpoch)]),
     ...pairs('--build-arg', spec.buildArgs),
+    ...extraArgs(spec, layers),
   ];
 }
 
@@ -37,23 +82,31 @@ export function buildahBuilder(options: { tempDir?: string; env?: Env } = {}): B
   const env = options.env ?? {};
   return {
     name: 'buildah',
+    refuses: () => undefined,
     async test(spec: BuildSpec, log: Log) {
+      const counter = stepCounter(log, BUILDAH_STEPS);
       // The tests run once, on the runner's own platform.
       await mustRun(`buildah test stage "${spec.target}"`, [...budArgs(spec, []), spec.context], {
-        log,
+        log: counter.log,
         env,
+        secrets: spec.mask ?? [],
       });
+      return counter.counts();
     },
-    async build(spec: BuildSpec, push: PushSpec | undefined, log: Log) {
-      if ((spec.platforms?.length ?? 0) > 1) return buildList(spec, push, log, env, options.tempDir);
+    async build(spec: BuildSpec, push: PushSpec | undefined, log: Log): Promise<BuildResult> {
+      if (spec.platforms?.length) return buildPlatforms(spec, push, log, env, options.tempDir);
+      const counter = stepCounter(log, BUILDAH_STEPS);
       const local = push?.ref ?? 'localhost/stagecraft-build:latest';
       await mustRun(
         'buildah build',
         [...budArgs(spec), ...pairs('--label', spec.labels), '--tag', local, spec.context],
-        { log, env },
+        { log: counter.log, env, secrets: spec.mask ?? [] },
       );
-      if (!push) return {};
-      return pushWith(['push'], local, push, log, env, options.tempDir);
+      if (!push) return { steps: counter.counts() };
+      return {
+        ...(await pushWith(['push'], local, push, log, env, options.tempDir)),
+        steps: counter.counts(),
+      };
     },
   };
 }
@@ -90,28 +143,100 @@ async function pushWith(
   }
 }
 
+/** The platform a local image's config is for; undefined when there is no such image. */
+async function imagePlatform(image: string, env: Env): Promise<Platform | undefined> {
+  const res = await runProcess([...BASE, 'inspect', '--type', 'image', image], { env });
+  if (res.code !== 0) return undefined;
+  const oci = (JSON.parse(res.stdout) as { OCIv1?: Partial<Platform> }).OCIv1 ?? {};
+  return {
+    os: oci.os ?? '?',
+    architecture: oci.architecture ?? '?',
+    ...(oci.variant ? { variant: oci.variant } : {}),
+  };
+}
+
+function isFor(found: Platform | undefined, platform: string): boolean {
+  const p = parsePlatform(platform);
+  return (
+    found !== undefined &&
+    found.os === p.os &&
+    found.architecture === p.architecture &&
+    (!p.variant || !found.variant || found.variant === p.variant)
+  );
+}
+
 /**
- * Several platforms: one `buildah bud --platform a,b --manifest <list>` builds each platform
- * (RUN steps of a foreign one run through qemu-user-static and binfmt) into a manifest list of
- * its own, pushed with every image as one OCI index, then removed from local storage.
+ * Builds for the requested platforms (one or several), one `buildah bud --platform <p>` each, and
+ * checks each image's config before anything is pushed; several are pushed with every image as
+ * one OCI index (a manifest list made of them), then removed from local storage. RUN steps of a
+ * foreign platform run through qemu-user-static and binfmt.
+ *
+ * buildah 1.28's layer cache (local and `--cache-from`) does not tell platforms apart: where a
+ * stage's steps give identical layers on every platform (`FROM scratch` + `COPY` of the same
+ * files), one platform reuses another's image and gets its config. A platform whose image is for
+ * another one is built again without the layer cache (no cache lookup, no cached layer written);
+ * a platform still without its image fails the build, naming it.
  */
-async function buildList(
+async function buildPlatforms(
   spec: BuildSpec,
   push: PushSpec | undefined,
   log: Log,
   env: Env,
   tempDir: string | undefined,
-): Promise<{ digest?: string }> {
-  const list = `localhost/stagecraft-list-${randomBytes(6).toString('hex')}:latest`;
-  try {
-    await mustRun(
-      'buildah build',
-      [...budArgs(spec), ...pairs('--label', spec.labels), '--manifest', list, spec.context],
-      { log, env },
+): Promise<BuildResult> {
+  const platforms = spec.platforms ?? [];
+  const id = randomBytes(6).toString('hex');
+  const tagOf = (platform: string) => `localhost/stagecraft-${id}-${platformSlug(platform)}:latest`;
+  const list = `localhost/stagecraft-list-${id}:latest`;
+  const counter = stepCounter(log, BUILDAH_STEPS);
+  const bud = (platform: string, layers: boolean) =>
+    mustRun(
+      `buildah build (${platform})`,
+      [
+        ...budArgs(spec, [platform], layers),
+        ...pairs('--label', spec.labels),
+        '--tag',
+        tagOf(platform),
+        spec.context,
+      ],
+      { log: counter.log, env, secrets: spec.mask ?? [] },
     );
-    if (!push) return {};
-    return await pushWith(['manifest', 'push', '--all', '--format', 'oci'], list, push, log, env, tempDir);
+  try {
+    const found: Platform[] = [];
+    for (const platform of platforms) {
+      await bud(platform, true);
+      let built = await imagePlatform(tagOf(platform), env);
+      if (!isFor(built, platform)) {
+        log.warning(
+          `buildah's layer cache gave ${platform} ${built ? `the image of ${formatPlatform(built)}` : 'no image'} (their layers are the same): building ${platform} again without the layer cache`,
+        );
+        await bud(platform, false);
+        built = await imagePlatform(tagOf(platform), env);
+      }
+      if (isFor(built, platform)) found.push(built as Platform);
+    }
+    checkPlatforms(platforms, found, 'the build');
+    const steps = counter.counts();
+    if (!push) return { steps };
+    if (platforms.length === 1) {
+      return { ...(await pushWith(['push'], tagOf(platforms[0] as string), push, log, env, tempDir)), steps };
+    }
+    await mustRun('buildah manifest create', [...BASE, 'manifest', 'create', list], { env });
+    for (const platform of platforms) {
+      await mustRun(
+        `buildah manifest add (${platform})`,
+        [...BASE, 'manifest', 'add', list, tagOf(platform)],
+        {
+          env,
+        },
+      );
+    }
+    return {
+      ...(await pushWith(['manifest', 'push', '--all', '--format', 'oci'], list, push, log, env, tempDir)),
+      steps,
+    };
   } finally {
     await runProcess([...BASE, 'manifest', 'rm', list], { env }).catch(() => undefined);
+    await runProcess([...BASE, 'rmi', ...platforms.map(tagOf)], { env }).catch(() => undefined);
   }
 }

@@ -9,8 +9,16 @@ import { StepError } from '../errors.js';
 import { type Env, runProcess } from '../process.js';
 import { buildahBuilder } from './buildah.js';
 import { buildxBuilder } from './buildx.js';
-import { KANIKO_EXECUTOR, kanikoBuilder } from './kaniko.js';
-import type { Builder, BuilderChoice } from './types.js';
+import { KANIKO_EXECUTOR, kanikoBuilder, kanikoRefuses } from './kaniko.js';
+import type { Builder, BuilderChoice, BuildWants, Refusal } from './types.js';
+
+/**
+ * Why the builder asked for cannot do what the inputs ask (its own rules), before any is picked:
+ * `auto` is checked again once the builder is known.
+ */
+export function builderRefuses(choice: BuilderChoice, wants: BuildWants): Refusal | undefined {
+  return choice === 'kaniko' ? kanikoRefuses(wants) : undefined;
+}
 
 export interface BuilderProbe {
   /** True when `command` is an executable on PATH (or an executable absolute path). */

@@ -29,6 +29,8 @@ export interface BoardRow {
   url?: string;
   sha?: string;
   runUrl?: string;
+  /** Deployed during a freeze window with break-glass: why and who. */
+  breakGlass?: { reason: string; actor: string };
   /** ISO time of the run that wrote the row: the newer row of an environment wins a merge. */
   time: string;
   slack?: SlackRef;
@@ -80,7 +82,7 @@ function code(text: string | undefined): string {
 function line(row: BoardRow): string {
   const cols = [
     code(row.environment),
-    `${statusIcon(row.status)} ${row.status}`,
+    `${statusIcon(row.status)} ${row.status}${row.breakGlass ? ` (break-glass by ${row.breakGlass.actor}: ${row.breakGlass.reason})` : ''}`,
     code(row.image && shortImage(row.image)),
     link(row.url, row.url?.replace(/^https?:\/\//, '') ?? ''),
     code(row.sha?.slice(0, 7)),

@@ -10,6 +10,8 @@ export interface NotifyValues {
   status: string;
   sha?: string;
   runUrl?: string;
+  /** The deploy went through a freeze window: why and who (deploy-env's `break-glass`). */
+  breakGlass?: { reason: string; actor: string };
 }
 
 export const PLACEHOLDER_HELP = '{environment} {image} {url} {status} {sha} {run-url}';
@@ -29,7 +31,8 @@ const PLACEHOLDER = /\{(environment|image|url|status|sha|run-url)\}/g;
 /** Replaces the known placeholders; other braces (JSON, code) stay; a value is never re-expanded. */
 export function renderTemplate(template: string, values: NotifyValues): string {
   return template.replace(PLACEHOLDER, (_, name: string) => {
-    const value = name === 'run-url' ? values.runUrl : values[name as keyof Omit<NotifyValues, 'runUrl'>];
+    const value =
+      name === 'run-url' ? values.runUrl : values[name as keyof Omit<NotifyValues, 'runUrl' | 'breakGlass'>];
     return value ?? '';
   });
 }

@@ -9,6 +9,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { GitStore } from '../git-store.js';
+import { compareHandlers } from './compare-routes.js';
 import { gitHandlers } from './git-routes.js';
 import { type Matched, validateRequest } from './openapi.js';
 import { createHandlers } from './routes.js';
@@ -72,6 +73,7 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
   const handlers = {
     ...createHandlers(store, repository, user, () => base),
     ...(options.git ? gitHandlers(options.git, store, repository, user, () => base) : {}),
+    ...(options.git ? compareHandlers(options.git, repository, () => base) : {}),
   };
 
   function answer(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {

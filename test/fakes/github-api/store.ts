@@ -98,8 +98,11 @@ export class Store {
     return ++this.next;
   }
 
+  /** The fake's clock: tests seed a history at known times by setting it. */
+  clock: () => Date = () => new Date();
+
   now(): string {
-    return new Date().toISOString();
+    return this.clock().toISOString();
   }
 
   addStatus(sha: string, context: string, state: string, extra: Partial<FakeStatus> = {}): FakeStatus {

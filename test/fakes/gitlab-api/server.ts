@@ -8,6 +8,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import type { GitStore } from '../git-store.js';
 import { type FakeMergeRequest, gitlabGitRoute } from './git-routes.js';
+import { type FakeFreezePeriod, type FakeGitLabDeployment, gitlabReleaseRoute } from './release-routes.js';
 
 export interface GitLabStatus {
   id: number;
@@ -36,6 +37,18 @@ export interface FakeGitLab {
   commitMrs: Map<string, number[]>;
   requests: Array<{ method: string; path: string; status: number; auth: string }>;
   violations: string[];
+  freezePeriods: FakeFreezePeriod[];
+  deployments: FakeGitLabDeployment[];
+  /** The fake's clock (times it records); tests seed histories at known times by setting it. */
+  clock: () => Date;
+  /** A deployment as a job with `environment:` creates it, at the fake's clock. */
+  addDeployment(d: {
+    environment: string;
+    sha: string;
+    status: FakeGitLabDeployment['status'];
+    jobName?: string;
+    ref?: string;
+  }): FakeGitLabDeployment;
   fail(fault: { method?: string; path?: RegExp; status: number; retryAfter?: number; times?: number }): void;
   close(): Promise<void>;
 }
@@ -63,6 +76,9 @@ export async function startFakeGitLab(options: {
     commitMrs: new Map<string, number[]>(),
     requests: [] as FakeGitLab['requests'],
     violations: [] as string[],
+    freezePeriods: [] as FakeFreezePeriod[],
+    deployments: [] as FakeGitLabDeployment[],
+    clock: () => new Date(),
   };
   const faults: Array<{ method?: string; path?: RegExp; status: number; retryAfter?: number; left: number }> =
     [];
@@ -231,6 +247,24 @@ export async function startFakeGitLab(options: {
         return reply(204);
       }
     }
+    const releaseAnswer = await gitlabReleaseRoute(
+      fake,
+      {
+        webUrl: `${base}/${options.project}`,
+        nextId: () => ++next,
+        ...(options.git ? { git: options.git } : {}),
+      },
+      auth === 'job' ? 'job' : 'private',
+      method,
+      rest,
+      url,
+      body,
+      fake.violations,
+    );
+    if (releaseAnswer) {
+      seen.status = releaseAnswer[0];
+      return send(res, releaseAnswer[0], releaseAnswer[1], releaseAnswer[2]);
+    }
     const gitAnswer = options.git
       ? await gitlabGitRoute(
           options.git,
@@ -264,6 +298,30 @@ export async function startFakeGitLab(options: {
   return Object.assign(fake, {
     url,
     apiUrl: `${url}/api/v4`,
+    addDeployment(d: {
+      environment: string;
+      sha: string;
+      status: FakeGitLabDeployment['status'];
+      jobName?: string;
+      ref?: string;
+    }) {
+      const at = fake.clock().toISOString();
+      const done = ['success', 'failed', 'canceled', 'skipped'].includes(d.status);
+      const deployment: FakeGitLabDeployment = {
+        id: ++next,
+        iid: fake.deployments.filter((x) => x.environment === d.environment).length + 1,
+        ref: d.ref ?? 'main',
+        sha: d.sha,
+        environment: d.environment,
+        status: d.status,
+        created_at: at,
+        updated_at: at,
+        finished_at: done ? at : null,
+        job: { id: ++next, name: d.jobName ?? 'deploy-env', stage: 'deploy' },
+      };
+      fake.deployments.push(deployment);
+      return deployment;
+    },
     fail: (f: { method?: string; path?: RegExp; status: number; retryAfter?: number; times?: number }) =>
       faults.push({ ...f, left: f.times ?? 1 }),
     close: () =>

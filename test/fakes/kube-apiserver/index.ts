@@ -18,6 +18,7 @@ import { Controller, type PodBehaviour } from './controller.js';
 import { type KubeconfigOptions, writeKubeconfig } from './kubeconfig.js';
 import { clone, type Obj } from './merge.js';
 import { openApiV2, openApiV3, openApiV3Group } from './openapi.js';
+import { encodeObject, PROTOBUF, wantsProtobuf } from './protobuf.js';
 import {
   apiGroupList,
   findResource,
@@ -29,7 +30,7 @@ import {
 import { ApiError, meta, type Propagation, Store } from './store.js';
 import { asTable } from './table.js';
 import { pki } from './tls.js';
-import { isDryRun, listOf, parseBody, patch, scaleOf } from './verbs.js';
+import { isDryRun, listOf, parseRequest, patch, scaleOf } from './verbs.js';
 import { serveWatch } from './watch.js';
 
 export type { PodBehaviour };
@@ -49,8 +50,17 @@ export interface RecordedRequest {
   path: string;
   query: URLSearchParams;
   contentType: string;
+  /** What the client asked the answer to be in. */
+  accept: string;
   body: string;
+  /** The body's bytes (a protobuf body is not text). */
+  raw: Buffer;
+  /** The Content-Type of the answer (JSON or protobuf), once it is sent. */
+  answer?: string;
 }
+
+/** The recorded request of each response, for the Content-Type of its answer. */
+const recorded = new WeakMap<ServerResponse, RecordedRequest>();
 
 export interface FakeKube {
   url: string;
@@ -120,9 +130,9 @@ export async function startFakeKube(options: FakeKubeOptions = {}): Promise<Fake
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));
       req.on('end', () => {
-        const body = Buffer.concat(chunks).toString('utf8');
+        const raw = Buffer.concat(chunks);
         try {
-          handle(req, res, body);
+          handle(req, res, raw);
         } catch (err) {
           const apiErr = err instanceof ApiError ? err : new ApiError(500, 'InternalError', String(err));
           if (!res.headersSent) send(res, apiErr.code, apiErr.status());
@@ -172,7 +182,8 @@ export async function startFakeKube(options: FakeKubeOptions = {}): Promise<Fake
     }
   }
 
-  function handle(req: IncomingMessage, res: ServerResponse, body: string) {
+  function handle(req: IncomingMessage, res: ServerResponse, raw: Buffer) {
+    const body = raw.toString('utf8');
     const url = new URL(req.url ?? '/', 'http://x');
     const method = req.method ?? 'GET';
     const contentType =
@@ -208,7 +219,17 @@ export async function startFakeKube(options: FakeKubeOptions = {}): Promise<Fake
       if (parts[0] === 'openapi' && parts[1] === 'v3')
         return sendOr404(res, openApiV3Group(parts.slice(2).join('/')));
     }
-    requests.push({ method, path: url.pathname, query: url.searchParams, contentType, body });
+    const record: RecordedRequest = {
+      method,
+      path: url.pathname,
+      query: url.searchParams,
+      contentType,
+      accept,
+      body,
+      raw,
+    };
+    requests.push(record);
+    recorded.set(res, record);
     if (failures && failures.count > 0) {
       failures.count--;
       res.writeHead(failures.status, { 'content-type': 'application/json', ...failures.headers });
@@ -246,7 +267,16 @@ export async function startFakeKube(options: FakeKubeOptions = {}): Promise<Fake
     if (sub && !((sub === 'status' && resource.status) || (sub === 'scale' && resource.scale)))
       throw new ApiError(404, 'NotFound', 'the server could not find the requested resource');
     if (url.searchParams.get('watch') === 'true' || url.searchParams.get('watch') === '1') {
-      return serveWatch(store, resource, namespace, name, url.searchParams, res);
+      record.answer = serveWatch(
+        store,
+        resource,
+        namespace,
+        name,
+        url.searchParams,
+        res,
+        wantsProtobuf(accept),
+      );
+      return;
     }
     if (!name) {
       if (method === 'GET') {
@@ -258,7 +288,7 @@ export async function startFakeKube(options: FakeKubeOptions = {}): Promise<Fake
         );
       }
       if (method === 'POST') {
-        const obj = parseBody(body, contentType);
+        const obj = parseRequest(raw, contentType, resource);
         const m = meta(obj);
         m.namespace ??= namespace;
         if (store.get(resource, m.namespace as string, m.name as string)) {
@@ -291,7 +321,7 @@ export async function startFakeKube(options: FakeKubeOptions = {}): Promise<Fake
       return send(res, 200, accept.includes('as=Table') && !sub ? asTable(resource, [live]) : live);
     }
     if (method === 'DELETE') {
-      const options = body.trim() ? parseBody(body, 'application/json') : {};
+      const options = body.trim() ? parseRequest(raw, contentType || 'application/json', resource) : {};
       const propagation = (url.searchParams.get('propagationPolicy') ??
         options.propagationPolicy ??
         (options.orphanDependents === true ? 'Orphan' : 'Background')) as Propagation;
@@ -306,7 +336,7 @@ export async function startFakeKube(options: FakeKubeOptions = {}): Promise<Fake
     }
     if (method === 'PUT') {
       if (!live) throw notFound();
-      const obj = parseBody(body, contentType);
+      const obj = parseRequest(raw, contentType, resource);
       const rv = meta(obj).resourceVersion;
       if (rv && rv !== meta(live).resourceVersion) {
         throw new ApiError(
@@ -415,7 +445,16 @@ function managerOf(req: IncomingMessage): string {
   );
 }
 
+/** Answers in JSON, or in protobuf when the client asks for it first and the object's kind has a message. */
 function send(res: ServerResponse, status: number, body: unknown) {
+  const proto = wantsProtobuf(res.req?.headers.accept) ? encodeObject(body as Obj) : undefined;
+  const record = recorded.get(res);
+  if (record) record.answer = proto ? PROTOBUF : 'application/json';
+  if (proto) {
+    res.writeHead(status, { 'content-type': PROTOBUF });
+    res.end(proto);
+    return;
+  }
   res.writeHead(status, { 'content-type': 'application/json' });
   res.end(JSON.stringify(body));
 }

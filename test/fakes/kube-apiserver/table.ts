@@ -18,7 +18,14 @@ const st = (o: Obj) => (o.status ?? {}) as Obj;
 const sp = (o: Obj) => (o.spec ?? {}) as Obj;
 const n = (v: unknown) => Number(v ?? 0);
 
+const keys = (v: unknown) => Object.keys((v ?? {}) as Obj).length;
+
 const COLUMNS: Record<string, Column[]> = {
+  Secret: [
+    ['Type', 'string', (o) => o.type ?? ''],
+    ['Data', 'integer', (o) => keys(o.data)],
+  ],
+  ConfigMap: [['Data', 'integer', (o) => keys(o.data) + keys(o.binaryData)]],
   Deployment: [
     ['Ready', 'string', (o) => `${n(st(o).readyReplicas)}/${n(sp(o).replicas)}`],
     ['Up-to-date', 'integer', (o) => n(st(o).updatedReplicas)],

@@ -22,6 +22,7 @@ import {
   pruneApplied,
   strategicMerge,
 } from './merge.js';
+import { decodeBody, PROTOBUF } from './protobuf.js';
 import { apiVersionOf, type ResourceDef } from './resources.js';
 import { ApiError, meta, type Store, stable } from './store.js';
 
@@ -180,18 +181,23 @@ export function listOf(
 ): Obj {
   const labelSelector = query.get('labelSelector') ?? '';
   const fieldSelector = query.get('fieldSelector') ?? '';
-  const items = store.list(r, namespace).filter((o) => {
-    if (
-      labelSelector &&
-      !matchesLabelSelector((meta(o).labels ?? {}) as Record<string, string>, labelSelector)
-    )
-      return false;
-    try {
-      return !fieldSelector || matchesFieldSelector(o, fieldSelector);
-    } catch (err) {
-      throw new ApiError(400, 'BadRequest', (err as Error).message);
-    }
-  });
+  // In key order (namespace, then name), as a real server lists from etcd.
+  const key = (o: Obj) => `${meta(o).namespace ?? ''}/${meta(o).name}`;
+  const items = store
+    .list(r, namespace)
+    .sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0))
+    .filter((o) => {
+      if (
+        labelSelector &&
+        !matchesLabelSelector((meta(o).labels ?? {}) as Record<string, string>, labelSelector)
+      )
+        return false;
+      try {
+        return !fieldSelector || matchesFieldSelector(o, fieldSelector);
+      } catch (err) {
+        throw new ApiError(400, 'BadRequest', (err as Error).message);
+      }
+    });
   return {
     kind: `${r.kind}List`,
     apiVersion: apiVersionOf(r),
@@ -210,16 +216,23 @@ export function isDryRun(url: URL): boolean {
 }
 
 /**
- * The object a create or update sends, in JSON or YAML (no Content-Type means JSON, as the real
- * server's negotiation takes its first type). Any other body, protobuf included, is answered 415
- * as a real server answers a custom resource's: the fake does not decode protobuf.
+ * The object a create, update or delete sends: JSON or YAML (no Content-Type means JSON, as the
+ * real server's negotiation takes its first type), or protobuf for the built-in kinds (protobuf.ts).
+ * A custom resource's endpoint takes no protobuf, and any other type is answered 415 with the
+ * media types the real server lists.
  */
-export function parseBody(body: string, contentType: string): Obj {
+export function parseRequest(raw: Buffer, contentType: string, r: ResourceDef): Obj {
+  if (contentType === PROTOBUF && !r.custom) return decodeBody(raw);
+  return parseBody(raw.toString('utf8'), contentType, r.custom ? '' : `, ${PROTOBUF}`);
+}
+
+/** A JSON or YAML body; any other type is answered 415 listing these (and `also`). */
+export function parseBody(body: string, contentType: string, also = ''): Obj {
   if (contentType !== '' && contentType !== 'application/json' && contentType !== 'application/yaml')
     throw new ApiError(
       415,
       'UnsupportedMediaType',
-      'the body of the request was in an unknown format - accepted media types include: application/json, application/yaml',
+      `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml${also}`,
     );
   let parsed: unknown;
   try {

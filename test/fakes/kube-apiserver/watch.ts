@@ -5,11 +5,12 @@
  * (410 Gone when it is older than the kept history). `sendInitialEvents=true` (client-go's
  * WatchList) sends the current objects and then a BOOKMARK annotated
  * `k8s.io/initial-events-end`; with `allowWatchBookmarks` a BOOKMARK also precedes the end that
- * `timeoutSeconds` sets. The watch lasts until then or until the connection closes (the response's
+ * `timeoutSeconds` sets. A client that asks for protobuf first gets the protobuf stream (protobuf.ts). The watch lasts until then or until the connection closes (the response's
  * 'close'; a request's own 'close' comes as soon as its empty body is read).
  */
 import type { ServerResponse } from 'node:http';
 import { matchesFieldSelector, matchesLabelSelector, type Obj } from './merge.js';
+import { encodeWatchEvent, messageType, PROTOBUF } from './protobuf.js';
 import { apiVersionOf, type ResourceDef } from './resources.js';
 import { ApiError, meta, type Store, type WatchEvent } from './store.js';
 
@@ -20,7 +21,8 @@ export function serveWatch(
   name: string | undefined,
   query: URLSearchParams,
   res: ServerResponse,
-) {
+  protobuf = false,
+): string {
   const labelSelector = query.get('labelSelector') ?? '';
   const fieldSelector = [query.get('fieldSelector'), name ? `metadata.name=${name}` : '']
     .filter(Boolean)
@@ -40,9 +42,18 @@ export function serveWatch(
       'Invalid',
       `ListOptions.meta.k8s.io "" is invalid: ${bookmarks ? 'resourceVersionMatch: Forbidden: sendInitialEvents requires setting resourceVersionMatch to NotOlderThan' : 'allowWatchBookmarks: Forbidden: allowWatchBookmarks required when sendInitialEvents is true'}`,
     );
-  res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-cache, private' });
+  // Protobuf (length-prefixed WatchEvents) when the client asks for it and the kind has a message.
+  const proto = protobuf && !!messageType(apiVersionOf(r), r.kind);
+  const type = proto ? `${PROTOBUF};stream=watch` : 'application/json';
+  res.writeHead(200, {
+    'content-type': type,
+    'cache-control': 'no-cache, private',
+  });
   res.flushHeaders();
-  const send = (type: string, object: Obj) => res.write(`${JSON.stringify({ type, object })}\n`);
+  const send = (type: string, object: Obj) =>
+    proto
+      ? res.write(encodeWatchEvent(type, object) as Buffer)
+      : res.write(`${JSON.stringify({ type, object })}\n`);
   const bookmark = (annotations?: Obj) =>
     send('BOOKMARK', {
       kind: r.kind,
@@ -67,7 +78,7 @@ export function serveWatch(
         code: 410,
       });
       res.end();
-      return;
+      return type;
     }
     for (const e of store.history) if (e.rv > from && matches(e)) send(e.type, e.object);
   }
@@ -85,4 +96,5 @@ export function serveWatch(
     unsubscribe();
   };
   res.on('close', stop);
+  return type;
 }

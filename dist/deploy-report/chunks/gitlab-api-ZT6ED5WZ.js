@@ -1,0 +1,2 @@
+import{createRequire as __scCreateRequire}from'node:module';const require=__scCreateRequire(import.meta.url);
+import{a,b,c,d,e,f,g,h,i,j}from"./chunk-2LPM2KKB.js";import"./chunk-N3JORJ3S.js";import"./chunk-Z5NJYKQ7.js";export{a as GitLabApiError,b as createGitLabClient,h as createNote,j as deleteNote,e as listCommitStatuses,g as listNotes,f as mergeRequestsForCommit,c as projectPath,d as setCommitStatus,i as updateNote};

@@ -1,0 +1,2 @@
+import{createRequire as __scCreateRequire}from'node:module';const require=__scCreateRequire(import.meta.url);
+import{a,b,c,d,e,f,g,h,i,j}from"./chunk-7BUXGHNM.js";import"./chunk-AU6753TW.js";import"./chunk-JE7CAKMY.js";import"./chunk-6P66DLUU.js";export{a as GitLabApiError,b as createGitLabClient,h as createNote,j as deleteNote,e as listCommitStatuses,g as listNotes,f as mergeRequestsForCommit,c as projectPath,d as setCommitStatus,i as updateNote};
