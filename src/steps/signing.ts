@@ -15,10 +15,15 @@ import { bool, choice, parsed, text } from '../platform/inputs.js';
 import { fetchOidcToken, type OidcSource, oidcSource } from '../platform/oidc.js';
 import type { Runtime } from '../platform/runtime.js';
 import type { SettingsSource } from '../platform/step.js';
-import { parseHttpUrl, tokenInput } from './shared-inputs.js';
+import { parseHttpUrl } from './shared-inputs.js';
 
 const PUBLIC_FULCIO = 'https://fulcio.sigstore.dev';
 const PUBLIC_REKOR = 'https://rekor.sigstore.dev';
+
+/** A service's base URL without the trailing slash (the Sigstore clients append `/api/…`). */
+function baseUrl(raw: string): string {
+  return parseHttpUrl(raw).replace(/\/+$/, '');
+}
 
 export const signingInputs = {
   sign: choice({
@@ -38,7 +43,7 @@ export const signingInputs = {
       description: "Fulcio of a private Sigstore (default Sigstore's public instance)",
       accepted: 'an http(s) URL',
     },
-    parseHttpUrl,
+    baseUrl,
   ),
   'rekor-url': parsed(
     {
@@ -46,14 +51,14 @@ export const signingInputs = {
         "Rekor of a private Sigstore (default Sigstore's public instance); `none` with `sign: key` logs nothing",
       accepted: 'an http(s) URL, or none',
     },
-    (raw) => (raw.trim() === 'none' ? ('none' as const) : parseHttpUrl(raw)),
+    (raw) => (raw.trim() === 'none' ? ('none' as const) : baseUrl(raw)),
   ),
   'tsa-url': parsed(
     {
       description: 'RFC 3161 timestamp authority to countersign each bundle (default: none)',
       accepted: 'an http(s) URL',
     },
-    parseHttpUrl,
+    baseUrl,
   ),
   'oidc-token': text({
     description:
@@ -64,7 +69,12 @@ export const signingInputs = {
     description:
       "Also store each bundle through GitHub's attestations API (needs `permissions: attestations: write`), so `gh attestation verify oci://…` finds it. Default: `true` on GitHub with `sign`",
   }),
-  token: tokenInput,
+  'github-token': text({
+    description:
+      'GitHub token for `attest-to-github` (needs `attestations: write`); default the workflow token',
+    githubDefault: '${{ github.token }}',
+    secret: true,
+  }),
 };
 
 export interface SigningInput {
@@ -76,7 +86,7 @@ export interface SigningInput {
   tsaUrl?: string;
   oidcToken?: string;
   attestToGithub?: boolean;
-  token?: string;
+  githubToken?: string;
 }
 
 export type SignSettings = {
@@ -129,9 +139,10 @@ export async function signSettings(
         'only on GitHub Actions (it stores the bundle in this repository)',
       );
     }
-    if (!input.token)
-      throw new InputError('token', '', 'it is required with attest-to-github (attestations: write)');
-    attestTo = { owner, repo, token: input.token, ...(ctx.apiUrl ? { apiUrl: ctx.apiUrl } : {}) };
+    if (!input.githubToken) {
+      throw new InputError('github-token', '', 'it is required with attest-to-github (attestations: write)');
+    }
+    attestTo = { owner, repo, token: input.githubToken, ...(ctx.apiUrl ? { apiUrl: ctx.apiUrl } : {}) };
   }
   const common = {
     ...(input.tsaUrl ? { tsaUrl: input.tsaUrl } : {}),
@@ -235,7 +246,9 @@ export async function signAndAttach(
         const id = await storeAttestation(client, { owner, repo }, signed.json);
         lines.push(`Stored as GitHub attestation ${id} in ${owner}/${repo}`);
       } catch (err) {
-        throw new Error(`Storing the bundle through GitHub's attestations API failed: ${errorMessage(err)}`);
+        throw new Error(
+          `Storing the bundle through GitHub's attestations API failed: ${errorMessage(err)} (give the job \`permissions: attestations: write\`, or set attest-to-github: false)`,
+        );
       }
     }
   }

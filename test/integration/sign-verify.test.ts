@@ -24,6 +24,7 @@ import { type FakeSigstore, startSigstore } from '../fakes/sigstore/server.js';
 import { encryptCosignKey } from '../helpers/cosign-key.js';
 import { pushRandomImage } from '../helpers/images.js';
 import { startRegistry, type TestRegistry } from '../helpers/registry.js';
+import { attachBundle, signedImage } from '../helpers/signing.js';
 
 const fast = { baseDelayMs: 20, maxDelayMs: 200 };
 const WORKFLOW = 'acme/shop/.github/workflows/release.yml@refs/heads/main';
@@ -51,7 +52,7 @@ function githubToken(workflow = '.github/workflows/release.yml', ref = 'refs/hea
   return sigstore.github.mint(githubClaims({ repository: 'acme/shop', workflow, ref }), opts);
 }
 
-function keyless(token: string, tsa = false): SignWith {
+function withToken(token: string, tsa = false): SignWith {
   return {
     mode: 'keyless',
     token,
@@ -61,23 +62,17 @@ function keyless(token: string, tsa = false): SignWith {
   };
 }
 
-/** Pushes a fresh image and a signature bundle for it; returns the digest and the bundle. */
-async function signedImage(repo: string, how: SignWith, c = client) {
-  const image = await pushRandomImage(c, repo, 'v1', { layers: 1, layerSize: 512 });
-  const subject = { mediaType: 'application/vnd.oci.image.manifest.v1+json', digest: image.digest, size: 0 };
-  const fetched = await c.getManifest(repo, image.digest);
-  subject.size = fetched.bytes.length;
-  const signed = await signStatement(signatureStatement(image.digest), how);
-  const pushed = await pushBundle(c, repo, subject, signed.bytes, COSIGN_SIGN_PREDICATE, new Date());
-  return { digest: image.digest, subject, signed, pushed };
-}
-
 const trust = () => loadTrustedRoot({ path: sigstore.trustedRootPath });
 const githubPolicy: VerifyPolicy = { mode: 'keyless', identity: IDENTITY, issuer: ISSUER };
 
 describe('keyless', () => {
   it('pushes a cosign v3 bundle referrer that Sigstore’s verifier accepts with the workflow identity', async () => {
-    const { digest, signed, pushed } = await signedImage('team/keyless', keyless(githubToken()));
+    const { digest, signed, pushed } = await signedImage(
+      client,
+      'team/keyless',
+      'v1',
+      withToken(githubToken()),
+    );
     expect(signed.signer).toBe(IDENTITY);
     expect(pushed.via).toBe('tag');
     // The referrers tag lists it with cosign's artifactType and annotations.
@@ -141,7 +136,7 @@ describe('keyless', () => {
   });
 
   it('goes through the referrers API where the registry has one, and adds a TSA timestamp', async () => {
-    const { digest, pushed } = await signedImage('team/api', keyless(githubToken(), true), apiClient);
+    const { digest, pushed } = await signedImage(apiClient, 'team/api', 'v1', withToken(githubToken(), true));
     expect(pushed.via).toBe('api');
     const [found] = await fetchBundles(apiClient, 'team/api', digest);
     const bundle = bundleFromJSON(JSON.parse(Buffer.from(found?.bytes ?? []).toString()));
@@ -155,7 +150,7 @@ describe('keyless', () => {
 
   it('names GitLab pipelines as Fulcio does, and matches identities by regular expression', async () => {
     const token = sigstore.gitlab.mint(gitlabClaims({ project: 'acme/shop', ref: 'main' }));
-    const { digest, signed } = await signedImage('team/gitlab', keyless(token));
+    const { digest, signed } = await signedImage(client, 'team/gitlab', 'v1', withToken(token));
     expect(signed.signer).toBe('https://gitlab.com/acme/shop//.gitlab-ci.yml@refs/heads/main');
     const policy: VerifyPolicy = {
       mode: 'keyless',
@@ -189,7 +184,7 @@ describe('keyless', () => {
       startedOn: new Date(),
       finishedOn: new Date(),
     });
-    const signed = await signStatement(statement, keyless(githubToken()));
+    const signed = await signStatement(statement, withToken(githubToken()));
     await pushBundle(client, 'team/prov', subject, signed.bytes, SLSA_PROVENANCE_V1, new Date());
     await expect(verifyImage(client, 'team/prov', image.digest, githubPolicy, trust)).resolves.toMatchObject({
       predicateType: SLSA_PROVENANCE_V1,
@@ -202,7 +197,12 @@ describe('keyless', () => {
       /is not signed: no Sigstore bundle refers to it/,
     );
 
-    const other = await signedImage('team/refuse', keyless(githubToken('.github/workflows/other.yml')));
+    const other = await signedImage(
+      client,
+      'team/refuse',
+      'v1',
+      withToken(githubToken('.github/workflows/other.yml')),
+    );
     await expect(verifyImage(client, 'team/refuse', other.digest, githubPolicy, trust)).rejects.toThrow(
       `it is signed by "https://github.com/acme/shop/.github/workflows/other.yml@refs/heads/main" from issuer "${ISSUER}", not "${IDENTITY}"`,
     );
@@ -228,7 +228,7 @@ describe('keyless', () => {
     );
 
     // One byte of the signed payload changed, pushed as a bundle of the same digest.
-    const good = await signedImage('team/refuse', keyless(githubToken()));
+    const good = await signedImage(client, 'team/refuse', 'v1', withToken(githubToken()));
     const json = good.signed.json as { dsseEnvelope: { payload: string } };
     const payload = Buffer.from(json.dsseEnvelope.payload, 'base64');
     const at = payload.indexOf('"predicate"');
@@ -277,6 +277,22 @@ describe('keyless', () => {
     await expect(verifyImage(client, 'team/refuse', moved.digest, githubPolicy, trust)).rejects.toThrow(
       `it was made for another digest (${good.digest})`,
     );
+
+    // The same valid signature without its Rekor entry: nothing proves when the short-lived
+    // certificate was used.
+    const bare = await signedImage(client, 'team/refuse', 'no-log', null);
+    const logged = await signStatement(signatureStatement(bare.digest), withToken(githubToken()));
+    const material = (logged.json as { verificationMaterial: Record<string, unknown> }).verificationMaterial;
+    const stripped = { ...logged.json, verificationMaterial: { ...material, tlogEntries: [] } };
+    await attachBundle(
+      client,
+      'team/refuse',
+      bare.digest,
+      new TextEncoder().encode(JSON.stringify(stripped)),
+    );
+    await expect(verifyImage(client, 'team/refuse', bare.digest, githubPolicy, trust)).rejects.toThrow(
+      /Sigstore verification failed: expected 1 timestamps, got 0/,
+    );
   });
 });
 
@@ -285,7 +301,7 @@ describe('the fake Fulcio checks tokens as the real one does', () => {
     await expect(
       signStatement(
         signatureStatement(`sha256:${'1'.repeat(64)}`),
-        keyless(githubToken(undefined, undefined, { expiresInS: -60, issuedAgoS: 600 })),
+        withToken(githubToken(undefined, undefined, { expiresInS: -60, issuedAgoS: 600 })),
       ),
     ).rejects.toThrow(
       /Signing failed at Fulcio \(http:\/\/127.0.0.1:\d+\): error creating signing certificate.*identity token.*"exp"/s,
@@ -293,7 +309,7 @@ describe('the fake Fulcio checks tokens as the real one does', () => {
     await expect(
       signStatement(
         signatureStatement(`sha256:${'1'.repeat(64)}`),
-        keyless(githubToken(undefined, undefined, { audience: 'other' })),
+        withToken(githubToken(undefined, undefined, { audience: 'other' })),
       ),
     ).rejects.toThrow(/identity token.*aud/s);
     const { createIssuer } = await import('../fakes/sigstore/oidc.js');
@@ -305,13 +321,13 @@ describe('the fake Fulcio checks tokens as the real one does', () => {
       }),
     );
     await expect(
-      signStatement(signatureStatement(`sha256:${'1'.repeat(64)}`), keyless(rogue)),
+      signStatement(signatureStatement(`sha256:${'1'.repeat(64)}`), withToken(rogue)),
     ).rejects.toThrow(/identity token/);
   });
 
   it('never puts the token in an error', async () => {
     const token = 'not-a-jwt-secret-value';
-    const err = await signStatement(signatureStatement(`sha256:${'1'.repeat(64)}`), keyless(token)).catch(
+    const err = await signStatement(signatureStatement(`sha256:${'1'.repeat(64)}`), withToken(token)).catch(
       (e) => e as Error,
     );
     expect(err).toBeInstanceOf(Error);
@@ -333,7 +349,11 @@ describe('key', () => {
       .update(pair.publicKey.export({ format: 'der', type: 'spki' }))
       .digest('hex')}`;
     expect(key.fingerprint).toBe(fp);
-    const { digest, signed } = await signedImage('team/key', { mode: 'key', key, rekorUrl: null });
+    const { digest, signed } = await signedImage(client, 'team/key', 'v1', {
+      mode: 'key',
+      key,
+      rekorUrl: null,
+    });
     const bundle = bundleFromJSON(signed.json);
     expect(bundle.verificationMaterial.content).toEqual({
       $case: 'publicKey',
@@ -366,7 +386,7 @@ describe('key', () => {
     expect(encrypted).toMatch(/^-----BEGIN ENCRYPTED SIGSTORE PRIVATE KEY-----/);
     await expect(loadSigningKey(encrypted, 'wrong')).rejects.toThrow(/signing-key-password.*\*\*\*/);
     const key = await loadSigningKey(encrypted, 'correct horse');
-    const { digest, signed } = await signedImage('team/cosignkey', {
+    const { digest, signed } = await signedImage(client, 'team/cosignkey', 'v1', {
       mode: 'key',
       key,
       rekorUrl: sigstore.rekorUrl,

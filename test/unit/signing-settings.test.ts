@@ -26,7 +26,7 @@ describe('sign', () => {
 
   it('keyless on GitHub: the token request and attestations by default; none of them missing', async () => {
     const env = { ACTIONS_ID_TOKEN_REQUEST_URL: 'http://127.0.0.1:1/t', ACTIONS_ID_TOKEN_REQUEST_TOKEN: 'r' };
-    const s = await signSettings({ ...base, token: 't' }, { ctx: ctx('github'), env });
+    const s = await signSettings({ ...base, githubToken: 't' }, { ctx: ctx('github'), env });
     expect(s).toMatchObject({
       mode: 'keyless',
       fulcioUrl: 'https://fulcio.sigstore.dev',
@@ -34,9 +34,9 @@ describe('sign', () => {
       oidc: { kind: 'github', requestUrl: env.ACTIONS_ID_TOKEN_REQUEST_URL },
       attestTo: { owner: 'acme', repo: 'shop', token: 't' },
     });
-    await expect(signSettings({ ...base, token: 't' }, { ctx: ctx('github'), env: {} })).rejects.toThrow(
-      /id-token: write/,
-    );
+    await expect(
+      signSettings({ ...base, githubToken: 't' }, { ctx: ctx('github'), env: {} }),
+    ).rejects.toThrow(/id-token: write/);
     await expect(
       signSettings({ ...base, attestToGithub: false }, { ctx: ctx('github'), env }),
     ).resolves.not.toHaveProperty('attestTo');

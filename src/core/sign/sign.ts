@@ -44,7 +44,7 @@ function signingFailure(err: unknown, opts: SignWith): SigningError {
     TLOG_FETCH_ENTRY_ERROR: `Rekor (${opts.rekorUrl})`,
     TSA_CREATE_TIMESTAMP_ERROR: `the timestamp authority (${opts.tsaUrl})`,
   };
-  const cause = e?.cause?.message && e.cause.message !== e.message ? `: ${e.cause.message}` : '';
+  const cause = e?.cause?.message && !e.message?.includes(e.cause.message) ? `: ${e.cause.message}` : '';
   const what = e?.code === 'IDENTITY_TOKEN_PARSE_ERROR' ? '' : `: ${e?.message ?? String(err)}${cause}`;
   const message = `Signing failed at ${where[e?.code ?? ''] ?? 'Sigstore'}${what}`;
   // @sigstore/sign quotes a token it cannot parse; never let it out.

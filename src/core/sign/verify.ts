@@ -139,15 +139,15 @@ export async function verifyImage(
   policy: VerifyPolicy,
   trustRoot: () => Promise<TrustedRoot>,
 ): Promise<Verified> {
+  // Sigstore's code loads while the registry answers.
+  const loading = Promise.all([cjs(import('@sigstore/verify')), cjs(import('@sigstore/bundle'))]);
+  loading.catch(() => {});
   const found = await fetchBundles(client, repository, digest);
   const where = `${client.registry}/${repository}@${digest}`;
   if (!found.length) {
     throw new VerificationFailure(`${where} is not signed: no Sigstore bundle refers to it`);
   }
-  const [verify, bundle] = await Promise.all([
-    cjs(import('@sigstore/verify')),
-    cjs(import('@sigstore/bundle')),
-  ]);
+  const [verify, bundle] = await loading;
   const libs: Libraries = { verify, bundle };
   const reasons: string[] = [];
   let trust: TrustedRoot | undefined;
