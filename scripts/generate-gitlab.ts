@@ -18,7 +18,7 @@ export interface SpecInput {
 
 /**
  * The pack's own job image at the component's version (docker/Dockerfile, `npm run image`): the CLI
- * as `stagecraft`, Node 24, git, buildah, kubectl with kustomize. The release stamps the registry
+ * as `stagecraft`, Node 24, git, buildah, kubectl with kustomize, helm. The release stamps the registry
  * path it pushed to into the templates (package.json `config.image` names the default).
  */
 export function defaultJobImage(root: string, version: string): string {
@@ -68,7 +68,7 @@ function jobInputs(step: Step, version: string, jobImage: string): Record<string
     },
     'job-image': {
       description:
-        "Container image of the job: the pack's image (CLI as `stagecraft`, Node 24, git, buildah, kubectl with kustomize). It has no terraform: for `strategy: terraform` use an image that adds it",
+        "Container image of the job: the pack's image (CLI as `stagecraft`, Node 24, git, buildah, kubectl with kustomize, helm 4). It has no terraform: for `strategy: terraform` use an image that adds it",
       default: jobImage,
     },
     cli: {

@@ -70,8 +70,8 @@ ${more}`;
 /** docs/ pages about a step: docs/<step>.md, plus the strategy pages for deploy-env and rollback. */
 function stepDocs(root: string, name: string): string[] {
   const pages: Record<string, string[]> = {
-    'deploy-env': ['deploy-env.md', 'kubernetes.md', 'ecs.md'],
-    rollback: ['deploy-env.md', 'kubernetes.md', 'ecs.md'],
+    'deploy-env': ['deploy-env.md', 'kubernetes.md', 'helm.md', 'ecs.md'],
+    rollback: ['deploy-env.md', 'kubernetes.md', 'helm.md', 'ecs.md'],
   };
   return (pages[name] ?? [`${name}.md`]).filter((page) => existsSync(join(root, 'docs', page)));
 }

@@ -259,6 +259,12 @@ function main() {
   const kubectl = kubectlBinary();
   const kubectlImage = `stagecraft-kubectl:${fileKey(kubectl)}`;
   fileImage(kubectlImage, kubectl, 'bin/kubectl');
+  // Helm 4 (Helm 3 gets no more fixes after 2026-11), as scripts/setup.sh unpacked it into .tools.
+  const helm = process.env.STAGECRAFT_IMAGE_HELM ?? join(ROOT, '.tools/helm4/helm');
+  if (!existsSync(helm))
+    throw new Error(`no helm at ${helm}: run scripts/setup.sh or set STAGECRAFT_IMAGE_HELM`);
+  const helmImage = `stagecraft-helm:${fileKey(helm)}`;
+  fileImage(helmImage, helm, 'usr/local/bin/helm');
   let revision = 'unknown';
   try {
     revision = run('git', ['rev-parse', 'HEAD'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'ignore'] }).trim();
@@ -272,6 +278,7 @@ function main() {
     BASE_IMAGE: base,
     NODE_IMAGE: nodeImage,
     KUBECTL_IMAGE: kubectlImage,
+    HELM_IMAGE: helmImage,
     VERSION: pkg.version,
     REVISION: revision,
   }))

@@ -73,3 +73,13 @@ export function sameRepository(a: string | ImageRef, b: string | ImageRef): bool
   const y = typeof b === 'string' ? parseImageRef(b) : b;
   return x.registry === y.registry && x.repository === y.repository;
 }
+
+/** An image reference parsed once at the edge: the text as the user wrote it (trimmed) and its parts. */
+export interface ParsedImage {
+  text: string;
+  ref: ImageRef;
+}
+
+export function parseImage(raw: string): ParsedImage {
+  return { text: raw.trim(), ref: parseImageRef(raw) };
+}

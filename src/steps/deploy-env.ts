@@ -11,18 +11,17 @@ import { table } from '../core/markdown.js';
 import { bool, type Inputs, parsed } from '../platform/inputs.js';
 import { defineStep, type SettingsSource } from '../platform/step.js';
 import { deployContext } from './deploy-context.js';
+import { forceInput, imageInput, urlInput } from './deploy-inputs.js';
+import { recordDeployment } from './deploy-record.js';
+import { checkFreeze, type FreezeSettings, freezeInputs, freezeSettings } from './freeze.js';
 import {
-  forceInput,
-  imageInput,
+  type DeployPlan,
+  deployOnlyInputs,
+  planDeploy,
+  strategyEnv,
   strategyInput,
   targetInputs,
-  urlInput,
-  verifyInputs,
-} from './deploy-inputs.js';
-import { recordDeployment } from './deploy-record.js';
-import { type DeployTarget, parseDeployTarget } from './deploy-settings.js';
-import { deployWith, strategyEnv } from './deploy-strategies.js';
-import { checkFreeze, type FreezeSettings, freezeInputs, freezeSettings } from './freeze.js';
+} from './strategies/index.js';
 
 function parseEnvironmentName(raw: string): string {
   const name = raw.trim();
@@ -55,7 +54,7 @@ const inputs = {
   strategy: strategyInput,
   url: urlInput,
   ...targetInputs,
-  ...verifyInputs,
+  ...deployOnlyInputs,
   force: forceInput,
   ...freezeInputs,
   record: bool({
@@ -69,7 +68,8 @@ export interface DeploySettings {
   /** An environment name, or `auto`: resolved from `environmentRules` and the ref when run. */
   environment: string;
   environmentRules: EnvironmentRule[];
-  target: DeployTarget;
+  /** The strategy's checked target, ready to run. */
+  target: DeployPlan;
   url?: string;
   /** Deploy an image a rollback held, and lift the hold. */
   force: boolean;
@@ -88,7 +88,7 @@ export async function deploySettings(
   return {
     environment: input.environment,
     environmentRules: input.environmentRules,
-    target: parseDeployTarget(input, source),
+    target: planDeploy(input, source),
     ...(input.url ? { url: input.url } : {}),
     force: input.force,
     record: input.record && !input.dryRun,
@@ -111,12 +111,13 @@ export const deployEnv = defineStep({
     file: deploy/{environment}/values.yaml
     key: image.tag
 # or: strategy: kubernetes + manifests: k8s/overlays/{environment}
+#     strategy: helm + chart: deploy/chart (release, namespace, values, set)
 #     strategy: terraform + working-directory: infra
 #     strategy: ecs + cluster/service
 `,
   title: 'Deploy to an environment',
   description:
-    'Deploys an image to an environment chosen by ref rules: GitOps write-back, Kubernetes apply + rollout, Terraform or Amazon ECS.',
+    'Deploys an image to an environment chosen by ref rules: GitOps write-back, Kubernetes apply + rollout, a Helm release, Terraform or Amazon ECS.',
   stage: 'deploy',
   inputs,
   settings: deploySettings,
@@ -124,13 +125,15 @@ export const deployEnv = defineStep({
     environment: 'The environment deployed to (empty when skipped)',
     image: 'The image reference now deployed (gitops `updates`: one a line)',
     'previous-image': 'The image deployed before, when known',
-    revision: "The strategy's revision: commit sha, Deployment revision, task-definition ARN",
+    revision:
+      "The strategy's revision: commit sha, Deployment revision, Helm release revision, task-definition ARN",
     url: 'The environment URL',
     skipped: '`true` when no environment rule matched the ref and nothing was deployed',
     'task-definition-arn': 'ecs: the task definition revision now running',
     'previous-task-definition-arn': 'ecs: the revision the service ran before',
     'deployment-id': 'ecs: the ECS deployment id (`ecs-svc/…`)',
-    'rollout-state': 'ecs: the rollout state of the deployment',
+    'rollout-state':
+      'ecs: the rollout state of the deployment; helm: `healthy`, else `rolled-back` (`atomic` rolled the failed release back) or `failed`',
     'synced-revision': 'gitops `verify`: the revision the controller reports applied (Flux: `main@sha1:…`)',
     health: 'gitops `verify`: the health the controller reports (`Healthy` when verified)',
     'pull-request-number': 'gitops with `pull-request`: the number of the PR/MR (GitLab: its iid)',
@@ -160,11 +163,7 @@ export const deployEnv = defineStep({
       environment = match.environment;
     }
     const ctx = deployContext(rt, environment, input.dryRun);
-    // ecs may deploy an existing revision without an image.
-    const requested =
-      target.strategy === 'gitops'
-        ? target.entries.map((e) => e.image.text).join('\n')
-        : (target.image?.text ?? (target.strategy === 'ecs' ? target.taskDefinitionArn : '') ?? '');
+    const requested = target.requested;
     // Frozen: one error naming the window and its end, before anything is changed or recorded.
     const freeze = await checkFreeze(rt, input.freeze, environment, {
       outputs: { environment, image: requested, url: input.url ?? '', skipped: 'false' },
@@ -184,7 +183,7 @@ export const deployEnv = defineStep({
               ...(input.url ? { url: input.url } : {}),
               ...(freeze.breakGlass ? { breakGlass: freeze.breakGlass } : {}),
             },
-            () => deployWith(target, strategyEnv(rt), ctx, input.force),
+            () => target.run(strategyEnv(rt), ctx, input.force),
             (r) => `${r.changed ? 'Deployed' : 'Already deployed'} ${r.image}`,
           ),
       )

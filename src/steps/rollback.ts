@@ -1,12 +1,18 @@
 import { ENVIRONMENT_NAME } from '../core/environments.js';
+import type { ParsedImage } from '../core/image-ref.js';
 import { table } from '../core/markdown.js';
 import { bool, type Inputs, parsed, text } from '../platform/inputs.js';
 import { defineStep, type SettingsSource } from '../platform/step.js';
 import { deployContext } from './deploy-context.js';
-import { imageInput, type ParsedImage, strategyInput, targetInputs } from './deploy-inputs.js';
+import { imageInput } from './deploy-inputs.js';
 import { recordDeployment } from './deploy-record.js';
-import { parseRollbackTo, parseTarget, type Target } from './deploy-settings.js';
-import { rollbackWith, strategyEnv } from './deploy-strategies.js';
+import {
+  planRollback,
+  type RollbackPlan,
+  strategyEnv,
+  strategyInput,
+  targetInputs,
+} from './strategies/index.js';
 
 function parseEnvironment(raw: string): string {
   const name = raw.trim();
@@ -26,7 +32,7 @@ const inputs = {
   strategy: strategyInput,
   to: text({
     description:
-      'Version to return to (an image reference, or for gitops the value to write); default the version deployed before the current one',
+      'Version to return to (an image reference; gitops: the value to write; helm: a release revision number, an image or a tag); default the version deployed before the current one',
   }),
   reason: text({
     description:
@@ -48,9 +54,8 @@ const inputs = {
 /** rollback's settings: the environment, the target, and what to return to. */
 export interface RollbackSettings {
   environment: string;
-  target: Target;
-  /** The version to return to (trimmed); for ecs an image reference. */
-  to?: string;
+  /** The strategy's checked target and `to` (trimmed; for ecs an image reference), ready to run. */
+  target: RollbackPlan;
   reason?: string;
   /** The deployed image's repository, to report full references and pick containers. */
   image?: ParsedImage;
@@ -61,12 +66,9 @@ export interface RollbackSettings {
 }
 
 export function rollbackSettings(input: Inputs<typeof inputs>, source: SettingsSource): RollbackSettings {
-  const target = parseTarget(input, source, 'rollback');
-  const to = parseRollbackTo(input.to?.trim() || undefined, target);
   return {
     environment: input.environment,
-    target,
-    ...(to ? { to } : {}),
+    target: planRollback(input, input.to?.trim() || undefined, source),
     ...(input.reason ? { reason: input.reason } : {}),
     ...(input.image ? { image: input.image } : {}),
     dryRun: input.dryRun,
@@ -88,7 +90,7 @@ export const rollback = defineStep({
 `,
   title: 'Roll back an environment',
   description:
-    'Returns an environment to the version deployed before the current one (or to `to`): a new GitOps commit, the previous Deployment revision, or the previous ECS task definition. The image it rolls away from is held in that environment (gitops: `.stagecraft/holds.yaml` in the same commit; kubernetes: annotation `stagecraft.dev/held-images`; ecs: a service tag): deploy-env refuses it there unless `force: true`.',
+    'Returns an environment to the version deployed before the current one (or to `to`): a new GitOps commit, the previous Deployment revision, the previous Helm release revision (`helm rollback`), or the previous ECS task definition. The image it rolls away from is held in that environment (gitops: `.stagecraft/holds.yaml` in the same commit; kubernetes and helm: annotation `stagecraft.dev/held-images` on the workloads; ecs: a service tag): deploy-env refuses it there unless `force: true`.',
   stage: 'deploy',
   inputs,
   settings: rollbackSettings,
@@ -96,7 +98,7 @@ export const rollback = defineStep({
     from: 'The image reference that was deployed before the rollback',
     to: 'The image reference deployed now',
     revision:
-      "The strategy's revision after the rollback: commit sha, Deployment revision, task-definition ARN",
+      "The strategy's revision after the rollback: commit sha, Deployment revision, Helm release revision, task-definition ARN",
     'pull-request-number': 'gitops with `pull-request`: the number of the PR/MR (GitLab: its iid)',
     'pull-request-url': 'gitops with `pull-request`: the URL of the PR/MR',
   },
@@ -110,13 +112,12 @@ export const rollback = defineStep({
           kind: 'rollback',
           ...(input.token ? { token: input.token } : {}),
           environment: input.environment,
-          image: input.to ?? input.image?.text ?? 'the previous version',
+          image: input.target.to ?? input.image?.text ?? 'the previous version',
         },
         () =>
-          rollbackWith(
-            input.target,
+          input.target.run(
             {
-              ...(input.to ? { to: input.to } : {}),
+              ...(input.target.to ? { to: input.target.to } : {}),
               ...(input.reason ? { reason: input.reason } : {}),
               ...(input.image ? { image: input.image } : {}),
             },

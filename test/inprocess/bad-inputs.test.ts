@@ -127,3 +127,30 @@ describe('deploy-env gitops', () => {
     await expectRejected(deployEnv, fakeHost({ ...inputs, ...override }), message);
   });
 });
+
+describe('deploy-env and rollback helm: bad input fails before helm runs', () => {
+  const base = { strategy: 'helm', environment: 'dev', image: IMAGE, chart: 'deploy/chart' };
+  it.each([
+    [{ image: '' }, /Input "image" has an invalid value "": it is required for strategy helm/],
+    [{ chart: '' }, /Input "chart" has an invalid value "": it is required for strategy helm/],
+    [{ chart: '--post-renderer=/bin/sh' }, /Input "chart" has an invalid value "--post-renderer=\/bin\/sh"/],
+    [{ chart: 'oci://host/Bad Name' }, /Input "chart".*not an oci:\/\/registry\/repository\/chart/],
+    [{ 'chart-version': '1.2.3' }, /Input "chart-version".*used only with an `oci:\/\/` chart/],
+    [{ release: 'Shop_App' }, /Input "release" has an invalid value "Shop_App".*Helm release name/],
+    [{ set: 'no equals sign' }, /Input "set".*line 1 \("no equals sign"\) is not key=value/],
+    [{ set: 'a=1\n=2' }, /Input "set".*line 2/],
+    [{ 'image-key': 'image..x' }, /Input "image-key".*not a key segment/],
+    [{ atomic: 'maybe' }, /Input "atomic" has an invalid value "maybe": .*true or false/],
+    [{ image: 'registry.example.com/Shop_App:1' }, /Input "image"/],
+  ])('deploy-env %j', async (override, message) => {
+    await expectRejected(deployEnv, fakeHost({ ...base, ...override }), message);
+  });
+
+  it('rollback without a release or image names the release', async () => {
+    await expectRejected(
+      rollback,
+      fakeHost({ strategy: 'helm', environment: 'dev' }),
+      /Input "release".*required for strategy helm when `image` is not given/,
+    );
+  });
+});

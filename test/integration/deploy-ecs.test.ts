@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from '@jest/globals';
 import { deployEcs, type EcsOptions } from '../../src/core/deploy/ecs/index.js';
 import type { DeployContext } from '../../src/core/deploy/types.js';
+import { parseImage } from '../../src/core/image-ref.js';
 import type { Log } from '../../src/core/log.js';
 import { type FakeEcs, startFakeEcs } from '../fakes/ecs-api/server.js';
 
@@ -32,7 +33,7 @@ function context(): DeployContext {
 
 function options(extra: Partial<EcsOptions> = {}): EcsOptions {
   return {
-    image: `${REPO}:2`,
+    image: parseImage(`${REPO}:2`),
     cluster: 'default',
     service: 'web',
     region: 'eu-west-1',
@@ -183,7 +184,7 @@ describe('deploy', () => {
     fake.behave(`${REPO}:404`, 'pull-error');
     const started = Date.now();
     const error = await deployEcs(
-      options({ image: `${REPO}:404`, rolloutTimeoutMs: 10 * 60_000 }),
+      options({ image: parseImage(`${REPO}:404`), rolloutTimeoutMs: 10 * 60_000 }),
       context(),
     ).catch((e: Error) => e);
     expect(Date.now() - started).toBeLessThan(3000);
@@ -202,7 +203,9 @@ describe('deploy', () => {
   test('an essential container exit fails fast with its exit code', async () => {
     fake.service('web').deploymentConfiguration.deploymentCircuitBreaker = { enable: false, rollback: false };
     fake.behave(`${REPO}:crash`, 'essential-exit');
-    const error = await deployEcs(options({ image: `${REPO}:crash` }), context()).catch((e: Error) => e);
+    const error = await deployEcs(options({ image: parseImage(`${REPO}:crash`) }), context()).catch(
+      (e: Error) => e,
+    );
     expect((error as Error).message).toMatch(
       /stopped \[EssentialContainerExited\]: Essential container in task exited\n {2}container app \(.*:crash\): exit code 1/,
     );
@@ -211,9 +214,10 @@ describe('deploy', () => {
   test('a circuit-breaker rollback is reported as a failure, not success', async () => {
     fake.behave(`${REPO}:bad`, 'essential-exit');
     // Polling slower than the breaker trips: the step first sees the rollback, as in real ECS.
-    const error = await deployEcs(options({ image: `${REPO}:bad`, pollIntervalMs: 1000 }), context()).catch(
-      (e: Error) => e,
-    );
+    const error = await deployEcs(
+      options({ image: parseImage(`${REPO}:bad`), pollIntervalMs: 1000 }),
+      context(),
+    ).catch((e: Error) => e);
     expect(error).toBeInstanceOf(Error);
     expect((error as Error).message).toMatch(
       /failed: the deployment circuit breaker failed it and rolled the service back to .*app:1/,
@@ -225,9 +229,10 @@ describe('deploy', () => {
 
   test('a rollout that does not finish in time fails with the diagnosis', async () => {
     fake.behave(`${REPO}:slow`, 'hang');
-    const error = await deployEcs(options({ image: `${REPO}:slow`, rolloutTimeoutMs: 300 }), context()).catch(
-      (e: Error) => e,
-    );
+    const error = await deployEcs(
+      options({ image: parseImage(`${REPO}:slow`), rolloutTimeoutMs: 300 }),
+      context(),
+    ).catch((e: Error) => e);
     expect((error as Error).message).toMatch(/did not complete within 300ms \(0\/2 running, 2 pending\)/);
   });
 
@@ -255,7 +260,10 @@ describe('bad inputs fail before any API call', () => {
     ],
     [
       'no container runs the image',
-      () => ({ taskDefinition: writeDef('ok2.json', JSON.stringify(appDef())), image: 'other/thing:1' }),
+      () => ({
+        taskDefinition: writeDef('ok2.json', JSON.stringify(appDef())),
+        image: parseImage('other/thing:1'),
+      }),
       /no container of task definition file .* runs the repository of other\/thing:1/,
     ],
     [

@@ -140,8 +140,8 @@ describe('deploy-env gitops', () => {
     it.each([
       [
         'an unknown strategy',
-        { image: IMAGE, strategy: 'helm' },
-        /Input "strategy" has an invalid value "helm": .*gitops, kubernetes, terraform, ecs/,
+        { image: IMAGE, strategy: 'pulumi' },
+        /Input "strategy" has an invalid value "pulumi": .*gitops, kubernetes, helm, terraform, ecs/,
       ],
       [
         'a missing image',

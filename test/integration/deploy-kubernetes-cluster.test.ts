@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { deployKubernetes, rollbackKubernetes } from '../../src/core/deploy/kubernetes/index.js';
 import { InputError, StepError } from '../../src/core/errors.js';
+import { parseImage } from '../../src/core/image-ref.js';
 import type { Log } from '../../src/core/log.js';
 import { type FakeKube, startFakeKube } from '../fakes/kube-apiserver/index.js';
 
@@ -81,7 +82,7 @@ describe('kubeconfigs as clusters hand them out', () => {
     for (const [i, kind] of kinds.entries()) {
       const kubeconfig = kube.writeKubeconfig(join(dir, `kc-${kind.ca}-${kind.user}`, 'config'), kind);
       await expect(
-        deployKubernetes({ ...opts(file, { kubeconfig }), image: `${REPO}:${i + 1}` }, ctx),
+        deployKubernetes({ ...opts(file, { kubeconfig }), image: parseImage(`${REPO}:${i + 1}`) }, ctx),
       ).resolves.toMatchObject({ revision: String(i + 1) });
     }
     expect(image('auth')).toBe(`${REPO}:4`);
@@ -96,16 +97,19 @@ describe('kubeconfigs as clusters hand them out', () => {
       current: 'stale',
     });
     await expect(
-      deployKubernetes({ ...opts(file, { kubeconfig }), image: `${REPO}:1` }, ctx),
+      deployKubernetes({ ...opts(file, { kubeconfig }), image: parseImage(`${REPO}:1`) }, ctx),
     ).rejects.toThrow(/HTTP 401/);
     const err = await deployKubernetes(
-      { ...opts(file, { kubeconfig, context: 'production' }), image: `${REPO}:1` },
+      { ...opts(file, { kubeconfig, context: 'production' }), image: parseImage(`${REPO}:1`) },
       ctx,
     ).catch((e) => e);
     expect(err).toBeInstanceOf(InputError);
     expect(String(err.message)).toMatch(/context.*production.*staging, stale/s);
     await expect(
-      deployKubernetes({ ...opts(file, { kubeconfig, context: 'staging' }), image: `${REPO}:1` }, ctx),
+      deployKubernetes(
+        { ...opts(file, { kubeconfig, context: 'staging' }), image: parseImage(`${REPO}:1`) },
+        ctx,
+      ),
     ).resolves.toMatchObject({ revision: '1' });
   });
 });
@@ -113,10 +117,12 @@ describe('kubeconfigs as clusters hand them out', () => {
 describe('deploy and rollback as a real cluster behaves', () => {
   it('a paused Deployment fails at once and is not changed', async () => {
     const file = manifest('paused', 'replicas: 1');
-    await deployKubernetes({ ...opts(file), image: `${REPO}:1` }, ctx);
+    await deployKubernetes({ ...opts(file), image: parseImage(`${REPO}:1`) }, ctx);
     kube.put({ ...kube.get('Deployment', 'web', 'paused'), spec: { ...spec('paused'), paused: true } });
     const started = Date.now();
-    const err = (await deployKubernetes({ ...opts(file), image: `${REPO}:2` }, ctx).catch((e) => e)) as Error;
+    const err = (await deployKubernetes({ ...opts(file), image: parseImage(`${REPO}:2`) }, ctx).catch(
+      (e) => e,
+    )) as Error;
     expect(err).toBeInstanceOf(StepError);
     expect(err.message).toMatch(/deployment\/paused in namespace web is paused/);
     expect(Date.now() - started).toBeLessThan(3000);
@@ -125,7 +131,7 @@ describe('deploy and rollback as a real cluster behaves', () => {
 
   it('a workload scaled by an HPA keeps the HPA replica count', async () => {
     const file = manifest('scaled', 'replicas: 2');
-    await deployKubernetes({ ...opts(file), image: `${REPO}:1` }, ctx);
+    await deployKubernetes({ ...opts(file), image: parseImage(`${REPO}:1`) }, ctx);
     kube.put({
       apiVersion: 'autoscaling/v2',
       kind: 'HorizontalPodAutoscaler',
@@ -137,7 +143,7 @@ describe('deploy and rollback as a real cluster behaves', () => {
       },
     });
     await kube.waitFor(() => spec('scaled')?.replicas === 3);
-    await deployKubernetes({ ...opts(file), image: `${REPO}:2` }, ctx);
+    await deployKubernetes({ ...opts(file), image: parseImage(`${REPO}:2`) }, ctx);
     const apply = kube.requests.filter((r) => r.method === 'PATCH' && r.path.endsWith('/scaled')).at(-1);
     expect(apply?.body).toMatch(/"replicas":3/);
     expect(spec('scaled').replicas).toBe(3);
@@ -148,22 +154,22 @@ describe('deploy and rollback as a real cluster behaves', () => {
 
   it('rollback works after the cluster pruned old ReplicaSets (revisionHistoryLimit: 0), through the recorded previous image', async () => {
     const file = manifest('pruned', 'replicas: 2\nrevisionHistoryLimit: 0');
-    await deployKubernetes({ ...opts(file), image: `${REPO}:1` }, ctx);
-    await deployKubernetes({ ...opts(file), image: `${REPO}:2` }, ctx);
+    await deployKubernetes({ ...opts(file), image: parseImage(`${REPO}:1`) }, ctx);
+    await deployKubernetes({ ...opts(file), image: parseImage(`${REPO}:2`) }, ctx);
     await kube.waitFor(() => kube.list('ReplicaSet', 'web').length === 1);
     expect(kube.get('Deployment', 'web', 'pruned')?.metadata).toMatchObject({
       annotations: { 'stagecraft.dev/previous-image': `${REPO}:1` },
     });
-    const result = await rollbackKubernetes({ ...opts(file), image: `${REPO}:2` }, ctx);
+    const result = await rollbackKubernetes({ ...opts(file), image: parseImage(`${REPO}:2`) }, ctx);
     expect(result).toMatchObject({ from: `${REPO}:2`, to: `${REPO}:1` });
     expect(image('pruned')).toBe(`${REPO}:1`);
   });
 
   it('a pod quota during a surge is waited out when old pods free it, and fails fast when nothing can', async () => {
     const file = manifest('quota', 'replicas: 4');
-    await deployKubernetes({ ...opts(file), image: `${REPO}:1` }, ctx);
+    await deployKubernetes({ ...opts(file), image: parseImage(`${REPO}:1`) }, ctx);
     kube.setPodQuota('web', 4);
-    await deployKubernetes({ ...opts(file), image: `${REPO}:2` }, ctx);
+    await deployKubernetes({ ...opts(file), image: parseImage(`${REPO}:2`) }, ctx);
     expect(kube.list('Event', 'web').some((e) => e.reason === 'FailedCreate')).toBe(true);
 
     const stuck = manifest(
@@ -172,7 +178,7 @@ describe('deploy and rollback as a real cluster behaves', () => {
     );
     const started = Date.now();
     const err = (await deployKubernetes(
-      { ...opts(stuck), rolloutTimeoutMs: 60_000, image: `${REPO}:3` },
+      { ...opts(stuck), rolloutTimeoutMs: 60_000, image: parseImage(`${REPO}:3`) },
       ctx,
     ).catch((e) => e)) as Error;
     expect(err.message).toMatch(/cannot create pods: FailedCreate: .*exceeded quota/);
@@ -187,7 +193,7 @@ describe('deploy and rollback as a real cluster behaves', () => {
     'fails fast on a %s image with 4 replicas and maxSurge 25%%, within 15 s of the bad pod',
     async (tag, reason) => {
       const file = manifest(`surge-${tag}`, 'replicas: 4');
-      await deployKubernetes({ ...opts(file), image: `${REPO}:1` }, ctx);
+      await deployKubernetes({ ...opts(file), image: parseImage(`${REPO}:1`) }, ctx);
       let firstBad = 0;
       const timer = setInterval(() => {
         if (!firstBad && kube.list('Pod', 'web').some((p) => JSON.stringify(p.spec).includes(`:${tag}"`)))
@@ -195,7 +201,7 @@ describe('deploy and rollback as a real cluster behaves', () => {
       }, 20);
       try {
         const err = (await deployKubernetes(
-          { ...opts(file), rolloutTimeoutMs: 60_000, image: `${REPO}:${tag}` },
+          { ...opts(file), rolloutTimeoutMs: 60_000, image: parseImage(`${REPO}:${tag}`) },
           ctx,
         ).catch((e) => e)) as Error;
         expect(err.message).toMatch(reason);
@@ -213,7 +219,7 @@ describe('deploy and rollback as a real cluster behaves', () => {
 
   it('Recreate: old pods are gone before new ones start', async () => {
     const file = manifest('recreate', 'replicas: 2\nstrategy: { type: Recreate }');
-    await deployKubernetes({ ...opts(file), image: `${REPO}:1` }, ctx);
+    await deployKubernetes({ ...opts(file), image: parseImage(`${REPO}:1`) }, ctx);
     let mixed = false;
     const timer = setInterval(() => {
       const images = new Set(
@@ -222,7 +228,9 @@ describe('deploy and rollback as a real cluster behaves', () => {
       if (images.size > 1) mixed = true;
     }, 10);
     try {
-      await expect(deployKubernetes({ ...opts(file), image: `${REPO}:2` }, ctx)).resolves.toMatchObject({
+      await expect(
+        deployKubernetes({ ...opts(file), image: parseImage(`${REPO}:2`) }, ctx),
+      ).resolves.toMatchObject({
         revision: '2',
       });
     } finally {

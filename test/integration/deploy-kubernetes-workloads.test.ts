@@ -9,7 +9,9 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import YAML from 'yaml';
 import { deployKubernetes } from '../../src/core/deploy/kubernetes/index.js';
+import { parseWorkload } from '../../src/core/deploy/kubernetes/workloads.js';
 import { StepError } from '../../src/core/errors.js';
+import { parseImage } from '../../src/core/image-ref.js';
 import { silentLog } from '../../src/core/log.js';
 import { type FakeKube, startFakeKube } from '../fakes/kube-apiserver/index.js';
 import { ROOT } from '../helpers/runner.js';
@@ -52,7 +54,7 @@ describe('kubernetes deploy: setup 1 (manual-k8s)', () => {
   it('applies the Deployment + Service and succeeds although a neighbour Deployment in the namespace is broken', async () => {
     seedBackingServices(true);
     const result = await deployKubernetes(
-      { ...base(), manifests: [join(DIR, 'app.yaml')], image: `${APP}:1.0.1` },
+      { ...base(), manifests: [join(DIR, 'app.yaml')], image: parseImage(`${APP}:1.0.1`) },
       ctx,
     );
     expect(result).toMatchObject({ image: `${APP}:1.0.1`, revision: '1', changed: true });
@@ -67,12 +69,15 @@ describe('kubernetes deploy: setup 1 (manual-k8s)', () => {
 
   it('`workloads` patches only the image of the existing Deployment (like kubectl set image) and waits for it', async () => {
     seedBackingServices();
-    await deployKubernetes({ ...base(), manifests: [join(DIR, 'app.yaml')], image: `${APP}:1.0.0` }, ctx);
+    await deployKubernetes(
+      { ...base(), manifests: [join(DIR, 'app.yaml')], image: parseImage(`${APP}:1.0.0`) },
+      ctx,
+    );
     const before = kube.get('Deployment', 'caspar', 'caspar-app');
     const patchesBefore = kube.requests.length;
 
     const result = await deployKubernetes(
-      { ...base(), workloads: ['deployment/caspar-app'], image: `${APP}:1.1.0` },
+      { ...base(), workloads: [parseWorkload('deployment/caspar-app')], image: parseImage(`${APP}:1.1.0`) },
       ctx,
     );
     expect(result).toMatchObject({
@@ -96,7 +101,7 @@ describe('kubernetes deploy: setup 1 (manual-k8s)', () => {
 
     // Same image again: no patch, no new revision.
     const again = await deployKubernetes(
-      { ...base(), workloads: ['deploy/caspar-app'], image: `${APP}:1.1.0` },
+      { ...base(), workloads: [parseWorkload('deploy/caspar-app')], image: parseImage(`${APP}:1.1.0`) },
       ctx,
     );
     expect(again).toMatchObject({ changed: false, revision: '2' });
@@ -105,7 +110,11 @@ describe('kubernetes deploy: setup 1 (manual-k8s)', () => {
   it('`workloads` naming a Deployment that does not exist fails and patches nothing', async () => {
     seedBackingServices();
     const err = (await deployKubernetes(
-      { ...base(), workloads: ['deployment/redis', 'deployment/nope'], image: 'redis:7.2' },
+      {
+        ...base(),
+        workloads: [parseWorkload('deployment/redis'), parseWorkload('deployment/nope')],
+        image: parseImage('redis:7.2'),
+      },
       ctx,
     ).catch((e) => e)) as Error;
     expect(err).toBeInstanceOf(StepError);
@@ -119,8 +128,8 @@ describe('kubernetes deploy: setup 1 (manual-k8s)', () => {
     const err = (await deployKubernetes(
       {
         ...base(),
-        workloads: ['deployment/postgres'],
-        image: 'postgres:16-nosecret',
+        workloads: [parseWorkload('deployment/postgres')],
+        image: parseImage('postgres:16-nosecret'),
         rolloutTimeoutMs: 60_000,
       },
       ctx,
@@ -153,9 +162,12 @@ spec:
 
   it('waits until every pod runs the update revision; a broken image fails fast on the updated pod', async () => {
     const manifests = [manifest()];
-    await deployKubernetes({ ...base(), manifests, image: 'registry.example.com/caspar/db:1' }, ctx);
+    await deployKubernetes(
+      { ...base(), manifests, image: parseImage('registry.example.com/caspar/db:1') },
+      ctx,
+    );
     const result = await deployKubernetes(
-      { ...base(), manifests, image: 'registry.example.com/caspar/db:2' },
+      { ...base(), manifests, image: parseImage('registry.example.com/caspar/db:2') },
       ctx,
     );
     expect(result).toMatchObject({ previousImage: 'registry.example.com/caspar/db:1', changed: true });
@@ -169,7 +181,12 @@ spec:
     ).toEqual(['registry.example.com/caspar/db:2', 'registry.example.com/caspar/db:2']);
 
     const err = (await deployKubernetes(
-      { ...base(), manifests, image: 'registry.example.com/caspar/db:broken', rolloutTimeoutMs: 60_000 },
+      {
+        ...base(),
+        manifests,
+        image: parseImage('registry.example.com/caspar/db:broken'),
+        rolloutTimeoutMs: 60_000,
+      },
       ctx,
     ).catch((e) => e)) as Error;
     expect(err.message).toMatch(/statefulset\/db in namespace caspar will not become ready/);

@@ -10,6 +10,7 @@ import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { deployKubernetes } from '../../src/core/deploy/kubernetes/index.js';
 import type { DeployContext } from '../../src/core/deploy/types.js';
 import { InputError, StepError } from '../../src/core/errors.js';
+import { parseImage } from '../../src/core/image-ref.js';
 import type { Log } from '../../src/core/log.js';
 import { type FakeKube, startFakeKube } from '../fakes/kube-apiserver/index.js';
 import { ROOT } from '../helpers/runner.js';
@@ -52,7 +53,10 @@ const imageOf = (d: Record<string, unknown> | undefined, container: string) =>
 describe('kubernetes deploy: kustomize overlays', () => {
   it('renders the overlay, applies it server-side as stagecraft, waits for the rollout, and records the previous image', async () => {
     const lines: string[] = [];
-    const first = await deployKubernetes({ ...base(), image: `${REPO}:1a2b3c4` }, context('stg', lines));
+    const first = await deployKubernetes(
+      { ...base(), image: parseImage(`${REPO}:1a2b3c4`) },
+      context('stg', lines),
+    );
     expect(first).toMatchObject({ image: `${REPO}:1a2b3c4`, revision: '1', changed: true });
     expect(first.previousImage).toBeUndefined();
     const deployment = kube.get('Deployment', 'shop-stg', 'shop-api-stg');
@@ -69,21 +73,24 @@ describe('kubernetes deploy: kustomize overlays', () => {
     }
     expect(lines.join('\n')).toMatch(/successfully rolled out/);
 
-    const second = await deployKubernetes({ ...base(), image: `${REPO}:5d6e7f8` }, context('stg'));
+    const second = await deployKubernetes(
+      { ...base(), image: parseImage(`${REPO}:5d6e7f8`) },
+      context('stg'),
+    );
     expect(second).toMatchObject({ previousImage: `${REPO}:1a2b3c4`, revision: '2', changed: true });
     // Old ReplicaSet scaled down, new one serving.
     const sets = kube.list('ReplicaSet', 'shop-stg');
     expect(sets.map((rs) => (rs.spec as { replicas: number }).replicas).sort()).toEqual([0, 2]);
 
-    const again = await deployKubernetes({ ...base(), image: `${REPO}:5d6e7f8` }, context('stg'));
+    const again = await deployKubernetes({ ...base(), image: parseImage(`${REPO}:5d6e7f8`) }, context('stg'));
     expect(again).toMatchObject({ changed: false, revision: '2', previousImage: `${REPO}:5d6e7f8` });
   });
 
   it('dry run: a server-side dry-run apply reports what would change and changes nothing', async () => {
-    await deployKubernetes({ ...base(), image: `${REPO}:v1` }, context('dev'));
+    await deployKubernetes({ ...base(), image: parseImage(`${REPO}:v1`) }, context('dev'));
     const before = JSON.stringify(kube.get('Deployment', 'shop-dev', 'shop-api-dev'));
     const result = await deployKubernetes(
-      { ...base(), image: `${REPO}:v2` },
+      { ...base(), image: parseImage(`${REPO}:v2`) },
       { ...context('dev'), dryRun: true },
     );
     expect(result).toMatchObject({ image: `${REPO}:v2`, previousImage: `${REPO}:v1`, changed: true });
@@ -99,17 +106,17 @@ describe('kubernetes deploy: kustomize overlays', () => {
   });
 
   it('each environment gets its own overlay: names, namespace and replicas', async () => {
-    await deployKubernetes({ ...base(), image: `${REPO}:v2.0.0` }, context('prd'));
+    await deployKubernetes({ ...base(), image: parseImage(`${REPO}:v2.0.0`) }, context('prd'));
     const prd = kube.get('Deployment', 'shop-prd', 'shop-api-prd');
     expect((prd?.spec as { replicas: number } | undefined)?.replicas).toBe(3);
     expect(kube.get('Deployment', 'shop-stg', 'shop-api-stg')).toBeUndefined();
   });
 
   it('fails fast on ImagePullBackOff, naming pod, container, reason and events, long before rollout-timeout', async () => {
-    await deployKubernetes({ ...base(), image: `${REPO}:good` }, context('dev'));
+    await deployKubernetes({ ...base(), image: parseImage(`${REPO}:good`) }, context('dev'));
     const started = Date.now();
     const err = (await deployKubernetes(
-      { ...base(), rolloutTimeoutMs: 60_000, image: `${REPO}:broken-9f8e` },
+      { ...base(), rolloutTimeoutMs: 60_000, image: parseImage(`${REPO}:broken-9f8e`) },
       context('dev'),
     ).catch((e) => e)) as Error;
     expect(err).toBeInstanceOf(StepError);
@@ -126,16 +133,17 @@ describe('kubernetes deploy: kustomize overlays', () => {
   });
 
   it('fails fast on CrashLoopBackOff with the last exit code', async () => {
-    const err = (await deployKubernetes({ ...base(), image: `${REPO}:crash-1` }, context('dev')).catch(
-      (e) => e,
-    )) as Error;
+    const err = (await deployKubernetes(
+      { ...base(), image: parseImage(`${REPO}:crash-1`) },
+      context('dev'),
+    ).catch((e) => e)) as Error;
     expect(err.message).toMatch(/container api: CrashLoopBackOff — .*last exit code 1, Error/);
     expect(err.message).toMatch(/Warning BackOff.*Back-off restarting failed container api/);
   });
 
   it('fails fast when a pod quota stops the ReplicaSet from creating pods', async () => {
     kube.setPodQuota('shop-stg', 1);
-    const err = (await deployKubernetes({ ...base(), image: `${REPO}:1` }, context('stg')).catch(
+    const err = (await deployKubernetes({ ...base(), image: parseImage(`${REPO}:1`) }, context('stg')).catch(
       (e) => e,
     )) as Error;
     expect(err.message).toMatch(
@@ -146,7 +154,7 @@ describe('kubernetes deploy: kustomize overlays', () => {
   it('a rollout that only times out fails with the same diagnosis', async () => {
     const started = Date.now();
     const err = (await deployKubernetes(
-      { ...base(), rolloutTimeoutMs: 1500, image: `${REPO}:unready-1` },
+      { ...base(), rolloutTimeoutMs: 1500, image: parseImage(`${REPO}:unready-1`) },
       context('dev'),
     ).catch((e) => e)) as Error;
     expect(Date.now() - started).toBeGreaterThanOrEqual(1500);
@@ -159,18 +167,18 @@ describe('kubernetes deploy: kustomize overlays', () => {
 
   it('retries the API on 503 and 429 with Retry-After', async () => {
     kube.failNext(2, 503);
-    await deployKubernetes({ ...base(), image: `${REPO}:r1` }, context('dev'));
+    await deployKubernetes({ ...base(), image: parseImage(`${REPO}:r1`) }, context('dev'));
     kube.failNext(1, 429, { 'retry-after': '0' });
-    await expect(deployKubernetes({ ...base(), image: `${REPO}:r2` }, context('dev'))).resolves.toMatchObject(
-      { revision: '2' },
-    );
+    await expect(
+      deployKubernetes({ ...base(), image: parseImage(`${REPO}:r2`) }, context('dev')),
+    ).resolves.toMatchObject({ revision: '2' });
   });
 
   it('does not retry a 4xx: a 403 fails at once with the server message', async () => {
     kube.failNext(1, 403);
-    await expect(deployKubernetes({ ...base(), image: `${REPO}:x` }, context('dev'))).rejects.toThrow(
-      /HTTP 403: injected failure/,
-    );
+    await expect(
+      deployKubernetes({ ...base(), image: parseImage(`${REPO}:x`) }, context('dev')),
+    ).rejects.toThrow(/HTTP 403: injected failure/);
   });
 });
 
@@ -190,7 +198,7 @@ spec:
 `,
     );
     const err = (await deployKubernetes(
-      { ...base(), manifests: [join(dir, '*.yaml')], image: `${REPO}:2` },
+      { ...base(), manifests: [join(dir, '*.yaml')], image: parseImage(`${REPO}:2`) },
       context('dev'),
     ).catch((e) => e)) as Error;
     expect(err.message).toMatch(
@@ -212,9 +220,10 @@ describe('kubernetes deploy: bad input fails before any request', () => {
       /Input "containers" has an invalid value "nope".*found deployment\/shop-api-dev api=/,
     ],
   ])('%j', async (override, message) => {
-    const err = (await deployKubernetes({ ...base(), image: `${REPO}:1`, ...override }, context('dev')).catch(
-      (e) => e,
-    )) as Error;
+    const err = (await deployKubernetes(
+      { ...base(), image: parseImage(`${REPO}:1`), ...override },
+      context('dev'),
+    ).catch((e) => e)) as Error;
     expect(err).toBeInstanceOf(InputError);
     expect(err.message).toMatch(message);
     expect(kube.requests.filter((r) => r.method !== 'GET')).toEqual([]);

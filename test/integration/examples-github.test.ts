@@ -11,7 +11,7 @@
 import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import YAML from 'yaml';
 import { type FakeEcs, startFakeEcs } from '../fakes/ecs-api/server.js';
@@ -29,6 +29,7 @@ import {
   git,
   startGitHttpServer,
 } from '../helpers/git.js';
+import { helmBinary } from '../helpers/helm.js';
 import { json, startServer, type TestServer } from '../helpers/http.js';
 import { startRegistry, type TestRegistry } from '../helpers/registry.js';
 import { ROOT } from '../helpers/runner.js';
@@ -142,9 +143,14 @@ async function imageRoot(ref: string): Promise<string | undefined> {
   const at = ref.indexOf('@');
   const slash = ref.lastIndexOf('/');
   const colon = ref.lastIndexOf(':');
+  // `repo:tag@sha256:…` (a Helm chart's `repository:tag` with a pinned tag): the digest decides.
+  const pinned = at >= 0 ? ref.slice(0, at) : '';
   const [repoPart, reference] =
     at >= 0
-      ? [ref.slice(0, at), ref.slice(at + 1)]
+      ? [
+          pinned.lastIndexOf(':') > slash ? pinned.slice(0, pinned.lastIndexOf(':')) : pinned,
+          ref.slice(at + 1),
+        ]
       : colon > slash
         ? [ref.slice(0, colon), ref.slice(colon + 1)]
         : [ref, 'latest'];
@@ -286,6 +292,7 @@ describe('examples/github/manual-k8s (workflow_dispatch)', () => {
       ['actions/checkout@v4', 'success'],
       ['Apply the Deployment and Service', 'success'],
       ['Patch the image of deployment/caspar-app', 'skipped'],
+      ['Upgrade the Helm release caspar-app', 'skipped'],
       ['Smoke test', 'success'],
     ]);
     expect(ref).toBe(`${image}@${skopeoDigest(`${image}:${second.slice(0, 7)}`)}`);
@@ -316,6 +323,7 @@ describe('examples/github/manual-k8s (workflow_dispatch)', () => {
       ['actions/checkout@v4', 'success'],
       ['Apply the Deployment and Service', 'skipped'],
       ['Patch the image of deployment/caspar-app', 'success'],
+      ['Upgrade the Helm release caspar-app', 'skipped'],
       ['Smoke test', 'success'],
     ]);
     expect(runningImage()).toBe(`${image}:${tag}`);
@@ -326,6 +334,73 @@ describe('examples/github/manual-k8s (workflow_dispatch)', () => {
     expect(touched.length).toBeGreaterThan(0);
     expect(touched.every((r) => r.path.endsWith('/deployments/caspar-app'))).toBe(true);
     expect(gh.violations).toEqual([]);
+  });
+});
+
+describe('examples/github/manual-k8s, the Helm way (deploy_chart)', () => {
+  const file = workflowOf('manual-k8s');
+  let gh: FakeGitHub;
+  let kube: FakeKube;
+  let app: TestServer;
+  let workspace: string;
+  const runningImage = () =>
+    (
+      kube.get('Deployment', 'caspar', 'caspar-app') as
+        | { spec?: { template?: { spec?: { containers?: Array<{ image?: string }> } } } }
+        | undefined
+    )?.spec?.template?.spec?.containers?.[0]?.image;
+
+  beforeAll(async () => {
+    gh = await fakeGitHub('acme/caspar');
+    kube = await startFakeKube({ namespaces: ['default', 'caspar'], podStartMs: 20, tickMs: 10 });
+    cleanups.push(() => kube.close());
+    app = await environmentServer(runningImage);
+    workspace = copyOf('manual-k8s');
+  });
+
+  it('build_image + deploy_chart builds, upgrades the release with real Helm and smoke-tests it', async () => {
+    const sha = hex('7a8b');
+    const inputs = {
+      build_image: true,
+      deploy_app: false,
+      patch_deployment: false,
+      deploy_chart: true,
+      image_tag: '',
+    };
+    const ctx: WorkflowContext = {
+      github: githubContext(gh, 'acme/caspar', {
+        sha,
+        ref: 'refs/heads/main',
+        ref_name: 'main',
+        event_name: 'workflow_dispatch',
+        event: { inputs, ref: 'refs/heads/main', repository: { default_branch: 'main' } },
+      }),
+      inputs,
+      vars: { REGISTRY: registry.host, REGISTRY_TLS_VERIFY: 'false', APP_URL: app.url },
+      // The runner's helm: real Helm 4 (scripts/setup.sh unpacks it into .tools/helm4).
+      env: { KUBECONFIG: kube.kubeconfigPath, PATH: `${dirname(helmBinary(4))}:${process.env.PATH}` },
+      workspace,
+    };
+    const build = expectSuccess(await runJob(file, 'build', ctx));
+    const ref = build.outputs['image-ref'] as string;
+    const deployCtx = { ...ctx, needs: { build: { result: build.outcome, outputs: build.outputs } } };
+    expect(jobCondition(file, 'deploy', deployCtx)).toBe(true);
+    const deploy = expectSuccess(await runJob(file, 'deploy', deployCtx));
+    expect(outcomes(deploy)).toEqual([
+      ['actions/checkout@v4', 'success'],
+      ['Apply the Deployment and Service', 'skipped'],
+      ['Patch the image of deployment/caspar-app', 'skipped'],
+      ['Upgrade the Helm release caspar-app', 'success'],
+      ['Smoke test', 'success'],
+    ]);
+    // The digest-pinned build, written as repository + `latest@sha256:…` into the chart's values.
+    expect(runningImage()).toBe(ref.replace('@', ':latest@'));
+    expect(kube.get('Service', 'caspar', 'caspar-app')).toBeDefined();
+    expect(await getJson(`${app.url}/version`)).toEqual({ version: sha });
+    const releases = kube
+      .list('Secret', 'caspar')
+      .filter((s) => (s.metadata as { labels?: Record<string, string> }).labels?.owner === 'helm');
+    expect(releases).toHaveLength(1);
   });
 });
 

@@ -58,13 +58,13 @@ test('every component defaults to the image npm run image tagged, with cli `stag
   expect(promote.cli.default).toBe('stagecraft');
 });
 
-test('the image runs stagecraft on Node >= 20 and has git, buildah, kubectl with kustomize; OCI labels', async () => {
+test('the image runs stagecraft on Node >= 20 and has git, buildah, kubectl with kustomize, helm; OCI labels', async () => {
   const version = await inImage('stagecraft', '--version');
   expect(version).toEqual({ code: 0, out: `${pkg.version}\n` });
   const tools = await inImage(
     'bash',
     '-c',
-    'node --version; git --version; buildah --version; kubectl version --client; command -v stagecraft',
+    'node --version; git --version; buildah --version; kubectl version --client; helm version --short; command -v stagecraft',
   );
   expect(tools.code).toBe(0);
   const node = /^v(\d+)\./m.exec(tools.out);
@@ -72,6 +72,7 @@ test('the image runs stagecraft on Node >= 20 and has git, buildah, kubectl with
   expect(tools.out).toMatch(/^git version 2\./m);
   expect(tools.out).toMatch(/^buildah version 1\./m);
   expect(tools.out).toMatch(/^Kustomize Version: v5\./m);
+  expect(tools.out).toMatch(/^v4\.\d+\.\d+\+g[0-9a-f]+$/m);
   expect(tools.out).toMatch(/^\/usr\/local\/bin\/stagecraft$/m);
   // kustomize renders a real overlay inside the image.
   const kustomize = await inImage(

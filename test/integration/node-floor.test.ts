@@ -11,7 +11,7 @@
 import { execFile, execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { RegistryClient } from '../../src/core/registry/client.js';
@@ -20,6 +20,7 @@ import { type FakeGitHub, startFakeGitHub } from '../fakes/github-api/server.js'
 import { type FakeKube, startFakeKube } from '../fakes/kube-apiserver/index.js';
 import { parseOutputs, runCli } from '../helpers/cli.js';
 import { type BareRepo, createBareRepo } from '../helpers/git.js';
+import { helmBinary } from '../helpers/helm.js';
 import { json, startServer, type TestServer } from '../helpers/http.js';
 import { type PushedImage, pushRandomImage } from '../helpers/images.js';
 import { startRegistry, type TestRegistry } from '../helpers/registry.js';
@@ -301,6 +302,46 @@ describe('every bundle on Node 20, 22 and 24', () => {
       };
       expect(deployment.spec.template.spec.containers.map((c) => c.image)).toEqual([`${APP}:2`]);
       expect(kube.get('Service', namespace(node), 'caspar-app')).toBeDefined();
+    });
+  });
+
+  it('deploy-env helm (real Helm 4 from PATH, the Kubernetes chunk for its wait) upgrades a release; rollback returns it', async () => {
+    await onEveryNode(async (node) => {
+      const common = {
+        strategy: 'helm',
+        environment: 'staging',
+        chart: 'test/fixtures/helm/web',
+        release: 'web-{environment}',
+        // Created by helm (--create-namespace).
+        namespace: `helm-${namespace(node)}`,
+        kubeconfig: kube.kubeconfigPath,
+        'rollout-timeout': '1m',
+        token: '',
+      };
+      const env = {
+        PATH: `${dirname(helmBinary(4))}:${process.env.PATH}`,
+        HOME: mkdtempSync(join(tmpdir(), 'helm-home-')),
+      };
+      try {
+        const first = await runOk('deploy-env', {
+          node,
+          cwd: ROOT,
+          env,
+          inputs: { ...common, image: `${APP}:2`, record: 'false' },
+        });
+        expect(first.outputs).toMatchObject({ image: `${APP}:2`, revision: '1', 'rollout-state': 'healthy' });
+        const second = await runOk('deploy-env', {
+          node,
+          cwd: ROOT,
+          env,
+          inputs: { ...common, image: `${APP}:3`, record: 'false' },
+        });
+        expect(second.outputs).toMatchObject({ 'previous-image': `${APP}:2`, revision: '2' });
+        const back = await runOk('rollback', { node, cwd: ROOT, env, inputs: common });
+        expect(back.outputs).toMatchObject({ from: `${APP}:3`, to: `${APP}:2`, revision: '3' });
+      } finally {
+        rmSync(env.HOME, { recursive: true, force: true });
+      }
     });
   });
 

@@ -6,6 +6,7 @@
 import { afterAll, afterEach, beforeAll, beforeEach, expect, test } from '@jest/globals';
 import { deployEcs, type EcsRollbackOptions, rollbackEcs } from '../../src/core/deploy/ecs/index.js';
 import type { DeployContext } from '../../src/core/deploy/types.js';
+import { parseImage } from '../../src/core/image-ref.js';
 import { type FakeEcs, startFakeEcs } from '../fakes/ecs-api/server.js';
 
 const SECRET = 'rollback/secret+Key000000000000000000000';
@@ -56,7 +57,7 @@ beforeEach(async () => {
   fake.register(def(`${REPO}:never-deployed`)); // app:2: registered elsewhere, never ran here
   await fake.createService({ cluster: 'prod', serviceName: 'web', taskDefinition: 'app:1' });
   // deploy-env registers app:3 and rolls it out
-  await deployEcs({ ...target(), image: `${REPO}:3` }, context());
+  await deployEcs({ ...target(), image: parseImage(`${REPO}:3`) }, context());
   expect(fake.service('web', 'prod').taskDefinition).toMatch(/app:3$/);
   fake.requests.length = 0;
 });
@@ -89,7 +90,7 @@ test('returns to the revision the service ran before (from its history, not revi
 });
 
 test('after two deploys, rollbacks walk back one deployment at a time and warn about mutable tags', async () => {
-  await deployEcs({ ...target(), image: `${REPO}:4` }, context()); // app:4
+  await deployEcs({ ...target(), image: parseImage(`${REPO}:4`) }, context()); // app:4
   const first = await rollbackEcs(target(), context());
   expect(first.revision).toMatch(/app:3$/);
   expect(lines.join('\n')).toMatch(

@@ -3,7 +3,9 @@
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { deployKubernetes, rollbackKubernetes } from '../../src/core/deploy/kubernetes/index.js';
+import { parseWorkload } from '../../src/core/deploy/kubernetes/workloads.js';
 import { StepError } from '../../src/core/errors.js';
+import { parseImage } from '../../src/core/image-ref.js';
 import { silentLog } from '../../src/core/log.js';
 import { type FakeKube, startFakeKube } from '../fakes/kube-apiserver/index.js';
 import { ROOT } from '../helpers/runner.js';
@@ -33,8 +35,8 @@ const apiImage = () =>
 
 describe('kubernetes rollback', () => {
   it('returns the Deployment to the previous revision (the previous ReplicaSet template) and waits for it', async () => {
-    await deployKubernetes({ ...base(), image: `${REPO}:v1` }, ctx);
-    await deployKubernetes({ ...base(), image: `${REPO}:v2` }, ctx);
+    await deployKubernetes({ ...base(), image: parseImage(`${REPO}:v1`) }, ctx);
+    await deployKubernetes({ ...base(), image: parseImage(`${REPO}:v2`) }, ctx);
     const result = await rollbackKubernetes({ ...base(), reason: 'smoke test failed' }, ctx);
     expect(result).toMatchObject({ from: `${REPO}:v2`, to: `${REPO}:v1`, revision: '3' });
     expect(apiImage()).toBe(`${REPO}:v1`);
@@ -52,7 +54,12 @@ describe('kubernetes rollback', () => {
     // Rolling back again goes to v2 (revision 2 is now the previous one), like `kubectl rollout undo`.
     await expect(
       rollbackKubernetes(
-        { ...base(), workloads: ['deployment/shop-api-stg'], manifests: [], namespace: 'shop-stg' },
+        {
+          ...base(),
+          workloads: [parseWorkload('deployment/shop-api-stg')],
+          manifests: [],
+          namespace: 'shop-stg',
+        },
         ctx,
       ),
     ).resolves.toMatchObject({
@@ -63,7 +70,8 @@ describe('kubernetes rollback', () => {
   });
 
   it('`to` picks the revision that ran that tag, or sets the image when none did', async () => {
-    for (const tag of ['v1', 'v2', 'v3']) await deployKubernetes({ ...base(), image: `${REPO}:${tag}` }, ctx);
+    for (const tag of ['v1', 'v2', 'v3'])
+      await deployKubernetes({ ...base(), image: parseImage(`${REPO}:${tag}`) }, ctx);
     await expect(rollbackKubernetes({ ...base(), to: 'v1' }, ctx)).resolves.toMatchObject({
       from: `${REPO}:v3`,
       to: `${REPO}:v1`,
@@ -78,7 +86,7 @@ describe('kubernetes rollback', () => {
   });
 
   it('with no previous revision fails clearly and changes nothing', async () => {
-    await deployKubernetes({ ...base(), image: `${REPO}:v1` }, ctx);
+    await deployKubernetes({ ...base(), image: parseImage(`${REPO}:v1`) }, ctx);
     const writesBefore = kube.requests.filter((r) => r.method !== 'GET').length;
     const before = JSON.stringify(kube.get('Deployment', 'shop-stg', 'shop-api-stg'));
     const err = (await rollbackKubernetes(base(), ctx).catch((e) => e)) as Error;
@@ -91,7 +99,7 @@ describe('kubernetes rollback', () => {
   });
 
   it('a rollback whose target is broken fails fast like a deploy', async () => {
-    await deployKubernetes({ ...base(), image: `${REPO}:v1` }, ctx);
+    await deployKubernetes({ ...base(), image: parseImage(`${REPO}:v1`) }, ctx);
     const err = (await rollbackKubernetes(
       { ...base(), to: 'broken-old', rolloutTimeoutMs: 60_000 },
       ctx,
@@ -100,8 +108,8 @@ describe('kubernetes rollback', () => {
   });
 
   it('dry run reports the plan and changes nothing', async () => {
-    await deployKubernetes({ ...base(), image: `${REPO}:v1` }, ctx);
-    await deployKubernetes({ ...base(), image: `${REPO}:v2` }, ctx);
+    await deployKubernetes({ ...base(), image: parseImage(`${REPO}:v1`) }, ctx);
+    await deployKubernetes({ ...base(), image: parseImage(`${REPO}:v2`) }, ctx);
     const writesBefore = kube.requests.filter((r) => r.method !== 'GET').length;
     const result = await rollbackKubernetes(base(), { ...ctx, dryRun: true });
     expect(result).toMatchObject({ from: `${REPO}:v2`, to: `${REPO}:v1`, revision: '1' });

@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import { previousValue } from '../../src/core/deploy/gitops/history.js';
 import { getYamlValue, KeyPathError, setYamlValue } from '../../src/core/deploy/gitops/yaml-edit.js';
 import { parseEnvironmentRules, resolveEnvironment } from '../../src/core/environments.js';
-import { parseKeyPath, parseRepoPath } from '../../src/steps/deploy-inputs.js';
+import { parseKeyPath, parseRepoPath } from '../../src/steps/strategies/gitops/inputs.js';
 
 // Setup 2 (kustomize-branches): branch decides the environment, release tags go to prd, MRs to dev.
 const setup2 = parseEnvironmentRules(

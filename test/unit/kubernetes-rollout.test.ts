@@ -6,6 +6,7 @@ import { parseManifest, substituteEnvironment } from '../../src/core/deploy/kube
 import { rolloutState } from '../../src/core/deploy/kubernetes/rollout.js';
 import { parseWorkload, resolveImage, setImage } from '../../src/core/deploy/kubernetes/workloads.js';
 import { InputError } from '../../src/core/errors.js';
+import { parseImage } from '../../src/core/image-ref.js';
 
 const obj = (kind: string, spec: object, status: object, generation = 2): KObject => ({
   apiVersion: 'apps/v1',
@@ -201,15 +202,14 @@ describe('podProblems', () => {
 
 describe('workload references, selectors, images', () => {
   it('parses kubectl-style references', () => {
-    expect(parseWorkload('deploy/caspar-app', 'ns')).toEqual({
+    expect(parseWorkload('deploy/caspar-app')).toEqual({
       apiVersion: 'apps/v1',
       kind: 'Deployment',
       name: 'caspar-app',
-      namespace: 'ns',
     });
-    expect(parseWorkload('statefulset.apps/db', 'ns').kind).toBe('StatefulSet');
-    expect(() => parseWorkload('service/web', 'ns')).toThrow(InputError);
-    expect(() => parseWorkload('deployment/Web', 'ns')).toThrow(/Input "workloads"/);
+    expect(parseWorkload('statefulset.apps/db').kind).toBe('StatefulSet');
+    expect(() => parseWorkload('service/web')).toThrow(InputError);
+    expect(() => parseWorkload('deployment/Web')).toThrow(/Input "workloads"/);
   });
   it('writes label selectors with expressions', () => {
     expect(
@@ -246,7 +246,7 @@ spec:
 `,
       'x.yaml',
     );
-    const changes = setImage([d?.obj as KObject], 'reg.io/app:2');
+    const changes = setImage([d?.obj as KObject], parseImage('reg.io/app:2'));
     expect(changes.map((c) => c.container)).toEqual(['migrate', 'job']);
     expect(JSON.stringify(d?.obj)).toContain('"reg.io/proxy:3"');
   });

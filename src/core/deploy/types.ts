@@ -1,5 +1,5 @@
 /**
- * What every deploy strategy (gitops, kubernetes, terraform, ecs) returns, so deploy-env and
+ * What every deploy strategy (gitops, kubernetes, helm, terraform, ecs) returns, so deploy-env and
  * rollback report the same outputs whatever the strategy. Each strategy module takes its own
  * typed options plus a DeployContext and is loaded only when selected (heavy clients stay lazy).
  */

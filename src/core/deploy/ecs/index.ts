@@ -17,6 +17,7 @@ import {
 } from '@aws-sdk/client-ecs';
 import { formatDuration } from '../../duration.js';
 import { StepError } from '../../errors.js';
+import { parseImage } from '../../image-ref.js';
 import { table } from '../../markdown.js';
 import type { DeployContext, DeployResult, RollbackResult } from '../types.js';
 import { createEcs, type Ecs } from './client.js';
@@ -80,25 +81,27 @@ async function deploy(
     target = await describeTaskDefinition(ecs, o.taskDefinitionArn);
     requireActive(target, 'task-definition-arn');
     containers = selectContainers(toRegistration(target), o.image, o.containers, `revision ${short(target)}`);
-    if (o.image && imageOf(target, containers) !== o.image) {
+    if (o.image && imageOf(target, containers) !== o.image.text) {
       throw new StepError(
-        `revision ${short(target)} runs ${imageOf(target, containers)}, not ${o.image}; omit \`image\` to deploy the revision as it is`,
+        `revision ${short(target)} runs ${imageOf(target, containers)}, not ${o.image.text}; omit \`image\` to deploy the revision as it is`,
       );
     }
     lifted = held(imageOf(target, containers));
   } else {
-    lifted = held(o.image);
+    lifted = held(o.image.text);
     const base: TaskDefinitionInput = file ?? toRegistration(current);
     const source = file
       ? `task definition file ${o.taskDefinition}`
       : `the service's current revision ${short(current)}`;
     containers = selectContainers(base, o.image, o.containers, source);
-    const rendered = withImage(base, containers, o.image);
+    const rendered = withImage(base, containers, o.image.text);
     if (sameDefinition(rendered, current)) {
-      ctx.log.info(`Task definition unchanged: the service already runs ${short(current)} with ${o.image}`);
+      ctx.log.info(
+        `Task definition unchanged: the service already runs ${short(current)} with ${o.image.text}`,
+      );
       target = current;
     } else if (ctx.dryRun) {
-      ctx.log.info(`Dry run: would register a new revision of ${rendered.family} with ${o.image}`);
+      ctx.log.info(`Dry run: would register a new revision of ${rendered.family} with ${o.image.text}`);
       target = { ...rendered, taskDefinitionArn: `${rendered.family}:(new revision)` } as TaskDefinition;
     } else {
       target = await register(ecs, rendered);
@@ -195,7 +198,7 @@ async function rollback(ecs: Ecs, o: EcsRollbackOptions, ctx: DeployContext): Pr
     // An explicit image: the current revision with that image (an existing identical revision is reused).
     containers = selectContainers(
       toRegistration(current),
-      o.image ?? o.to,
+      o.image ?? (o.to ? parseImage(o.to) : undefined),
       o.containers,
       `the service's current revision ${short(current)}`,
     );

@@ -1,9 +1,11 @@
 /**
  * The ecs strategy's typed options. They arrive checked (deploy-env and rollback parse and check
- * their inputs at the edge, src/steps/deploy-settings.ts): core does not check them again.
+ * their inputs at the edge, src/steps/strategies/): core does not check them again.
  */
 
 /** The service and how to reach and wait for it. */
+import type { ParsedImage } from '../../image-ref.js';
+
 export interface EcsService {
   cluster: string;
   service: string;
@@ -29,7 +31,7 @@ export type EcsOptions = EcsService & {
   force?: boolean;
 } & (
     | {
-        image: string;
+        image: ParsedImage;
         /** Path of a JSON/YAML task definition file (`{environment}` already replaced). */
         taskDefinition?: string;
         taskDefinitionArn?: undefined;
@@ -37,7 +39,7 @@ export type EcsOptions = EcsService & {
     | {
         /** Deploy this existing revision (ARN or `family:revision`) without registering. */
         taskDefinitionArn: string;
-        image?: string;
+        image?: ParsedImage;
         taskDefinition?: undefined;
       }
   );
@@ -48,7 +50,7 @@ export interface EcsRollbackOptions extends EcsService {
   /** An explicit image to return to (the `to` input), an image reference. */
   to?: string;
   /** The deployed image's repository, to pick containers (`image` input). */
-  image?: string;
+  image?: ParsedImage;
   reason?: string;
 }
 

@@ -7,7 +7,7 @@ import { readFile } from 'node:fs/promises';
 import type { RegisterTaskDefinitionRequest, TaskDefinition } from '@aws-sdk/client-ecs';
 import YAML from 'yaml';
 import { InputError } from '../../errors.js';
-import { parseImageRef, sameRepository } from '../../image-ref.js';
+import { type ImageRef, type ParsedImage, parseImageRef, sameRepository } from '../../image-ref.js';
 
 export type TaskDefinitionInput = RegisterTaskDefinitionRequest;
 
@@ -91,7 +91,7 @@ export function toRegistration(def: TaskDefinition | Record<string, unknown>): T
  */
 export function selectContainers(
   def: TaskDefinitionInput,
-  image: string | undefined,
+  image: ParsedImage | undefined,
   wanted: string[] | undefined,
   source: string,
 ): string[] {
@@ -109,20 +109,20 @@ export function selectContainers(
   }
   if (!image) return names;
   const matching = (def.containerDefinitions ?? [])
-    .filter((c) => c.image && safeSameRepository(c.image, image))
+    .filter((c) => c.image && safeSameRepository(c.image, image.ref))
     .map((c) => c.name ?? '');
   if (!matching.length) {
     const images = (def.containerDefinitions ?? []).map((c) => `${c.name}=${c.image}`).join(', ');
     throw new InputError(
       'containers',
       '',
-      `no container of ${source} runs the repository of ${image} (${images}); name the containers to update with \`containers\``,
+      `no container of ${source} runs the repository of ${image.text} (${images}); name the containers to update with \`containers\``,
     );
   }
   return matching;
 }
 
-function safeSameRepository(a: string, b: string): boolean {
+function safeSameRepository(a: string, b: ImageRef): boolean {
   try {
     return sameRepository(a, b);
   } catch {

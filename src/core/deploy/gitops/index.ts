@@ -5,7 +5,7 @@
  * a lost race (changes.ts). Pull-request mode commits to `stagecraft/<environment>` and opens or
  * updates one PR/MR.
  */
-import { parseImageRef, repositoryName } from '../../image-ref.js';
+import { type ParsedImage, repositoryName } from '../../image-ref.js';
 import { type Hold, liftedLine } from '../holds.js';
 import type { DeployContext, DeployResult } from '../types.js';
 import { type ConfigWriter, type Written, writeChangeSet } from './changes.js';
@@ -30,8 +30,8 @@ export type { GitopsEntry, GitopsTarget, PullRequestApi, ValueKind } from './tar
 export interface GitopsUpdate extends GitopsEntry {
   /** The text to write (already chosen from the image by `value`). */
   value: string;
-  /** The full image reference, for messages and outputs. */
-  image: string;
+  /** The full image reference (parsed at the edge), for messages, outputs and the previous value. */
+  image: ParsedImage;
 }
 
 export interface GitopsDeployOptions extends GitopsTarget {
@@ -54,7 +54,7 @@ function deployMessage(
 ): string {
   const { updates } = options;
   const first = updates[0] as GitopsUpdate;
-  const images = updates.map((u) => u.image).join(', ');
+  const images = updates.map((u) => u.image.text).join(', ');
   const subject = (options.message ?? 'deploy({environment}): {image}')
     .replaceAll('{environment}', ctx.environment)
     .replaceAll('{image}', images)
@@ -69,7 +69,7 @@ function deployMessage(
     ...runLine(ctx),
     '',
     `Stagecraft-Environment: ${ctx.environment}`,
-    ...updates.map((u) => `${IMAGE_TRAILER}: ${u.image}`),
+    ...updates.map((u) => `${IMAGE_TRAILER}: ${u.image.text}`),
   ].join('\n');
 }
 
@@ -87,7 +87,7 @@ export async function deployGitops(options: GitopsDeployOptions, ctx: DeployCont
             head,
             ctx.environment,
             options.updates.map((u) => ({
-              image: u.image,
+              image: u.image.text,
               file: u.file,
               key: u.key.join('.'),
               value: u.value,
@@ -148,14 +148,14 @@ function deployResult(
       : 'Nothing to change: no commit',
   );
   const previousImages = options.updates.map((u, i) =>
-    imageFor(options.valueKind, repositoryName(parseImageRef(u.image)), previous[i] ?? ''),
+    imageFor(options.valueKind, repositoryName(u.image.ref), previous[i] ?? ''),
   );
   const head = written.changed
     ? `${ctx.dryRun ? 'Would commit' : `Committed \`${written.sha.slice(0, 12)}\``} to \`${writer.branch}\` of \`${writer.where}\`` +
       (written.attempts > 1 ? ` (after ${written.attempts - 1} lost race(s))` : '')
     : `No commit to \`${writer.branch}\`: nothing changed.`;
   return {
-    image: options.updates.map((u) => u.image).join('\n'),
+    image: options.updates.map((u) => u.image.text).join('\n'),
     previousImage: previousImages.join('\n'),
     revision: written.sha,
     changed: written.changed,

@@ -19,14 +19,7 @@ import {
 } from './prepare.js';
 import { revisionOf, waitForRollouts } from './rollout.js';
 import { loadTarget, placeObjects, rolloutRefs } from './target.js';
-import {
-  describe,
-  imagesOf,
-  matchingContainers,
-  parseWorkload,
-  setImage,
-  type WorkloadRef,
-} from './workloads.js';
+import { describe, imagesOf, matchingContainers, setImage, type WorkloadRef } from './workloads.js';
 
 interface Applied {
   object: string;
@@ -54,13 +47,13 @@ async function applyManifests(
 ): Promise<DeployResult> {
   const refs = rolloutRefs(objects);
   // Read before the image is set: matching containers are those running the deployed repository.
-  const workloads = await readWorkloads(client, refs, options.image, options.containers);
+  const workloads = await readWorkloads(client, refs, options.image.ref, options.containers);
   const changes = setImage(objects, options.image, options.containers);
   if (changes.length === 0) throw noContainer(options, objects);
   refusePaused(workloads, objects);
-  const lifts = checkWorkloadHolds(workloads, options.image, ctx.environment, options.force === true);
+  const lifts = checkWorkloadHolds(workloads, options.image.text, ctx.environment, options.force === true);
   const previous = workloads.find((w) => w.previous)?.previous;
-  await prepareManifests(client, objects, workloads, options.image, ctx.log);
+  await prepareManifests(client, objects, workloads, options.image.text, ctx.log);
   const applied: Applied[] = [];
   await ctx.log.group(
     `Server-side apply of ${objects.length} objects${ctx.dryRun ? ' (dry run)' : ''}`,
@@ -93,7 +86,7 @@ async function applyManifests(
       applied.map((a) => [a.object, a.namespace || '—', a.action]),
     ),
     '',
-    `Image \`${options.image}\` set on ${changes.map((c) => `${c.object} container \`${c.container}\``).join(', ')}.`,
+    `Image \`${options.image.text}\` set on ${changes.map((c) => `${c.object} container \`${c.container}\``).join(', ')}.`,
   ]);
 }
 
@@ -103,7 +96,7 @@ async function patchWorkloads(
   ctx: DeployContext,
 ): Promise<DeployResult> {
   const namespace = options.namespace || client.namespace;
-  const refs = (options.workloads ?? []).map((w) => parseWorkload(w, namespace));
+  const refs = (options.workloads ?? []).map((w) => ({ ...w, namespace }));
   // Check every workload before patching any, so a typo changes nothing.
   const plans: Array<{ ref: WorkloadRef; live: KObject; names: Array<{ name: string; image: string }> }> = [];
   for (const ref of refs) {
@@ -112,28 +105,28 @@ async function patchWorkloads(
       throw new StepError(
         `${describe(ref)} was not found in namespace ${ref.namespace}; \`workloads\` patches existing workloads only (use \`manifests\` to create them)`,
       );
-    const names = matchingContainers(live, options.image, options.containers);
+    const names = matchingContainers(live, options.image.ref, options.containers);
     if (names.length === 0) throw noContainer(options, [live]);
     plans.push({ ref, live, names });
   }
-  const workloads = await readWorkloads(client, refs, options.image, options.containers);
+  const workloads = await readWorkloads(client, refs, options.image.ref, options.containers);
   refusePaused(workloads);
-  const lifts = checkWorkloadHolds(workloads, options.image, ctx.environment, options.force === true);
+  const lifts = checkWorkloadHolds(workloads, options.image.text, ctx.environment, options.force === true);
   const previous = workloads.find((w) => w.previous)?.previous;
   let changed = false;
   for (const [index, { ref, live, names }] of plans.entries()) {
     const before = Object.fromEntries(names.map((c) => [c.name, c.image]));
-    const needed = names.filter((c) => c.image !== options.image);
+    const needed = names.filter((c) => c.image !== options.image.text);
     if (needed.length === 0) {
-      ctx.log.info(`${describe(ref)}: already runs ${options.image}`);
+      ctx.log.info(`${describe(ref)}: already runs ${options.image.text}`);
       continue;
     }
     changed = true;
     const init = new Set(
       (live.spec?.template?.spec?.initContainers ?? []).map((c: { name: string }) => c.name),
     );
-    const entry = (c: { name: string }) => ({ name: c.name, image: options.image });
-    const recorded = previousImageAnnotation(workloads[index] as LiveWorkload, options.image);
+    const entry = (c: { name: string }) => ({ name: c.name, image: options.image.text });
+    const recorded = previousImageAnnotation(workloads[index] as LiveWorkload, options.image.text);
     const patch = {
       ...(recorded ? { metadata: { annotations: { [PREVIOUS_IMAGE]: recorded } } } : {}),
       spec: {
@@ -151,17 +144,17 @@ async function patchWorkloads(
     };
     if (ctx.dryRun)
       ctx.log.info(
-        `${describe(ref)}: would set ${needed.map((c) => `${c.name}=${options.image} (was ${before[c.name]})`).join(', ')}`,
+        `${describe(ref)}: would set ${needed.map((c) => `${c.name}=${options.image.text} (was ${before[c.name]})`).join(', ')}`,
       );
     else {
       await client.mergePatch(ref, patch);
       ctx.log.info(
-        `${describe(ref)}: set ${needed.map((c) => `${c.name}=${options.image} (was ${before[c.name]})`).join(', ')}`,
+        `${describe(ref)}: set ${needed.map((c) => `${c.name}=${options.image.text} (was ${before[c.name]})`).join(', ')}`,
       );
     }
   }
   return finish(client, options, ctx, refs, previous, changed || lifts.length > 0, lifts, [
-    `Image \`${options.image}\` set on ${plans.map((p) => `${describe(p.ref)} (${p.names.map((c) => `\`${c.name}\``).join(', ')})`).join(', ')} in namespace \`${namespace}\`.`,
+    `Image \`${options.image.text}\` set on ${plans.map((p) => `${describe(p.ref)} (${p.names.map((c) => `\`${c.name}\``).join(', ')})`).join(', ')} in namespace \`${namespace}\`.`,
   ]);
 }
 
@@ -176,9 +169,9 @@ async function finish(
   summary: string[],
 ): Promise<DeployResult> {
   if (ctx.dryRun) {
-    for (const l of lifts) ctx.log.info(`${describe(l.ref)}: would lift the hold on ${options.image}`);
+    for (const l of lifts) ctx.log.info(`${describe(l.ref)}: would lift the hold on ${options.image.text}`);
     return {
-      image: options.image,
+      image: options.image.text,
       previousImage: previous,
       changed,
       summary: [...summary, '', 'Dry run: nothing was changed.'],
@@ -200,7 +193,7 @@ async function finish(
     revisionOf(deployment?.object) ??
     (results[0] ? String(results[0].object.metadata?.generation ?? '') : undefined);
   return {
-    image: options.image,
+    image: options.image.text,
     previousImage: previous,
     revision: revision || undefined,
     changed,
@@ -244,6 +237,6 @@ function noContainer(options: KubernetesDeployOptions, objects: KObject[]): Erro
     );
   }
   return new StepError(
-    `No container runs an image of the repository of ${options.image}; found ${found.join(', ') || 'no containers'}. Name the containers to update in \`containers\`.`,
+    `No container runs an image of the repository of ${options.image.text}; found ${found.join(', ') || 'no containers'}. Name the containers to update in \`containers\`.`,
   );
 }

@@ -1,12 +1,16 @@
 /**
  * What the deploy-env / rollback steps pass to the kubernetes strategy: parsed and checked at the
- * edge (src/steps/deploy-settings.ts): manifests or workloads, never both; valid workload names.
+ * edge (src/steps/strategies/): manifests or workloads, never both; workloads and the image
+ * arrive parsed.
  */
+import type { ParsedImage } from '../../image-ref.js';
+import type { WorkloadName } from './workloads.js';
+
 export interface KubernetesTarget {
   /** Kustomize directories, manifest files or globs; `{environment}` is replaced. */
   manifests?: string[];
-  /** `deployment/web` …: without manifests, only these workloads' images are patched. */
-  workloads?: string[];
+  /** `deployment/web` …, parsed: without manifests, only these workloads' images are patched. */
+  workloads?: WorkloadName[];
   /** Namespace for objects that name none (default: the kubeconfig context's, else `default`). */
   namespace?: string;
   /** kubeconfig file; absent ⇒ KUBECONFIG, ~/.kube/config or the in-cluster service account. */
@@ -25,8 +29,8 @@ export interface KubernetesTarget {
 }
 
 export interface KubernetesDeployOptions extends KubernetesTarget {
-  /** `repo:tag` or `repo@sha256:…`. */
-  image: string;
+  /** `repo:tag` or `repo@sha256:…`, parsed at the edge. */
+  image: ParsedImage;
   /** Deploy an image a rollback held on a workload, and lift the hold (`force` input). */
   force?: boolean;
 }
@@ -36,5 +40,5 @@ export interface KubernetesRollbackOptions extends KubernetesTarget {
   to?: string;
   reason?: string;
   /** The deployed image (any tag): picks the container reported in from/to when `containers` is not set. */
-  image?: string;
+  image?: ParsedImage;
 }

@@ -6,6 +6,7 @@
  * cluster pruned old ReplicaSets.
  */
 import { StepError } from '../../errors.js';
+import type { ImageRef } from '../../image-ref.js';
 import type { Log } from '../../log.js';
 import type { KObject, KubeClient } from './client.js';
 import { describe, matchingContainers, type WorkloadRef } from './workloads.js';
@@ -22,7 +23,7 @@ export interface LiveWorkload {
 export async function readWorkloads(
   client: KubeClient,
   refs: WorkloadRef[],
-  image: string,
+  image: ImageRef,
   containers?: string[],
 ): Promise<LiveWorkload[]> {
   const out: LiveWorkload[] = [];

@@ -14,7 +14,7 @@ import type { KubernetesRollbackOptions } from './options.js';
 import { PREVIOUS_IMAGE } from './prepare.js';
 import { revisionOf, waitForRollouts } from './rollout.js';
 import { loadTarget, placeObjects, rolloutRefs } from './target.js';
-import { describe, matchesRepository, parseWorkload, resolveImage, type WorkloadRef } from './workloads.js';
+import { describe, matchesRepository, resolveImage, type WorkloadRef } from './workloads.js';
 
 interface Plan {
   ref: WorkloadRef;
@@ -40,7 +40,7 @@ export async function rollbackKubernetes(
   const namespace = options.namespace || client.namespace;
   const refs = rendered
     ? rolloutRefs(await placeObjects(client, rendered, options.namespace))
-    : (options.workloads ?? []).map((w) => parseWorkload(w, namespace));
+    : (options.workloads ?? []).map((w) => ({ ...w, namespace }));
   const other = refs.find((r) => r.kind !== 'Deployment');
   if (other)
     throw new InputError(
@@ -119,7 +119,7 @@ async function plan(
     );
   const containers: Array<{ name: string; image: string }> = live.spec?.template?.spec?.containers ?? [];
   const image = options.image;
-  const byImage = image ? containers.find((c) => matchesRepository(c.image, image)) : undefined;
+  const byImage = image ? containers.find((c) => matchesRepository(c.image, image.ref)) : undefined;
   const chosen = options.containers?.length
     ? containers.find((c) => options.containers?.includes(c.name))
     : (byImage ?? containers[0]);

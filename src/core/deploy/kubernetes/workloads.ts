@@ -3,7 +3,7 @@
  * kubectl spells them, and setting the deployed image on the matching containers.
  */
 import { InputError } from '../../errors.js';
-import { parseImageRef, sameRepository, TAG } from '../../image-ref.js';
+import { type ImageRef, type ParsedImage, parseImageRef, sameRepository, TAG } from '../../image-ref.js';
 import type { KObject } from './client.js';
 
 /** Kinds whose rollout the strategy waits for. */
@@ -21,17 +21,21 @@ const ALIASES: Record<string, string> = {
   ds: 'DaemonSet',
 };
 
-export interface WorkloadRef {
+/** A workload as `workloads` names it (`deployment/web`), its namespace not yet known. */
+export interface WorkloadName {
   apiVersion: string;
   kind: string;
   name: string;
+}
+
+export interface WorkloadRef extends WorkloadName {
   namespace: string;
 }
 
 export const describe = (ref: { kind: string; name: string }) => `${ref.kind.toLowerCase()}/${ref.name}`;
 
-/** `deployment/web`, `deploy/web`, `statefulset.apps/db`, `ds/agent`. */
-export function parseWorkload(text: string, namespace: string): WorkloadRef {
+/** `deployment/web`, `deploy/web`, `statefulset.apps/db`, `ds/agent` (parsed once, at the edge). */
+export function parseWorkload(text: string): WorkloadName {
   const match = /^([A-Za-z]+)(?:\.apps)?\/([a-z0-9]([-a-z0-9.]*[a-z0-9])?)$/.exec(text.trim());
   const kind = match ? ALIASES[(match[1] as string).toLowerCase()] : undefined;
   if (!match || !kind) {
@@ -41,7 +45,7 @@ export function parseWorkload(text: string, namespace: string): WorkloadRef {
       'one workload a line as KIND/NAME, KIND one of deployment, statefulset, daemonset (e.g. deployment/web)',
     );
   }
-  return { apiVersion: 'apps/v1', kind, name: match[2] as string, namespace };
+  return { apiVersion: 'apps/v1', kind, name: match[2] as string };
 }
 
 // biome-ignore lint/suspicious/noExplicitAny: pod specs are read from arbitrary manifests
@@ -74,9 +78,9 @@ function containersOf(spec: PodSpec | undefined): Array<{ name: string; image: s
   return [...(spec?.initContainers ?? []), ...(spec?.containers ?? [])];
 }
 
-export const matchesRepository = (a: string, b: string) => safeSameRepository(a, b);
+export const matchesRepository = (a: string, b: string | ImageRef) => safeSameRepository(a, b);
 
-function safeSameRepository(a: string, b: string): boolean {
+function safeSameRepository(a: string, b: string | ImageRef): boolean {
   try {
     return sameRepository(a, b);
   } catch {
@@ -87,7 +91,7 @@ function safeSameRepository(a: string, b: string): boolean {
 /** The containers the image goes to: named ones, else those already running the same repository. */
 export function matchingContainers(
   obj: KObject,
-  image: string,
+  image: string | ImageRef,
   names?: string[],
 ): Array<{ name: string; image: string }> {
   return containersOf(podSpecOf(obj)).filter((c) =>
@@ -107,16 +111,16 @@ export function imagesOf(obj: KObject): ContainerImage[] {
 }
 
 /** Sets `image` on the matching containers (in place); returns what changed. */
-export function setImage(objects: KObject[], image: string, names?: string[]): ContainerImage[] {
+export function setImage(objects: KObject[], image: ParsedImage, names?: string[]): ContainerImage[] {
   const changes: ContainerImage[] = [];
   for (const obj of objects) {
-    for (const c of matchingContainers(obj, image, names)) {
+    for (const c of matchingContainers(obj, image.ref, names)) {
       changes.push({
         object: `${String(obj.kind).toLowerCase()}/${obj.metadata?.name}`,
         container: c.name,
         image: c.image,
       });
-      c.image = image;
+      c.image = image.text;
     }
   }
   return changes;

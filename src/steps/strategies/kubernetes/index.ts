@@ -1,0 +1,114 @@
+/**
+ * The kubernetes strategy's inputs, target and adapter (core: src/core/deploy/kubernetes/).
+ * `workloads` is parsed here, once: the target carries each as `kind/name` checked.
+ */
+import { parseWorkload, type WorkloadName } from '../../../core/deploy/kubernetes/workloads.js';
+import { InputError } from '../../../core/errors.js';
+import type { ParsedImage } from '../../../core/image-ref.js';
+import { type Inputs, list } from '../../../platform/inputs.js';
+import {
+  containersInput,
+  contextInput,
+  kubeconfigInput,
+  namespaceInput,
+  rolloutTimeoutInput,
+} from '../shared-inputs.js';
+import { defineStrategy, missingImage, type StrategyEnv, withEnv } from '../strategy.js';
+
+export const DEFAULT_ROLLOUT_TIMEOUT_MS = 5 * 60_000;
+
+export const kubernetesInputs = {
+  manifests: list({
+    description:
+      'kubernetes: a kustomize directory or manifest files/globs; `{environment}` is replaced, e.g. `k8s/overlays/{environment}`',
+  }),
+  namespace: namespaceInput,
+  kubeconfig: kubeconfigInput,
+  context: contextInput,
+  containers: containersInput,
+  workloads: list({
+    description:
+      'kubernetes: without `manifests`, only patch the image of these workloads, e.g. `deployment/app`',
+  }),
+  'rollout-timeout': rolloutTimeoutInput,
+};
+
+export interface KubernetesTarget {
+  /** Kustomize directories, files or globs (`{environment}` not yet replaced); empty with workloads. */
+  manifests: string[];
+  /** `deployment/web` …, parsed once here; empty with manifests. */
+  workloads: WorkloadName[];
+  namespace?: string;
+  kubeconfig?: string;
+  /** kubeconfig context; absent ⇒ the current one. */
+  context?: string;
+  containers?: string[];
+  rolloutTimeoutMs: number;
+}
+
+function kubernetesTarget(input: Inputs<typeof kubernetesInputs>): KubernetesTarget {
+  const manifests = input.manifests ?? [];
+  const workloads = input.workloads ?? [];
+  if (!manifests.length && !workloads.length) {
+    throw new InputError('manifests', '', 'strategy kubernetes needs `manifests` or `workloads`');
+  }
+  if (manifests.length && workloads.length) {
+    throw new InputError(
+      'workloads',
+      workloads.join('\n'),
+      'empty when `manifests` is set (workloads alone patches the image of existing workloads)',
+    );
+  }
+  return {
+    manifests,
+    workloads: workloads.map(parseWorkload),
+    ...(input.namespace ? { namespace: input.namespace } : {}),
+    ...(input.kubeconfig ? { kubeconfig: input.kubeconfig } : {}),
+    ...(input.context ? { context: input.context } : {}),
+    ...(input.containers?.length ? { containers: input.containers } : {}),
+    rolloutTimeoutMs: input.rolloutTimeout ?? DEFAULT_ROLLOUT_TIMEOUT_MS,
+  };
+}
+
+function kubernetesOptions(target: KubernetesTarget, env: StrategyEnv, environment: string) {
+  return {
+    manifests: target.manifests.map((m) => withEnv(m, environment)),
+    workloads: target.workloads,
+    ...(target.namespace ? { namespace: target.namespace } : {}),
+    ...(target.kubeconfig ? { kubeconfig: target.kubeconfig } : {}),
+    ...(target.context ? { context: target.context } : {}),
+    ...(target.containers ? { containers: target.containers } : {}),
+    rolloutTimeoutMs: target.rolloutTimeoutMs,
+    workingDirectory: env.cwd,
+  };
+}
+
+export const kubernetes = defineStrategy({
+  name: 'kubernetes',
+  inputs: kubernetesInputs,
+  target: kubernetesTarget,
+  deployTarget(input: Inputs<typeof kubernetesInputs>, image: ParsedImage | undefined) {
+    if (!image) throw missingImage('kubernetes');
+    return { ...kubernetesTarget(input), image };
+  },
+  requested: (target) => ({ image: target.image, text: target.image.text }),
+  async deploy(target, env, ctx, force) {
+    const { deployKubernetes } = await import('../../../core/deploy/kubernetes/index.js');
+    return deployKubernetes(
+      { ...kubernetesOptions(target, env, ctx.environment), image: target.image, force },
+      ctx,
+    );
+  },
+  async rollback(target, req, env, ctx) {
+    const { rollbackKubernetes } = await import('../../../core/deploy/kubernetes/index.js');
+    return rollbackKubernetes(
+      {
+        ...kubernetesOptions(target, env, ctx.environment),
+        ...(req.image ? { image: req.image } : {}),
+        ...(req.to ? { to: req.to } : {}),
+        ...(req.reason ? { reason: req.reason } : {}),
+      },
+      ctx,
+    );
+  },
+});
