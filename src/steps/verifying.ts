@@ -7,9 +7,10 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { InputError, StepError } from '../core/errors.js';
+import type { ParsedImage } from '../core/image-ref.js';
 import { formatImageRef, type ImageRef, repositoryName } from '../core/image-ref.js';
 import type { Credentials } from '../core/registry/docker-config.js';
-import { bool, choice, text } from '../platform/inputs.js';
+import { choice, text } from '../platform/inputs.js';
 import type { Runtime } from '../platform/runtime.js';
 
 export const verifyingInputs = {
@@ -40,10 +41,7 @@ export const verifyingInputs = {
     description: "Password or token for the image's registry (else the docker config)",
     secret: true,
   }),
-  'tls-verify': bool({
-    description: '`false` allows a plain-HTTP registry (local registries)',
-    default: 'true',
-  }),
+  // `tls-verify` (plain HTTP to the image's registry) is the strategies' shared input.
 };
 
 export interface VerifyingInput {
@@ -233,4 +231,27 @@ export async function verifyImageRef(
       throw new StepError(`Signature check refused the image, nothing was deployed: ${err.message}`);
     throw err;
   }
+}
+
+/** deploy-env's checks on top: an image to verify, and no gitops `value: tag` (a tag can move). */
+export async function deployVerifySettings(
+  input: VerifyingInput & { strategy: string; value?: string; updates?: unknown[]; image?: ParsedImage },
+): Promise<VerifySettings | undefined> {
+  const settings = await verifySettings(input);
+  if (!settings) return undefined;
+  if (!input.image || input.updates?.length) {
+    throw new InputError(
+      'verify-signature',
+      input.verifySignature,
+      'it checks `image`: give the image to deploy (gitops `updates` and an ecs `task-definition-arn` alone are not verified)',
+    );
+  }
+  if (input.strategy === 'gitops' && input.value === 'tag') {
+    throw new InputError(
+      'value',
+      'tag',
+      'digest or ref with verify-signature: the verified digest is what gets written, a tag can move after it was verified',
+    );
+  }
+  return settings;
 }
