@@ -37,6 +37,7 @@ let sigstore: FakeSigstore;
 let gh: FakeGitHub;
 let context: string;
 let signedByKey: { digest: string; repo: string } | undefined;
+let signedKeyless: string | undefined;
 const pair = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
 const PASSWORD = 'k3y-passw0rd-never-printed';
 let encryptedKey: string;
@@ -138,6 +139,7 @@ describe('build-push-image sign', () => {
     expect(run.code).toBe(0);
     const digest = run.outputs.digest as string;
     expect(run.outputs.referrers).toBe('2');
+    signedKeyless = digest;
     const bundles = await verifiedBundles(registry, 'team/keyless', digest);
     expect(bundles.map((b) => b.statement?.predicateType).sort()).toEqual(
       [SLSA_PROVENANCE_V1, COSIGN_SIGN_PREDICATE].sort(),
@@ -167,6 +169,38 @@ describe('build-push-image sign', () => {
     );
     expect(run.summary).toContain(IDENTITY);
     expect(run.masks.length).toBeGreaterThan(0);
+    expectNoSecrets(run, [TOKEN, sigstore.actions.requestToken]);
+  });
+
+  it('keyless with buildx: the bundle on the pushed digest verifies with the workflow identity', async () => {
+    const run = await runAction('build-push-image', {
+      inputs: {
+        image: `${registry.host}/team/keyless-buildx`,
+        context,
+        target: 'app',
+        builder: 'buildx',
+        network: 'host',
+        'tls-verify': 'false',
+        sign: 'keyless',
+        'fulcio-url': sigstore.fulcioUrl,
+        'rekor-url': sigstore.rekorUrl,
+        'tsa-url': sigstore.tsaUrl,
+        'attest-to-github': 'false',
+      },
+      env: {
+        ...dockerEnv(),
+        GITHUB_TOKEN: TOKEN,
+        ACTIONS_ID_TOKEN_REQUEST_URL: sigstore.actions.requestUrl,
+        ACTIONS_ID_TOKEN_REQUEST_TOKEN: sigstore.actions.requestToken,
+      },
+      timeoutMs: 180_000,
+    });
+    expect(run.errors).toEqual([]);
+    expect(run.stdout).toMatch(/Builder: buildx/);
+    const bundles = await verifiedBundles(registry, 'team/keyless-buildx', run.outputs.digest as string);
+    expect(bundles).toHaveLength(1);
+    expect(bundles[0]?.manifest).toBe(run.outputs.signature);
+    expect(bundles[0]?.json.verificationMaterial.timestampVerificationData.rfc3161Timestamps).toHaveLength(1);
     expectNoSecrets(run, [TOKEN, sigstore.actions.requestToken]);
   });
 
@@ -218,6 +252,24 @@ describe('build-push-image sign', () => {
     expect(run.outputs.digest).toBe(digest);
     const bundles = await verifiedBundles(other, 'prod/key', digest, { key: true });
     expect(bundles).toHaveLength(1);
+    // And a keyless-signed one (signature and provenance), checked against the identity there.
+    expect(signedKeyless).toBeDefined();
+    const keylessRun = await runAction('build-push-image', {
+      inputs: {
+        image: `${other.host}/prod/keyless`,
+        'promote-from': `${registry.host}/team/keyless@${signedKeyless}`,
+        tags: 'v1',
+        'tls-verify': 'false',
+      },
+      timeoutMs: 60_000,
+    });
+    expect(keylessRun.errors).toEqual([]);
+    expect(keylessRun.outputs.referrers).toBe('2');
+    const keylessBundles = await verifiedBundles(other, 'prod/keyless', signedKeyless as string);
+    expect(keylessBundles.map((b) => b.signer.identity?.subjectAlternativeName)).toEqual([
+      IDENTITY,
+      IDENTITY,
+    ]);
   });
 
   it('keyless in a GitLab job through the CLI on Node 20: SIGSTORE_ID_TOKEN, named as Fulcio names the pipeline', async () => {
