@@ -1,21 +1,22 @@
 import type { DeployResult } from '../core/deploy/types.js';
 import {
   type EnvironmentRule,
-  expandPr,
   isEnvironmentTemplate,
-  PR_PLACEHOLDER,
   parseEnvironmentRules,
   RULES_HELP,
   resolveEnvironment,
 } from '../core/environments.js';
-import { errorMessage, InputError, StepError } from '../core/errors.js';
+import { errorMessage, StepError } from '../core/errors.js';
+import type { ParsedImage } from '../core/image-ref.js';
 import { table } from '../core/markdown.js';
 import { bool, type Inputs, parsed } from '../platform/inputs.js';
 import { defineStep, type SettingsSource } from '../platform/step.js';
+import { credentialsFor } from './build-push-credentials.js';
 import { deployContext } from './deploy-context.js';
 import { forceInput, imageInput, urlInput } from './deploy-inputs.js';
 import { recordDeployment } from './deploy-record.js';
 import { checkFreeze, type FreezeSettings, freezeInputs, freezeSettings } from './freeze.js';
+import { previewName, refuseEcsPreview } from './preview.js';
 import {
   type DeployPlan,
   deployOnlyInputs,
@@ -24,6 +25,7 @@ import {
   strategyInput,
   targetInputs,
 } from './strategies/index.js';
+import { deployVerifySettings, type VerifySettings, verifyImageRef, verifyingInputs } from './verifying.js';
 
 function parseEnvironmentName(raw: string): string {
   const name = raw.trim();
@@ -58,6 +60,7 @@ const inputs = {
   url: urlInput,
   ...targetInputs,
   ...deployOnlyInputs,
+  ...verifyingInputs,
   force: forceInput,
   ...freezeInputs,
   record: bool({
@@ -73,6 +76,9 @@ export interface DeploySettings {
   environmentRules: EnvironmentRule[];
   /** The strategy's checked target, ready to run. */
   target: DeployPlan;
+  /** `verify-signature`: who must have signed the image; then `replan` deploys the verified digest. */
+  verify?: VerifySettings & { image: ParsedImage };
+  replan: (image: ParsedImage) => DeployPlan;
   url?: string;
   /** Deploy an image a rollback held, and lift the hold. */
   force: boolean;
@@ -89,10 +95,23 @@ export async function deploySettings(
   source: SettingsSource,
 ): Promise<DeploySettings> {
   if (input.strategy === 'ecs') refuseEcsPreview(input.environment, input.environmentRules);
+  const verify = await deployVerifySettings(input);
+  // With verify-signature the digest is known only once verified (run replans with it); until
+  // then the plan is checked as for a pinned image, so `value: digest` needs no digest given.
+  const checked =
+    verify && input.image && !input.image.ref.digest
+      ? {
+          ...input,
+          image: { ...input.image, ref: { ...input.image.ref, digest: `sha256:${'0'.repeat(64)}` } },
+        }
+      : input;
+  const target = planDeploy(checked, source);
   return {
     environment: input.environment,
     environmentRules: input.environmentRules,
-    target: planDeploy(input, source),
+    target,
+    ...(verify && input.image ? { verify: { ...verify, image: input.image } } : {}),
+    replan: (image) => planDeploy({ ...input, image }, source),
     ...(input.url ? { url: input.url } : {}),
     force: input.force,
     record: input.record && !input.dryRun,
@@ -143,9 +162,11 @@ export const deployEnv = defineStep({
     'pull-request-number': 'gitops with `pull-request`: the number of the PR/MR (GitLab: its iid)',
     'pull-request-url': 'gitops with `pull-request`: the URL of the PR/MR',
     'break-glass': 'The `break-glass` reason when this deploy went through a freeze window (empty otherwise)',
+    signer:
+      'With `verify-signature`: who signed the deployed digest (the certificate identity, or `sha256:<hex>` of the key)',
   },
   async run(input, rt) {
-    const { target } = input;
+    let { target } = input;
     let environment = input.environment;
     if (environment === 'auto') {
       const match = resolveEnvironment(input.environmentRules, rt.ctx.ref);
@@ -167,6 +188,27 @@ export const deployEnv = defineStep({
       environment = match.environment;
     }
     environment = previewName(environment, rt.ctx.pullNumber, input.environment === 'auto');
+    let signer = '';
+    if (input.verify) {
+      // Before any change: the tag resolved to its digest, and that digest's signature checked.
+      const verify = input.verify;
+      const image = verify.image;
+      const verified = await rt
+        .group(`Verify the signature of ${image.text}`, () =>
+          verifyImageRef(verify, image.ref, rt, (registry) =>
+            credentialsFor(registry, { image: image.ref }, rt),
+          ),
+        )
+        .catch((err: unknown) => {
+          throw new StepError(errorMessage(err), {
+            outputs: { environment, image: image.text, url: input.url ?? '', skipped: 'false', signer: '' },
+            summary: failureSummary(environment, target.strategy, image.text, errorMessage(err)),
+          });
+        });
+      rt.info(verified.line);
+      signer = verified.signer;
+      target = input.replan({ text: verified.text, ref: verified.pinned });
+    }
     const ctx = deployContext(rt, environment, input.dryRun);
     const requested = target.requested;
     // Frozen: one error naming the window and its end, before anything is changed or recorded.
@@ -218,43 +260,15 @@ export const deployEnv = defineStep({
         url: input.url ?? '',
         skipped: 'false',
         'break-glass': freeze.breakGlass?.reason ?? '',
+        signer,
         ...result.extraOutputs,
       },
-      summary:
-        summarize(environment, target.strategy, input.url, input.dryRun, result) + freeze.summary.join('\n'),
+      summary: `${summarize(environment, target.strategy, input.url, input.dryRun, result)}${freeze.summary.join('\n')}${
+        signer ? `\nSignature verified before deploying: signed by \`${signer}\`.\n` : ''
+      }`,
     };
   },
 });
-
-/** ecs has no preview environments: a `{pr}` environment (or rule) is a bad input. */
-function refuseEcsPreview(environment: string, rules: EnvironmentRule[]): void {
-  if (environment.includes(PR_PLACEHOLDER)) {
-    throw new InputError(
-      'environment',
-      environment,
-      'a fixed environment name: ecs has no preview (`{pr}`) environments',
-    );
-  }
-  const rule = rules.find((r) => r.environment.includes(PR_PLACEHOLDER));
-  if (rule) {
-    throw new InputError(
-      'environment-rules',
-      `${rule.pattern}=${rule.environment}`,
-      'rules naming fixed environments: ecs has no preview (`{pr}`) environments',
-    );
-  }
-}
-
-/** `{pr}` replaced by the pipeline's PR/MR number; without one, a bad input naming where `{pr}` came from. */
-export function previewName(environment: string, pr: number | undefined, fromRules: boolean): string {
-  const name = expandPr(environment, pr);
-  if (name !== undefined) return name;
-  throw new InputError(
-    fromRules ? 'environment-rules' : 'environment',
-    environment,
-    '`{pr}` only in a pull request (GitHub) or merge request (GitLab) pipeline, which names the number',
-  );
-}
 
 function summarize(
   environment: string,

@@ -4,13 +4,14 @@
  * environment outside `preview-environments` is a bad input before anything is touched.
  */
 import type { StopResult } from '../core/deploy/types.js';
-import { expandPr, globToRegex, isEnvironmentTemplate } from '../core/environments.js';
+import { globToRegex, isEnvironmentTemplate } from '../core/environments.js';
 import { InputError } from '../core/errors.js';
 import { table } from '../core/markdown.js';
 import { bool, duration, type Inputs, list, parsed } from '../platform/inputs.js';
 import type { Runtime } from '../platform/runtime.js';
 import { defineStep, type SettingsSource } from '../platform/step.js';
 import { deployContext } from './deploy-context.js';
+import { previewName } from './preview.js';
 import { endRecords } from './stop-records.js';
 import { sweepCandidates } from './stop-sweep.js';
 import { planStop, type StopPlan, strategyEnv, strategyInput, targetInputs } from './strategies/index.js';
@@ -144,14 +145,7 @@ jobs:
       names = picked.map((p) => p.name);
       if (names.length === 0) rt.notice('Sweep: no preview environment to stop');
     } else {
-      const name = expandPr(input.environment as string, rt.ctx.pullNumber);
-      if (name === undefined) {
-        throw new InputError(
-          'environment',
-          input.environment as string,
-          '`{pr}` only in a pull request (GitHub) or merge request (GitLab) pipeline, which names the number',
-        );
-      }
+      const name = previewName(input.environment as string, rt.ctx.pullNumber, false);
       checkPreview(name, input.previews, input.previewGlobs);
       names = [name];
     }

@@ -93,6 +93,8 @@ export class Store {
   releases: FakeRelease[] = [];
   /** Environments deleted through the API (their deployments stay, as GitHub keeps them). */
   deletedEnvironments: string[] = [];
+  /** Sigstore bundles stored through the attestations API (`gh attestation verify` reads these). */
+  attestations: { id: number; bundle: Record<string, unknown> }[] = [];
 
   id(): number {
     return ++this.next;
