@@ -12,6 +12,7 @@ import type { Runtime } from '../platform/runtime.js';
 import { defineStep, type SettingsSource } from '../platform/step.js';
 import { deployContext } from './deploy-context.js';
 import { previewName } from './preview.js';
+import { markBoardStopped } from './stop-board.js';
 import { endRecords } from './stop-records.js';
 import { sweepCandidates } from './stop-sweep.js';
 import { planStop, type StopPlan, strategyEnv, strategyInput, targetInputs } from './strategies/index.js';
@@ -46,6 +47,11 @@ const inputs = {
       'With `sweep`: also stop preview environments whose last deploy is older than this (e.g. `7d`)',
     min: 1,
   }),
+  board: bool({
+    description:
+      "The environment's row on the PR/MR board (notify-pr `board: true`) says `stopped` (an existing row only)",
+    default: 'true',
+  }),
   'delete-environment': bool({
     description: 'GitHub: also delete the GitHub environment (a 403 — the token may not — is a warning)',
     default: 'false',
@@ -62,6 +68,7 @@ export interface StopSettings {
   target: StopPlan;
   dryRun: boolean;
   deleteEnvironment: boolean;
+  board: boolean;
   token?: string;
 }
 
@@ -94,6 +101,7 @@ export function stopSettings(input: Inputs<typeof inputs>, source: SettingsSourc
     target: planStop(input, source),
     dryRun: input.dryRun,
     deleteEnvironment: input.deleteEnvironment,
+    board: input.board,
     ...(input.token ? { token: input.token } : {}),
   };
 }
@@ -139,20 +147,25 @@ jobs:
   async run(input, rt) {
     let names: string[];
     const reasons = new Map<string, string>();
+    const pulls = new Map<string, number>();
     if (input.sweep) {
       const picked = await rt.group('Sweep: preview environments', () => sweepCandidates(rt, input));
-      for (const p of picked) reasons.set(p.name, p.reason);
+      for (const p of picked) {
+        reasons.set(p.name, p.reason);
+        if (p.pull !== undefined) pulls.set(p.name, p.pull);
+      }
       names = picked.map((p) => p.name);
       if (names.length === 0) rt.notice('Sweep: no preview environment to stop');
     } else {
       const name = previewName(input.environment as string, rt.ctx.pullNumber, false);
       checkPreview(name, input.previews, input.previewGlobs);
       names = [name];
+      if (rt.ctx.pullNumber !== undefined) pulls.set(name, rt.ctx.pullNumber);
     }
     const stopped: string[] = [];
     const sections: string[] = [];
     for (const environment of names) {
-      const result = await stopOne(rt, input, environment);
+      const result = await stopOne(rt, input, environment, pulls.get(environment));
       if (result.stopped) stopped.push(environment);
       sections.push(...section(environment, input.dryRun, result, reasons.get(environment)));
     }
@@ -168,7 +181,12 @@ jobs:
   },
 });
 
-async function stopOne(rt: Runtime, input: StopSettings, environment: string): Promise<StopResult> {
+async function stopOne(
+  rt: Runtime,
+  input: StopSettings,
+  environment: string,
+  pull: number | undefined,
+): Promise<StopResult> {
   const ctx = deployContext(rt, environment, input.dryRun);
   return rt.group(
     `Stop ${environment} (${input.target.strategy}${input.dryRun ? ', dry run' : ''})`,
@@ -176,7 +194,9 @@ async function stopOne(rt: Runtime, input: StopSettings, environment: string): P
       const result = await input.target.run(strategyEnv(rt), ctx);
       if (!result.stopped) rt.notice(`${environment} is already gone: nothing left to stop`);
       const records = input.dryRun ? [] : await endRecords(rt, input, environment);
-      return { stopped: result.stopped, summary: [...result.summary, ...records] };
+      const board =
+        input.dryRun || !input.board ? [] : await markBoardStopped(rt, input.token, environment, pull);
+      return { stopped: result.stopped, summary: [...result.summary, ...records, ...board] };
     },
   );
 }

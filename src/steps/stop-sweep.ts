@@ -12,6 +12,8 @@ export interface SweepSettings {
 export interface SweepCandidate {
   name: string;
   reason: string;
+  /** Its PR/MR, when known (for the board row). */
+  pull?: number;
 }
 
 export async function sweepCandidates(rt: Runtime, input: SweepSettings): Promise<SweepCandidate[]> {
@@ -32,7 +34,8 @@ export async function sweepCandidates(rt: Runtime, input: SweepSettings): Promis
         ? `last deployed ${env.lastDeployAt.toISOString()}, older than max-age`
         : undefined;
     rt.info(`${env.name}: ${reason ?? 'kept (open and recent)'}`);
-    if (reason) picked.push({ name: env.name, reason });
+    if (reason)
+      picked.push({ name: env.name, reason, ...(env.pull !== undefined ? { pull: env.pull } : {}) });
   }
   return picked;
 }

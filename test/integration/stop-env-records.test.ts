@@ -1,8 +1,8 @@
 /**
  * stop-env's records and sweep, through the built bundles against a real bare config repository
  * (gitops) and the fake GitHub (every request checked against GitHub's OpenAPI description) and
- * fake GitLab: the GitHub deployments of a stopped environment become `inactive` and with
- * `delete-environment` the environment is deleted; on GitLab the environment is stopped through
+ * fake GitLab: the GitHub deployments of a stopped environment become `inactive`, with
+ * `delete-environment` the environment is deleted, and its row on the PR's board says `stopped`; on GitLab the environment is stopped through
  * the API; a sweep over 6 preview environments stops exactly the 2 of closed PRs and the 1 older
  * than `max-age`, and its dry run lists them and changes nothing.
  */
@@ -10,6 +10,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { parseBoard } from '../../src/core/notify/board.js';
 import { type FakeGitHub, startFakeGitHub } from '../fakes/github-api/server.js';
 import { type FakeGitLab, startFakeGitLab } from '../fakes/gitlab-api/server.js';
 import { parseOutputs, runCli } from '../helpers/cli.js';
@@ -56,15 +57,35 @@ const deploy = (number: number, tag: string) =>
 
 describe('stop-env records (GitHub)', () => {
   it('marks every deployment of the environment inactive and deletes the environment', async () => {
+    gh.store.addPull({ number: 3, headSha: 'a'.repeat(40) });
     expect((await deploy(3, '1.0.0')).errors).toEqual([]);
     expect((await deploy(3, '1.1.0')).errors).toEqual([]);
     expect(statesOf('pr-3')).toEqual(['success', 'success']);
+    const notify = await runAction('notify-pr', {
+      eventName: 'pull_request',
+      event: { action: 'opened', number: 3, pull_request: { number: 3, head: { sha: 'a'.repeat(40) } } },
+      env: { GITHUB_API_URL: gh.url, GITHUB_REF: 'refs/pull/3/merge', STAGECRAFT_RETRY_BASE_MS: '10' },
+      inputs: {
+        environment: 'pr-3',
+        image: 'registry.example.com/team/app:1.1.0',
+        board: 'true',
+        pr: '3',
+        token: TOKEN,
+      },
+    });
+    expect(notify.errors).toEqual([]);
+    expect(parseBoard(gh.store.commentsOf(3)[0]?.body ?? '')['pr-3']?.status).toBe('success');
     const stop = await run('stop-env', 3, { environment: 'pr-{pr}', 'delete-environment': 'true' });
     expect(stop.errors).toEqual([]);
     expect(stop.outputs.stopped).toBe('pr-3');
     expect(statesOf('pr-3')).toEqual(['inactive', 'inactive']);
     expect(gh.store.deletedEnvironments).toEqual(['pr-3']);
     expect(stop.summary).toContain('GitHub environment `pr-3` deleted');
+    expect(gh.store.commentsOf(3)).toHaveLength(1);
+    expect(parseBoard(gh.store.commentsOf(3)[0]?.body ?? '')['pr-3']).toMatchObject({
+      status: 'stopped',
+      image: 'registry.example.com/team/app:1.1.0',
+    });
     expect(gh.violations).toEqual([]);
   });
 });
