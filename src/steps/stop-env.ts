@@ -11,6 +11,7 @@ import { bool, duration, type Inputs, list, parsed } from '../platform/inputs.js
 import type { Runtime } from '../platform/runtime.js';
 import { defineStep, type SettingsSource } from '../platform/step.js';
 import { deployContext } from './deploy-context.js';
+import { notifyInputs } from './notify-inputs.js';
 import { previewName } from './preview.js';
 import { markBoardStopped } from './stop-board.js';
 import { endRecords } from './stop-records.js';
@@ -52,6 +53,12 @@ const inputs = {
       "The environment's row on the PR/MR board (notify-pr `board: true`) says `stopped` (an existing row only)",
     default: 'true',
   }),
+  'slack-token': {
+    ...notifyInputs['slack-token'],
+    description:
+      'Slack bot token (`chat:write`): the Slack message notify-pr posted for the environment (its board row names it) is updated to `stopped`, with a reply in its thread',
+  },
+  'slack-api-url': notifyInputs['slack-api-url'],
   'delete-environment': bool({
     description: 'GitHub: also delete the GitHub environment (a 403 — the token may not — is a warning)',
     default: 'false',
@@ -69,6 +76,7 @@ export interface StopSettings {
   dryRun: boolean;
   deleteEnvironment: boolean;
   board: boolean;
+  slack?: { token: string; apiUrl: string };
   token?: string;
 }
 
@@ -102,6 +110,7 @@ export function stopSettings(input: Inputs<typeof inputs>, source: SettingsSourc
     dryRun: input.dryRun,
     deleteEnvironment: input.deleteEnvironment,
     board: input.board,
+    ...(input.slackToken ? { slack: { token: input.slackToken, apiUrl: input.slackApiUrl } } : {}),
     ...(input.token ? { token: input.token } : {}),
   };
 }
@@ -195,7 +204,9 @@ async function stopOne(
       if (!result.stopped) rt.notice(`${environment} is already gone: nothing left to stop`);
       const records = input.dryRun ? [] : await endRecords(rt, input, environment);
       const board =
-        input.dryRun || !input.board ? [] : await markBoardStopped(rt, input.token, environment, pull);
+        input.dryRun || !input.board
+          ? []
+          : await markBoardStopped(rt, input.token, environment, pull, input.slack);
       return { stopped: result.stopped, summary: [...result.summary, ...records, ...board] };
     },
   );

@@ -13,19 +13,24 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { parseBoard } from '../../src/core/notify/board.js';
 import { type FakeGitHub, startFakeGitHub } from '../fakes/github-api/server.js';
 import { type FakeGitLab, startFakeGitLab } from '../fakes/gitlab-api/server.js';
+import { type FakeSlack, startFakeSlack } from '../fakes/slack-api.js';
 import { parseOutputs, runCli } from '../helpers/cli.js';
 import { type BareRepo, createBareRepo, git } from '../helpers/git.js';
 import { runAction } from '../helpers/runner.js';
 
 const TOKEN = 'ghs_stopenv123';
+const SLACK = 'xoxb-1-2-stopenvSLACK';
 let gh: FakeGitHub;
+let slack: FakeSlack;
 let repo: BareRepo;
 beforeAll(async () => {
   gh = await startFakeGitHub({ token: TOKEN });
+  slack = await startFakeSlack({ token: SLACK });
   repo = createBareRepo({ 'deploy/template/values.yaml': 'image:\n  tag: latest\n' });
 });
 afterAll(async () => {
   await gh?.close();
+  await slack?.close();
   repo?.cleanup();
 });
 
@@ -71,11 +76,20 @@ describe('stop-env records (GitHub)', () => {
         board: 'true',
         pr: '3',
         token: TOKEN,
+        'slack-token': SLACK,
+        'slack-channel': '#deploys',
+        'slack-api-url': slack.apiUrl,
       },
     });
     expect(notify.errors).toEqual([]);
     expect(parseBoard(gh.store.commentsOf(3)[0]?.body ?? '')['pr-3']?.status).toBe('success');
-    const stop = await run('stop-env', 3, { environment: 'pr-{pr}', 'delete-environment': 'true' });
+    const posted = slack.messages[0];
+    const stop = await run('stop-env', 3, {
+      environment: 'pr-{pr}',
+      'delete-environment': 'true',
+      'slack-token': SLACK,
+      'slack-api-url': slack.apiUrl,
+    });
     expect(stop.errors).toEqual([]);
     expect(stop.outputs.stopped).toBe('pr-3');
     expect(statesOf('pr-3')).toEqual(['inactive', 'inactive']);
@@ -85,7 +99,17 @@ describe('stop-env records (GitHub)', () => {
     expect(parseBoard(gh.store.commentsOf(3)[0]?.body ?? '')['pr-3']).toMatchObject({
       status: 'stopped',
       image: 'registry.example.com/team/app:1.1.0',
+      slack: { ts: posted?.ts, status: 'stopped' },
     });
+    // The Slack message notify-pr posted is updated in place, with a reply in its thread.
+    expect(slack.messages.filter((m) => !m.thread_ts)).toHaveLength(1);
+    expect(posted?.edits).toBe(1);
+    expect(posted?.text).toMatch(/stopped/);
+    expect(slack.messages.some((m) => m.thread_ts === posted?.ts && /stopped/.test(m.text ?? ''))).toBe(true);
+    expect(stop.masks).toContain(SLACK);
+    expect(stop.stdout.split('\n').filter((l) => !l.startsWith('::add-mask::') && l.includes(SLACK))).toEqual(
+      [],
+    );
     expect(gh.violations).toEqual([]);
   });
 });
