@@ -197,6 +197,9 @@ describe('smoke-test component in gitlab-ci-local', () => {
       expect(run.jobLines('smoke-test').join('\n')).toContain('GET /missing 200');
       expect(run.jobLines('smoke-test').join('\n')).toMatch(/smoke check\(s\) failed/);
       expect(run.dotenv('smoke-test').STAGECRAFT_PASSED).toBe('false');
+      // The failed job's summary artifact says which check failed.
+      expect(run.summary('smoke-test')).toContain('0/1 checks passed');
+      expect(run.summary('smoke-test')).toContain('GET /missing 200');
     } finally {
       project.remove();
     }

@@ -112,7 +112,7 @@ beforeAll(async () => {
     startFakeGitHub({ token: TOKEN, repository: 'stagecraft/stagecraft' }).then((g) => {
       gh = g;
     }),
-    // `npm run image` leaves its ingredients (base, node, kubectl images) in the engine.
+    // `npm run image` leaves its ingredients (base, node, kubectl, helm images) in the engine.
     jobImage(),
   ]);
   for (const s of started) if (s.status === 'rejected') throw s.reason;
@@ -129,6 +129,7 @@ beforeAll(async () => {
     `BASE_IMAGE=${ingredient('stagecraft-base')}`,
     `NODE_IMAGE=${ingredient('stagecraft-node')}`,
     `KUBECTL_IMAGE=${ingredient('stagecraft-kubectl')}`,
+    `HELM_IMAGE=${ingredient('stagecraft-helm')}`,
   ].join('\n');
   seedOrigin();
   // The catalog project already holds a component that this release no longer has.
