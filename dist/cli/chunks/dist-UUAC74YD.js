@@ -1,0 +1,3 @@
+#!/usr/bin/env node
+import{createRequire as __scCreateRequire}from'node:module';const require=__scCreateRequire(import.meta.url);
+import{a}from"./chunk-KTHWAFSW.js";import"./chunk-6PN6NFG7.js";import"./chunk-CWDMZYRQ.js";export default a();
