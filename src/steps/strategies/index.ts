@@ -13,6 +13,7 @@ import { gitops, verifyInputs } from './gitops/index.js';
 import { gitopsInputs } from './gitops/inputs.js';
 import { helm, helmInputs } from './helm/index.js';
 import { kubernetes, kubernetesInputs } from './kubernetes/index.js';
+import { progressiveInputs } from './progressive-inputs.js';
 import type { DeployPlan, RollbackPlan, Strategy } from './strategy.js';
 import { terraform, terraformInputs } from './terraform/index.js';
 
@@ -38,8 +39,8 @@ export const targetInputs = {
   'dry-run': bool({ description: 'Print what would change and change nothing', default: 'false' }),
 };
 
-/** Inputs only deploy-env takes (gitops `verify`). */
-export const deployOnlyInputs = { ...verifyInputs };
+/** Inputs only deploy-env takes (gitops `verify`, progressive delivery). */
+export const deployOnlyInputs = { ...verifyInputs, ...progressiveInputs };
 
 function strategyOf(name: string): Strategy {
   const strategy = (strategies as Record<string, Strategy>)[name];

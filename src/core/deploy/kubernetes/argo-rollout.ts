@@ -4,7 +4,7 @@
  * in test/unit/argo-rollout-health.test.ts), and the patches `kubectl argo rollouts promote` and
  * `abort` send (argoproj/argo-rollouts pkg/kubectl-argo-rollouts/cmd/promote, cmd/abort).
  */
-import type { KObject } from './client.js';
+import type { KObject, KubeClient } from './client.js';
 
 export type HealthStatus = 'Healthy' | 'Progressing' | 'Degraded' | 'Suspended' | 'Missing' | 'Unknown';
 
@@ -56,7 +56,12 @@ export function rolloutHealth(obj: KObject): Health {
       status: status.phase === 'Paused' ? 'Suspended' : status.phase,
       message: status.message ?? '',
     };
-  for (const c of (status.conditions ?? []) as Array<{ type?: string; reason?: string; message?: string }>) {
+  // Lua's ipairs walks only a list
+  for (const c of (Array.isArray(status.conditions) ? status.conditions : []) as Array<{
+    type?: string;
+    reason?: string;
+    message?: string;
+  }>) {
     if (
       c.type === 'InvalidSpec' ||
       (c.type === 'Progressing' && (c.reason === 'RolloutAborted' || c.reason === 'ProgressDeadlineExceeded'))
@@ -102,15 +107,6 @@ export function rolloutHealth(obj: KObject): Health {
   return { status: 'Healthy', message: '' };
 }
 
-/** The message of the condition that aborted the rollout, and the failed AnalysisRun's name if one did. */
-export function abortCause(obj: KObject): string | undefined {
-  const status = obj.status ?? {};
-  const aborted = (status.conditions ?? []).find(
-    (c: { type?: string; reason?: string }) => c.type === 'Progressing' && c.reason === 'RolloutAborted',
-  );
-  return aborted?.message ?? (status.abort ? status.message : undefined);
-}
-
 /** replicasetutil.GetCurrentCanaryStep's index: undefined without canary steps. */
 function currentStepIndex(obj: KObject): number | undefined {
   const steps = obj.spec?.strategy?.canary?.steps;
@@ -146,3 +142,48 @@ export function promotePatches(obj: KObject): { spec?: object; status?: object }
 
 /** `kubectl argo rollouts abort`: `{"status":{"abort":true}}` on the status subresource (cmd/abort/abort.go). */
 export const ABORT_PATCH = { status: { abort: true } };
+
+/** Whether the pause ends by itself: a canary pause step with a duration (not spec.paused, not an untimed step). */
+export function pauseIsTimed(obj: KObject): boolean {
+  if (obj.spec?.paused === true) return false;
+  const conditions = (obj.status?.pauseConditions ?? []) as Array<{ reason?: string }>;
+  if (conditions.some((c) => c.reason !== 'CanaryPauseStep')) return false;
+  const index = currentStepIndex(obj);
+  const step = index === undefined ? undefined : obj.spec?.strategy?.canary?.steps?.[index];
+  return step?.pause?.duration !== undefined && step?.pause?.duration !== null;
+}
+
+/**
+ * Why an analysis aborted the Rollout: the failed metrics of its AnalysisRuns for the current
+ * revision (label `rollouts-pod-template-hash`), one line each. None when the CRD is not served.
+ */
+export async function failedAnalysis(client: KubeClient, obj: KObject): Promise<string[]> {
+  const hash = obj.status?.currentPodHash;
+  if (!hash) return [];
+  let runs: KObject[];
+  try {
+    runs = await client.list(
+      ROLLOUT_API,
+      'AnalysisRun',
+      obj.metadata?.namespace as string,
+      `rollouts-pod-template-hash=${hash}`,
+    );
+  } catch {
+    return []; // no AnalysisRun CRD: nothing to add to the Rollout's own message
+  }
+  const lines: string[] = [];
+  for (const run of runs) {
+    if (!['Failed', 'Error'].includes(run.status?.phase)) continue;
+    for (const m of (run.status?.metricResults ?? []) as Array<{
+      name: string;
+      phase: string;
+      message?: string;
+    }>) {
+      if (!['Failed', 'Error', 'Inconclusive'].includes(m.phase)) continue;
+      lines.push(
+        `AnalysisRun ${run.metadata?.name}: metric "${m.name}" ${m.phase}${m.message ? `: ${m.message}` : ''}`,
+      );
+    }
+  }
+  return lines;
+}

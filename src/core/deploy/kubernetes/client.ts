@@ -5,6 +5,7 @@
  */
 import {
   AppsV1Api,
+  CustomObjectsApi,
   KubeConfig,
   type KubernetesObject,
   KubernetesObjectApi,
@@ -37,6 +38,15 @@ export interface KubeClient {
   mergePatch(
     ref: { apiVersion: string; kind: string; namespace: string; name: string },
     patch: object,
+  ): Promise<KObject>;
+  /**
+   * JSON merge patch of a custom resource, or of its `status` subresource (as `kubectl argo
+   * rollouts promote` and `abort` send them; CRDs take no strategic merge patch).
+   */
+  mergePatchCustom(
+    ref: { apiVersion: string; kind: string; namespace: string; name: string },
+    patch: object,
+    subresource?: 'status',
   ): Promise<KObject>;
   /** JSON patch of a Deployment, as `kubectl rollout undo` sends. */
   jsonPatchDeployment(namespace: string, name: string, ops: object[]): Promise<KObject>;
@@ -137,6 +147,23 @@ export function createClient(options: ClientOptions): KubeClient {
   const kc = loadKubeConfig(options.kubeconfig, options.context);
   const objects = KubernetesObjectApi.makeApiClient(kc);
   const apps = kc.makeApiClient(AppsV1Api);
+  const custom = kc.makeApiClient(CustomObjectsApi);
+  const plurals = new Map<string, string>();
+  const pluralOf = async (apiVersion: string, kind: string) => {
+    const key = `${apiVersion}/${kind}`;
+    if (!plurals.has(key)) {
+      const discovery = objects as unknown as {
+        resource(v: string, k: string): Promise<{ name: string } | undefined>;
+      };
+      const resource = await retry(`discover ${apiVersion} ${kind}`, () =>
+        discovery.resource(apiVersion, kind),
+      );
+      if (!resource)
+        throw new StepError(`The cluster does not serve ${kind} in ${apiVersion} (is its CRD installed?)`);
+      plurals.set(key, resource.name);
+    }
+    return plurals.get(key) as string;
+  };
   const retry = <T>(what: string, fn: () => Promise<T>) =>
     withRetry(what, fn, options.attempts, options.retryDelayMs);
   const namespace = kc.getContextObject(kc.getCurrentContext())?.namespace || 'default';
@@ -203,6 +230,19 @@ export function createClient(options: ClientOptions): KubeClient {
           PatchStrategy.StrategicMergePatch,
         ),
       ),
+    async mergePatchCustom(ref, patch, subresource) {
+      const [group, version] = ref.apiVersion.split('/') as [string, string];
+      const plural = await pluralOf(ref.apiVersion, ref.kind);
+      const request = { group, version, namespace: ref.namespace, plural, name: ref.name, body: patch };
+      const headers = setHeaderOptions('Content-Type', PatchStrategy.MergePatch);
+      return retry(
+        `patch ${ref.kind} ${ref.namespace}/${ref.name}${subresource ? ` (${subresource})` : ''}`,
+        () =>
+          (subresource === 'status'
+            ? custom.patchNamespacedCustomObjectStatus(request, headers)
+            : custom.patchNamespacedCustomObject(request, headers)) as Promise<KObject>,
+      );
+    },
     jsonPatchDeployment: (ns, name, ops) =>
       retry(
         `roll back Deployment ${ns}/${name}`,

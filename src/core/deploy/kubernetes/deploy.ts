@@ -147,7 +147,9 @@ async function patchWorkloads(
         `${describe(ref)}: would set ${needed.map((c) => `${c.name}=${options.image.text} (was ${before[c.name]})`).join(', ')}`,
       );
     else {
-      await client.mergePatch(ref, patch);
+      if (ref.kind === 'Rollout')
+        await client.mergePatchCustom(ref, rolloutImagePatch(live, needed, options.image.text, recorded));
+      else await client.mergePatch(ref, patch);
       ctx.log.info(
         `${describe(ref)}: set ${needed.map((c) => `${c.name}=${options.image.text} (was ${before[c.name]})`).join(', ')}`,
       );
@@ -186,8 +188,10 @@ async function finish(
         timeoutMs: options.rolloutTimeoutMs,
         pollIntervalMs: options.pollIntervalMs ?? 1000,
         log: ctx.log,
+        ...(options.rolloutPause ? { rolloutPause: options.rolloutPause } : {}),
       }),
   );
+  const paused = results.filter((r) => r.paused);
   const deployment = results.find((r) => r.ref.kind === 'Deployment');
   const revision =
     revisionOf(deployment?.object) ??
@@ -197,8 +201,15 @@ async function finish(
     previousImage: previous,
     revision: revision || undefined,
     changed,
+    extraOutputs: { 'rollout-state': paused.length ? 'paused' : 'healthy' },
     summary: [
       ...summary,
+      ...(paused.length
+        ? [
+            '',
+            `Paused: ${paused.map((r) => describe(r.ref)).join(', ')}. Run deploy-env with \`action: promote\` to finish the rollout, or \`action: reject\` to abort it.`,
+          ]
+        : []),
       ...(lifted.length ? ['', ...lifted.map((l) => `- ${l}`)] : []),
       '',
       ...results.map(
@@ -239,4 +250,28 @@ function noContainer(options: KubernetesDeployOptions, objects: KObject[]): Erro
   return new StepError(
     `No container runs an image of the repository of ${options.image.text}; found ${found.join(', ') || 'no containers'}. Name the containers to update in \`containers\`.`,
   );
+}
+
+/** A Rollout (a CRD) takes a JSON merge patch, which replaces lists: the whole container lists, images set. */
+function rolloutImagePatch(
+  live: KObject,
+  needed: Array<{ name: string }>,
+  image: string,
+  recorded: string | undefined,
+): object {
+  const names = new Set(needed.map((c) => c.name));
+  const podSpec = live.spec?.template?.spec ?? {};
+  const set = (list: Array<{ name: string; image: string }> | undefined) =>
+    list?.map((c) => (names.has(c.name) ? { ...c, image } : c));
+  return {
+    ...(recorded ? { metadata: { annotations: { [PREVIOUS_IMAGE]: recorded } } } : {}),
+    spec: {
+      template: {
+        spec: {
+          containers: set(podSpec.containers),
+          ...(podSpec.initContainers ? { initContainers: set(podSpec.initContainers) } : {}),
+        },
+      },
+    },
+  };
 }

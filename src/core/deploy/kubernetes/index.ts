@@ -3,5 +3,11 @@
  * @kubernetes/client-node, so steps load it only through `await import()` on the kubernetes path.
  */
 export { deployKubernetes } from './deploy.js';
-export type { KubernetesDeployOptions, KubernetesRollbackOptions, KubernetesTarget } from './options.js';
+export type {
+  KubernetesDecideOptions,
+  KubernetesDeployOptions,
+  KubernetesRollbackOptions,
+  KubernetesTarget,
+} from './options.js';
+export { decideKubernetes } from './progressive.js';
 export { rollbackKubernetes } from './rollback.js';

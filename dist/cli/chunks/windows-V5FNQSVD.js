@@ -1,0 +1,3 @@
+#!/usr/bin/env node
+import{createRequire as __scCreateRequire}from'node:module';const require=__scCreateRequire(import.meta.url);
+import{a,b,c,d,e,f,g}from"./chunk-TI6JTVN3.js";import"./chunk-CWDMZYRQ.js";export{e as activeFreezes,d as activeWindow,a as checkTimeZone,g as describeFreeze,f as formatInZone,c as parseFreezeWindows,b as parseWindow};
