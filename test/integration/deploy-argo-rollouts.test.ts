@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import YAML from 'yaml';
+import { deployHelm } from '../../src/core/deploy/helm/index.js';
 import { createClient } from '../../src/core/deploy/kubernetes/client.js';
 import { decideKubernetes, deployKubernetes } from '../../src/core/deploy/kubernetes/index.js';
 import { waitForRollouts } from '../../src/core/deploy/kubernetes/rollout.js';
@@ -25,6 +26,7 @@ import {
   rolloutCrds,
   startRolloutsController,
 } from '../fakes/rollouts-controller.js';
+import { helmBinary } from '../helpers/helm.js';
 import { ROOT } from '../helpers/runner.js';
 
 const FIXTURES = join(ROOT, 'test/fixtures/argo-rollouts-health');
@@ -261,5 +263,35 @@ describe('a canary Rollout moved by the controller stand-in', () => {
     );
     expect(result.extraOutputs).toEqual({ 'rollout-state': 'paused' });
     expect(rollout().status.phase).toBe('Paused');
+  });
+
+  it('helm (real Helm 4): a Rollout of the release is followed the same way; the upgrade pauses with 1 canary pod', async () => {
+    start();
+    const helm = (tag: string) =>
+      deployHelm(
+        {
+          chart: join(ROOT, 'test/fixtures/helm/rollout'),
+          release: 'shop',
+          namespace: 'shop',
+          values: [],
+          set: [],
+          imageKey: 'image',
+          atomic: true,
+          kubeconfig: kube.kubeconfigPath,
+          rolloutTimeoutMs: 20_000,
+          pollIntervalMs: 50,
+          tlsVerify: true,
+          workingDirectory: ROOT,
+          helm: helmBinary(4),
+          image: parseImage(`${APP}:${tag}`),
+          rolloutPause: 'succeed',
+        },
+        { ...ctx, tempDir: dir, env: { PATH: process.env.PATH, HOME: dir } },
+      );
+    expect((await helm('1.0.0')).extraOutputs).toEqual({ 'rollout-state': 'healthy' });
+    expect((await helm('1.1.0')).extraOutputs).toEqual({ 'rollout-state': 'paused' });
+    expect(rollout().status).toMatchObject({ phase: 'Paused', currentStepIndex: 1 });
+    await kube.waitFor(() => runningImages().length === 4);
+    expect(runningImages()).toEqual([`${APP}:1.0.0`, `${APP}:1.0.0`, `${APP}:1.0.0`, `${APP}:1.1.0`]);
   });
 });

@@ -50,9 +50,11 @@ function strategyOf(name: string): Strategy {
 
 /** deploy-env's target: the named strategy's plan, every input checked. */
 export function planDeploy(
-  input: { strategy: string; image?: ParsedImage },
+  input: { strategy: string; image?: ParsedImage; action?: string },
   source: SettingsSource,
 ): DeployPlan {
+  if (input.action && input.action !== 'deploy' && !['kubernetes', 'helm'].includes(input.strategy))
+    throw new InputError('action', input.action, `\`deploy\` for strategy ${input.strategy}`);
   return strategyOf(input.strategy).planDeploy(input, input.image, source);
 }
 
