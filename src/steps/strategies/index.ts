@@ -50,11 +50,17 @@ function strategyOf(name: string): Strategy {
 
 /** deploy-env's target: the named strategy's plan, every input checked. */
 export function planDeploy(
-  input: { strategy: string; image?: ParsedImage; action?: string },
+  input: { strategy: string; image?: ParsedImage; action?: string; canary?: number },
   source: SettingsSource,
 ): DeployPlan {
   if (input.action && input.action !== 'deploy' && !['kubernetes', 'helm'].includes(input.strategy))
     throw new InputError('action', input.action, `\`deploy\` for strategy ${input.strategy}`);
+  if (input.canary !== undefined && input.strategy !== 'kubernetes')
+    throw new InputError(
+      'canary',
+      `${input.canary}%`,
+      `empty for strategy ${input.strategy} (a pod-ratio canary is kubernetes only)`,
+    );
   return strategyOf(input.strategy).planDeploy(input, input.image, source);
 }
 

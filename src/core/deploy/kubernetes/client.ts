@@ -48,6 +48,8 @@ export interface KubeClient {
     patch: object,
     subresource?: 'status',
   ): Promise<KObject>;
+  /** Deletes an object (foreground: its ReplicaSets and pods go with it); false when it did not exist. */
+  remove(ref: { apiVersion: string; kind: string; namespace: string; name: string }): Promise<boolean>;
   /** JSON patch of a Deployment, as `kubectl rollout undo` sends. */
   jsonPatchDeployment(namespace: string, name: string, ops: object[]): Promise<KObject>;
   isNamespaced(apiVersion: string, kind: string): Promise<boolean>;
@@ -242,6 +244,24 @@ export function createClient(options: ClientOptions): KubeClient {
             ? custom.patchNamespacedCustomObjectStatus(request, headers)
             : custom.patchNamespacedCustomObject(request, headers)) as Promise<KObject>,
       );
+    },
+    async remove(ref) {
+      try {
+        await retry(`delete ${ref.kind} ${ref.namespace}/${ref.name}`, () =>
+          objects.delete(
+            header(ref.apiVersion, ref.kind, ref.namespace, ref.name),
+            undefined,
+            undefined,
+            undefined,
+            undefined,
+            'Foreground',
+          ),
+        );
+        return true;
+      } catch (err) {
+        if (/HTTP 404/.test((err as Error).message)) return false;
+        throw err;
+      }
     },
     jsonPatchDeployment: (ns, name, ops) =>
       retry(

@@ -6,6 +6,7 @@
 import { InputError, StepError } from '../../errors.js';
 import { table } from '../../markdown.js';
 import type { DeployContext, DeployResult } from '../types.js';
+import { deployCanary } from './canary.js';
 import { createClient, type KObject, type KubeClient } from './client.js';
 import { checkWorkloadHolds, type HoldLift, liftWorkloadHolds } from './holds.js';
 import type { KubernetesDeployOptions } from './options.js';
@@ -34,9 +35,10 @@ export async function deployKubernetes(
   const rendered = await loadTarget(options, ctx.environment, ctx.env);
   const client = createClient({ kubeconfig: options.kubeconfig, context: options.context });
   ctx.log.info(`Kubernetes API ${client.server}`);
-  return rendered
-    ? applyManifests(client, options, ctx, await placeObjects(client, rendered, options.namespace))
-    : patchWorkloads(client, options, ctx);
+  const objects = rendered ? await placeObjects(client, rendered, options.namespace) : undefined;
+  if (options.canary !== undefined)
+    return deployCanary(client, { ...options, canary: options.canary }, ctx, objects);
+  return objects ? applyManifests(client, options, ctx, objects) : patchWorkloads(client, options, ctx);
 }
 
 async function applyManifests(

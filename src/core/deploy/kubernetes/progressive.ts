@@ -4,11 +4,13 @@
  * at its next step), reject until the abort is observed and the stable ReplicaSet serves again.
  */
 import { formatDuration } from '../../duration.js';
-import { StepError } from '../../errors.js';
+import { InputError, StepError } from '../../errors.js';
 import { sleep } from '../../retry.js';
 import type { DeployContext, DeployResult } from '../types.js';
 import { ABORT_PATCH, promotePatches, rolloutHealth } from './argo-rollout.js';
+import { removeCanaries } from './canary.js';
 import { createClient, type KObject, type KubeClient } from './client.js';
+import { deployKubernetes } from './deploy.js';
 import type { KubernetesDecideOptions } from './options.js';
 import { waitForRollouts } from './rollout.js';
 import { loadTarget, placeObjects, rolloutRefs } from './target.js';
@@ -18,6 +20,7 @@ export async function decideKubernetes(
   options: KubernetesDecideOptions,
   ctx: DeployContext,
 ): Promise<DeployResult> {
+  if (options.canary !== undefined) return decideCanary(options, ctx);
   const client = createClient({ kubeconfig: options.kubeconfig, context: options.context });
   ctx.log.info(`Kubernetes API ${client.server}`);
   const rendered = await loadTarget(options, ctx.environment, ctx.env);
@@ -148,4 +151,52 @@ async function untilResumed(
       await sleep(pollMs);
     }
   }
+}
+
+/**
+ * Pod-ratio canary: promote deploys the image to the stable Deployments (a normal deploy, waited
+ * for) and then deletes the canaries; reject deletes the canaries only.
+ */
+async function decideCanary(options: KubernetesDecideOptions, ctx: DeployContext): Promise<DeployResult> {
+  const { canary: _canary, action, image, ...target } = options;
+  const client = createClient({ kubeconfig: options.kubeconfig, context: options.context });
+  const namespace = options.namespace || client.namespace;
+  const rendered = await loadTarget(options, ctx.environment, ctx.env);
+  const stable = (
+    rendered
+      ? rolloutRefs(await placeObjects(client, rendered, options.namespace))
+      : (options.workloads ?? []).map((w) => ({ ...w, namespace }))
+  ).filter((r) => r.kind === 'Deployment');
+  const run = {
+    client,
+    log: ctx.log,
+    timeoutMs: options.rolloutTimeoutMs,
+    pollIntervalMs: options.pollIntervalMs ?? 1000,
+  };
+  if (action === 'reject') {
+    const removed = ctx.dryRun ? [] : await removeCanaries(run, stable);
+    return {
+      image: '',
+      changed: removed.length > 0,
+      extraOutputs: { 'rollout-state': 'rejected' },
+      summary: [
+        removed.length
+          ? `Canary rejected: ${removed.join(', ')} deleted; the stable Deployments were not touched.`
+          : `No canary of ${stable.map(describe).join(', ')} was running; nothing to remove.`,
+      ],
+    };
+  }
+  if (!image)
+    throw new InputError('image', '', 'the image the canary runs, for `action: promote` with `canary`');
+  const result = await deployKubernetes({ ...target, image, ...(options.force ? { force: true } : {}) }, ctx);
+  const removed = ctx.dryRun ? [] : await removeCanaries(run, stable);
+  return {
+    ...result,
+    extraOutputs: { ...result.extraOutputs, 'rollout-state': 'promoted' },
+    summary: [
+      ...result.summary,
+      '',
+      removed.length ? `Canary promoted: ${removed.join(', ')} deleted.` : 'No canary was running.',
+    ],
+  };
 }

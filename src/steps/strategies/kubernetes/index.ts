@@ -91,6 +91,8 @@ export type KubernetesDeployTarget = KubernetesTarget & {
   image?: ParsedImage;
   action: 'deploy' | 'promote' | 'reject';
   rolloutPause: 'succeed' | 'wait';
+  /** Pod-ratio canary percentage. */
+  canary?: number;
 };
 
 export const kubernetes = defineStrategy({
@@ -99,12 +101,14 @@ export const kubernetes = defineStrategy({
   target: kubernetesTarget,
   deployTarget(input: KubernetesDeployInput, image: ParsedImage | undefined): KubernetesDeployTarget {
     const action = input.action ?? 'deploy';
-    if (!image && action === 'deploy') throw missingImage('kubernetes');
+    if (!image && (action === 'deploy' || (action === 'promote' && input.canary !== undefined)))
+      throw missingImage('kubernetes');
     return {
       ...kubernetesTarget(input),
       ...(image ? { image } : {}),
       action,
       rolloutPause: input.rolloutPause ?? 'succeed',
+      ...(input.canary !== undefined ? { canary: input.canary } : {}),
     };
   },
   requested: (target) =>
@@ -118,8 +122,13 @@ export const kubernetes = defineStrategy({
     const options = {
       ...kubernetesOptions(target, env, ctx.environment),
       rolloutPause: target.rolloutPause,
+      ...(target.canary !== undefined ? { canary: target.canary } : {}),
     };
-    if (target.action !== 'deploy') return core.decideKubernetes({ ...options, action: target.action }, ctx);
+    if (target.action !== 'deploy')
+      return core.decideKubernetes(
+        { ...options, action: target.action, ...(target.image ? { image: target.image } : {}), force },
+        ctx,
+      );
     return core.deployKubernetes({ ...options, image: target.image as ParsedImage, force }, ctx);
   },
   async rollback(target, req, env, ctx) {
