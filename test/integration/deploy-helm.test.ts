@@ -120,6 +120,23 @@ describe.each(HELM_MAJORS)('helm strategy with real Helm %i', (major: HelmMajor)
     expect((kube.get('Deployment', 'pr-7', 'preview')?.status as Obj | undefined)?.availableReplicas).toBe(2);
   });
 
+  it('uses the `context` given and that context’s namespace, for helm and the wait alike', async () => {
+    // The current context points nowhere: only a deploy that honours `context` can succeed.
+    const contexts = kube.writeKubeconfig(join(dir, 'contexts'), {
+      context: 'staging',
+      namespace: 'shop',
+      extraContexts: [{ name: 'nowhere', server: 'https://127.0.0.1:9', token: 'x' }],
+      current: 'nowhere',
+    });
+    const result = await deployHelm(
+      options('ctx', '1.0.0', { kubeconfig: contexts, context: 'staging' }),
+      ctx,
+    );
+    expect(result).toMatchObject({ revision: '1', changed: true });
+    expect(result.summary[0]).toContain('in namespace `shop`');
+    expect(imageOf('ctx')).toBe(`${REPO}:1.0.0`);
+  });
+
   it('passes `set` values literally (no shell, commas kept)', async () => {
     const marker = join(dir, 'pwned');
     await deployHelm(
