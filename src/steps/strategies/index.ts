@@ -53,7 +53,7 @@ export function planDeploy(
   input: { strategy: string; image?: ParsedImage; action?: string; canary?: number },
   source: SettingsSource,
 ): DeployPlan {
-  if (input.action && input.action !== 'deploy' && !['kubernetes', 'helm'].includes(input.strategy))
+  if (input.action && input.action !== 'deploy' && !['kubernetes', 'helm', 'ecs'].includes(input.strategy))
     throw new InputError('action', input.action, `\`deploy\` for strategy ${input.strategy}`);
   if (input.canary !== undefined && input.strategy !== 'kubernetes')
     throw new InputError(

@@ -3,6 +3,7 @@
  * decides a paused rollout, and what a paused Argo Rollout does to the step.
  */
 import { choice, type Inputs, parsed } from '../../platform/inputs.js';
+import { parseHttpUrl } from '../shared-inputs.js';
 
 /** `20%` (or `20`): a percentage above 0, at most 100. */
 export function parsePercent(raw: string): number {
@@ -15,7 +16,7 @@ export function parsePercent(raw: string): number {
 export const progressiveInputs = {
   action: choice({
     description:
-      'kubernetes: `deploy`; `promote`: finish a paused rollout (an Argo Rollout: as `kubectl argo rollouts promote`); `reject`: abandon it, the stable version keeps serving (as `kubectl argo rollouts abort`). Takes the same target inputs as the deploy it finishes',
+      'kubernetes, helm, ecs: `deploy`; `promote`: finish a paused or canary rollout (an Argo Rollout: as `kubectl argo rollouts promote`; ecs: ContinueServiceDeployment CONTINUE); `reject`: abandon it, the stable version keeps serving (`kubectl argo rollouts abort`; ecs: ROLLBACK). Takes the same target inputs as the deploy it finishes',
     default: 'deploy',
     options: ['deploy', 'promote', 'reject'],
   }),
@@ -29,10 +30,18 @@ export const progressiveInputs = {
   ),
   'rollout-pause': choice({
     description:
-      'kubernetes: a paused Argo Rollout: `succeed` (the step passes with `rollout-state: paused`, so a smoke test can check the canary and a later `action: promote` or `reject` decides) or `wait` (keep waiting through timed pauses)',
+      'kubernetes, helm, ecs: a paused Argo Rollout or ECS blue/green deployment (PAUSE lifecycle hook): `succeed` (the step passes with `rollout-state: paused`, so a smoke test can check the canary and a later `action: promote` or `reject` decides) or `wait` (keep waiting through timed pauses)',
     default: 'succeed',
     options: ['succeed', 'wait'],
   }),
+  'test-url': parsed(
+    {
+      description:
+        'ecs: the URL of the test listener a paused blue/green deployment serves the new revision on; passed on as the output `test-url` for the smoke test',
+      accepted: 'an http(s) URL',
+    },
+    parseHttpUrl,
+  ),
 };
 
 export type ProgressiveInput = Inputs<typeof progressiveInputs>;
