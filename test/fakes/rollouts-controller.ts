@@ -30,9 +30,9 @@ const ROOT = join(import.meta.dirname, '../..');
 const HASH = 'rollouts-pod-template-hash';
 
 /** The real Rollout CRD, and an AnalysisRun CRD that accepts any status (the real one is 660 kB of schema). */
-export function rolloutCrds(): Obj[] {
+export function rolloutCrds(root = ROOT): Obj[] {
   const rollout = parse(
-    readFileSync(join(ROOT, 'test/fixtures/argo-rollouts-crds/rollout-crd.yaml'), 'utf8'),
+    readFileSync(join(root, 'test/fixtures/argo-rollouts-crds/rollout-crd.yaml'), 'utf8'),
   );
   const analysisRun = {
     apiVersion: 'apiextensions.k8s.io/v1',
@@ -66,6 +66,8 @@ export type AnalysisVerdict = { phase: 'Successful' } | { phase: 'Failed'; metri
 
 export interface RolloutsControllerOptions {
   tickMs?: number;
+  /** The repository root (where the vendored CRD is), when this module runs from a bundle. */
+  root?: string;
   /** The result of an analysis step's AnalysisRun, by template name (default Successful). */
   analysis?: (template: string, rollout: Obj) => AnalysisVerdict;
 }
@@ -82,7 +84,7 @@ export function startRolloutsController(
   kube: FakeKube,
   options: RolloutsControllerOptions = {},
 ): RolloutsController {
-  for (const crd of rolloutCrds()) kube.put(crd);
+  for (const crd of rolloutCrds(options.root)) kube.put(crd);
   const revisions = new Map<string, string[]>();
   const tick = () => {
     for (const rollout of kube.list('Rollout')) {
