@@ -19,18 +19,16 @@ let kube: FakeKube;
 let app: TestServer;
 let dir: string;
 
+/** The image of a Deployment's pod template (undefined when it does not exist). */
+const imageOf = (name: string): string | undefined => {
+  const spec = kube.get('Deployment', 'shop', name)?.spec as
+    | { template: { spec: { containers: Array<{ image: string }> } } }
+    | undefined;
+  return spec?.template.spec.containers[0]?.image;
+};
 /** The image the canary pods run, as a request that reaches one would see it. */
-const canaryImage = () =>
-  ((kube.get('Deployment', 'shop', 'web-canary')?.spec as Obj | undefined)?.template as Obj | undefined)?.spec
-    ? (
-        ((kube.get('Deployment', 'shop', 'web-canary')?.spec as Obj).template as Obj).spec as {
-          containers: Obj[];
-        }
-      ).containers[0]?.image
-    : undefined;
-const stableImage = () =>
-  (((kube.get('Deployment', 'shop', 'web')?.spec as Obj).template as Obj).spec as { containers: Obj[] })
-    .containers[0]?.image;
+const canaryImage = () => imageOf('web-canary');
+const stableImage = () => imageOf('web');
 
 beforeEach(async () => {
   dir = mkdtempSync(join(tmpdir(), 'promote-canary-'));
