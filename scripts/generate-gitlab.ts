@@ -156,6 +156,10 @@ function componentJob(step: Step) {
       reports: { dotenv: 'stagecraft.env' },
     },
   };
+  if ('oidc-token' in step.inputs) {
+    // Keyless signing needs the job's OIDC token; GitLab issues it only to jobs that ask.
+    job.id_tokens = { SIGSTORE_ID_TOKEN: { aud: 'sigstore' } };
+  }
   if (ENVIRONMENT_STEPS.has(step.name)) {
     // One deploy per environment at a time; the URL comes from the job's own dotenv report.
     job.environment = { name: '$[[ inputs.environment ]]', url: '$STAGECRAFT_URL', action: 'start' };

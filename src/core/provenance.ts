@@ -4,7 +4,6 @@
  * referrers API where it has one, else the referrers tag schema. Promotion carries it along.
  * https://slsa.dev/spec/v1.0/provenance · https://github.com/in-toto/attestation/blob/main/spec/v1/statement.md
  */
-import type { CiContext } from '../platform/context.js';
 import type { RegistryClient } from './registry/client.js';
 import { IN_TOTO } from './registry/media-types.js';
 import { type PushedArtifact, pushArtifact } from './registry/referrers.js';
@@ -13,12 +12,28 @@ export const STATEMENT_TYPE = 'https://in-toto.io/Statement/v1';
 export const SLSA_PROVENANCE_V1 = 'https://slsa.dev/provenance/v1';
 export const BUILD_TYPE = 'https://stagecraft.dev/build-push-image/v1';
 
+/** What the provenance records about the run: plain values the platform layer reads (its CiContext fits). */
+export interface ProvenanceContext {
+  provider: string;
+  /** The pushed commit, and the head commit of a pull/merge request (preferred when set). */
+  sha: string;
+  headSha?: string;
+  ref?: string;
+  eventName: string;
+  /** owner/name or group/project, and the code host's URL. */
+  repository?: string;
+  serverUrl?: string;
+  runUrl?: string;
+  workflow?: string;
+  builderId?: string;
+}
+
 export interface ProvenanceInput {
   /** `registry/repository`, the subject's name. */
   name: string;
   /** The pushed manifest or index. */
   subject: { digest: string; mediaType: string; size: number };
-  ctx: CiContext;
+  ctx: ProvenanceContext;
   /** The step's inputs as given (secrets left out by the caller). */
   inputs: Record<string, unknown>;
   builder: string;
@@ -28,7 +43,7 @@ export interface ProvenanceInput {
 }
 
 /** `git+https://github.com/o/r@refs/heads/main`, as SLSA names a source. */
-function sourceUri(ctx: CiContext): string | undefined {
+function sourceUri(ctx: ProvenanceContext): string | undefined {
   if (!ctx.serverUrl || !ctx.repository) return undefined;
   return `git+${ctx.serverUrl}/${ctx.repository}${ctx.ref ? `@${ctx.ref}` : ''}`;
 }

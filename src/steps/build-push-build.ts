@@ -16,7 +16,7 @@ import {
 import { InputError, StepError } from '../core/errors.js';
 import { formatImageRef, type ImageRef, repositoryName } from '../core/image-ref.js';
 import { CommandFailed } from '../core/process.js';
-import { attachProvenance } from '../core/provenance.js';
+import { attachProvenance, provenanceStatement } from '../core/provenance.js';
 import type { RegistryClient } from '../core/registry/client.js';
 import { copyImage } from '../core/registry/copy.js';
 import type { Credentials } from '../core/registry/docker-config.js';
@@ -27,6 +27,7 @@ import type { Runtime } from '../platform/runtime.js';
 import { builderAuth, type CredentialInputs, writeSecrets } from './build-push-credentials.js';
 import type { Outcome } from './build-push-promote.js';
 import { createdLabel, ociLabels } from './build-time.js';
+import { type SignSettings, signAndAttach } from './signing.js';
 
 /** What the settings resolved for a build (paths checked, defaults filled). */
 export interface BuildSettings extends CredentialInputs {
@@ -51,6 +52,8 @@ export interface BuildSettings extends CredentialInputs {
   secretFiles: { id: string; path: string }[];
   ssh: { id: string; paths: string[] }[];
   cache?: { repository: ImageRef; from: ImageRef[]; inlineFrom: string[] };
+  /** `sign`: how the signature (and the provenance) are signed. */
+  signing?: SignSettings;
   plan: TagPlan;
   time: { epoch: number; source: string; reproducible: boolean };
 }
@@ -222,7 +225,41 @@ export async function build(
     if (platforms.length > 1)
       await checkPushedPlatforms(target, input.image.repository, pushed.digest, platforms);
     let referrers = 0;
-    if (input.provenance) {
+    let signed: Awaited<ReturnType<typeof signAndAttach>> | undefined;
+    if (input.signing) {
+      // Signed before the other tags, like the provenance: every tag points at a signed digest.
+      const sign = input.signing;
+      const { signatureStatement, COSIGN_SIGN_PREDICATE } = await import('../core/sign/statement.js');
+      const { SLSA_PROVENANCE_V1 } = await import('../core/provenance.js');
+      const statements = [
+        { statement: signatureStatement(pushed.digest), predicateType: COSIGN_SIGN_PREDICATE },
+      ];
+      if (input.provenance) {
+        statements.push({
+          statement: provenanceStatement({
+            name: repo,
+            subject: pushed,
+            ctx: rt.ctx,
+            inputs: provenanceInputs(input, builder.name),
+            builder: builder.name,
+            platforms,
+            startedOn,
+            finishedOn: new Date(),
+          }),
+          predicateType: SLSA_PROVENANCE_V1,
+        });
+      }
+      signed = await rt.group(`Sign ${pushed.digest} (${sign.mode})`, () =>
+        signAndAttach(
+          sign,
+          { client: target, repository: input.image.repository, subject: pushed },
+          statements,
+          rt,
+        ),
+      );
+      for (const line of signed.lines) rt.info(line);
+      referrers = statements.length;
+    } else if (input.provenance) {
       // Before the other tags: every tag the step writes points at an attested digest.
       const attached = await rt.group(`Attach SLSA provenance to ${pushed.digest}`, () =>
         attachProvenance(target, input.image.repository, {
@@ -257,7 +294,11 @@ export async function build(
       result,
       referrers,
       how: `built with ${builder.name} (${reason})${input.testTarget ? `, test stage \`${input.testTarget}\` passed` : ''}`,
-      ...(cached ? { rows: [['Cache', cached]] } : {}),
+      rows: [
+        ...(cached ? [['Cache', cached] as [string, string]] : []),
+        ...(signed ? [['Signed by', `\`${signed.signer}\``] as [string, string]] : []),
+      ],
+      ...(signed ? { signature: signed.signature } : {}),
     };
   } finally {
     if (authDir) rmSync(authDir, { recursive: true, force: true });

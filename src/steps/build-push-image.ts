@@ -40,7 +40,8 @@ export const buildPushImage = defineStep({
     tags: 'Full references of every pushed tag, one a line',
     version: 'The version the image carries (git tag version, else the short sha, else the first tag)',
     referrers:
-      'How many referrers travelled with the digest: those a promotion copied (signatures, SBOMs, attestations, recursively), or the provenance a build attached',
+      'How many referrers travelled with the digest: those a promotion copied (signatures, SBOMs, attestations, recursively), or the provenance and signatures a build attached',
+    signature: "With `sign`: digest of the pushed signature bundle's manifest (a referrer of `digest`)",
   },
   /** Every check across inputs, and the tag plan, before anything is built or pushed. */
   settings: buildPushSettings,
@@ -75,6 +76,7 @@ export const buildPushImage = defineStep({
             tags: refs.join('\n'),
             version: plan.version,
             referrers: '0',
+            signature: '',
           },
           summary: built.summary,
         };
@@ -92,6 +94,7 @@ export const buildPushImage = defineStep({
         tags: refs.join('\n'),
         version: plan.version,
         referrers: String(referrers),
+        signature: outcome.signature ?? '',
       },
       summary: [
         `### Image pushed: \`${excerpt(repo, 120)}\``,

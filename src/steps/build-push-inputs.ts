@@ -3,6 +3,7 @@ import { BUILD_NETWORKS, BUILDER_NAMES } from '../core/build/types.js';
 import { type ImageRef, parseImageRef } from '../core/image-ref.js';
 import { TAG_HELP, validateTags } from '../core/tags.js';
 import { bool, choice, int, parsed, splitLines, splitList, text } from '../platform/inputs.js';
+import { signingInputs } from './signing.js';
 
 function parseRepository(raw: string): ImageRef {
   const ref = parseImageRef(raw);
@@ -231,4 +232,5 @@ export const buildPushInputs = {
       return ref;
     },
   ),
+  ...signingInputs,
 };

@@ -12,6 +12,8 @@ export interface Outcome {
   referrers: number;
   /** Extra summary rows. */
   rows?: [string, string][];
+  /** With `sign`: the digest of the signature bundle's manifest. */
+  signature?: string;
 }
 
 export function formatSize(bytes: number): string {

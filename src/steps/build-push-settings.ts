@@ -14,6 +14,7 @@ import type { Inputs } from '../platform/inputs.js';
 import type { SettingsSource } from '../platform/step.js';
 import type { buildPushInputs } from './build-push-inputs.js';
 import { buildTime } from './build-time.js';
+import { signSettings } from './signing.js';
 
 type Kind = 'directory' | 'file' | 'socket' | 'missing';
 
@@ -189,6 +190,7 @@ export async function buildPushSettings(input: Parsed, { ctx, env }: SettingsSou
   }
   // The build's files first: the build time is read from the context's git checkout.
   const checked = input.promoteFrom ? undefined : buildChecks(input, env);
+  const sign = await signSettings(input, { ctx, env });
   // Builds of one commit get one build time, hence one digest (see build-time.ts).
   const time = await buildTime(env, resolve(input.context), plan.revision);
   if (input.promoteFrom || !checked) {
@@ -214,6 +216,7 @@ export async function buildPushSettings(input: Parsed, { ctx, env }: SettingsSou
       contextInput: input.context,
       ...(input.file ? { fileInput: input.file } : {}),
       ...(cache ? { cache } : {}),
+      ...(sign ? { signing: sign } : {}),
       plan,
       time,
     },

@@ -7,9 +7,11 @@ import {
   resolveEnvironment,
 } from '../core/environments.js';
 import { errorMessage, StepError } from '../core/errors.js';
+import type { ParsedImage } from '../core/image-ref.js';
 import { table } from '../core/markdown.js';
 import { bool, type Inputs, parsed } from '../platform/inputs.js';
 import { defineStep, type SettingsSource } from '../platform/step.js';
+import { credentialsFor } from './build-push-credentials.js';
 import { deployContext } from './deploy-context.js';
 import { forceInput, imageInput, urlInput } from './deploy-inputs.js';
 import { recordDeployment } from './deploy-record.js';
@@ -22,6 +24,7 @@ import {
   strategyInput,
   targetInputs,
 } from './strategies/index.js';
+import { deployVerifySettings, type VerifySettings, verifyImageRef, verifyingInputs } from './verifying.js';
 
 function parseEnvironmentName(raw: string): string {
   const name = raw.trim();
@@ -55,6 +58,7 @@ const inputs = {
   url: urlInput,
   ...targetInputs,
   ...deployOnlyInputs,
+  ...verifyingInputs,
   force: forceInput,
   ...freezeInputs,
   record: bool({
@@ -70,6 +74,9 @@ export interface DeploySettings {
   environmentRules: EnvironmentRule[];
   /** The strategy's checked target, ready to run. */
   target: DeployPlan;
+  /** `verify-signature`: who must have signed the image; then `replan` deploys the verified digest. */
+  verify?: VerifySettings & { image: ParsedImage };
+  replan: (image: ParsedImage) => DeployPlan;
   url?: string;
   /** Deploy an image a rollback held, and lift the hold. */
   force: boolean;
@@ -85,10 +92,23 @@ export async function deploySettings(
   input: Inputs<typeof inputs>,
   source: SettingsSource,
 ): Promise<DeploySettings> {
+  const verify = await deployVerifySettings(input);
+  // With verify-signature the digest is known only once verified (run replans with it); until
+  // then the plan is checked as for a pinned image, so `value: digest` needs no digest given.
+  const checked =
+    verify && input.image && !input.image.ref.digest
+      ? {
+          ...input,
+          image: { ...input.image, ref: { ...input.image.ref, digest: `sha256:${'0'.repeat(64)}` } },
+        }
+      : input;
+  const target = planDeploy(checked, source);
   return {
     environment: input.environment,
     environmentRules: input.environmentRules,
-    target: planDeploy(input, source),
+    target,
+    ...(verify && input.image ? { verify: { ...verify, image: input.image } } : {}),
+    replan: (image) => planDeploy({ ...input, image }, source),
     ...(input.url ? { url: input.url } : {}),
     force: input.force,
     record: input.record && !input.dryRun,
@@ -140,9 +160,11 @@ export const deployEnv = defineStep({
     'pull-request-number': 'gitops with `pull-request`: the number of the PR/MR (GitLab: its iid)',
     'pull-request-url': 'gitops with `pull-request`: the URL of the PR/MR',
     'break-glass': 'The `break-glass` reason when this deploy went through a freeze window (empty otherwise)',
+    signer:
+      'With `verify-signature`: who signed the deployed digest (the certificate identity, or `sha256:<hex>` of the key)',
   },
   async run(input, rt) {
-    const { target } = input;
+    let { target } = input;
     let environment = input.environment;
     if (environment === 'auto') {
       const match = resolveEnvironment(input.environmentRules, rt.ctx.ref);
@@ -162,6 +184,27 @@ export const deployEnv = defineStep({
       }
       rt.info(`Environment ${match.environment} (rule ${match.rule}, ref ${rt.ctx.ref})`);
       environment = match.environment;
+    }
+    let signer = '';
+    if (input.verify) {
+      // Before any change: the tag resolved to its digest, and that digest's signature checked.
+      const verify = input.verify;
+      const image = verify.image;
+      const verified = await rt
+        .group(`Verify the signature of ${image.text}`, () =>
+          verifyImageRef(verify, image.ref, rt, (registry) =>
+            credentialsFor(registry, { image: image.ref }, rt),
+          ),
+        )
+        .catch((err: unknown) => {
+          throw new StepError(errorMessage(err), {
+            outputs: { environment, image: image.text, url: input.url ?? '', skipped: 'false', signer: '' },
+            summary: failureSummary(environment, target.strategy, image.text, errorMessage(err)),
+          });
+        });
+      rt.info(verified.line);
+      signer = verified.signer;
+      target = input.replan({ text: verified.text, ref: verified.pinned });
     }
     const ctx = deployContext(rt, environment, input.dryRun);
     const requested = target.requested;
@@ -214,10 +257,12 @@ export const deployEnv = defineStep({
         url: input.url ?? '',
         skipped: 'false',
         'break-glass': freeze.breakGlass?.reason ?? '',
+        signer,
         ...result.extraOutputs,
       },
-      summary:
-        summarize(environment, target.strategy, input.url, input.dryRun, result) + freeze.summary.join('\n'),
+      summary: `${summarize(environment, target.strategy, input.url, input.dryRun, result)}${freeze.summary.join('\n')}${
+        signer ? `\nSignature verified before deploying: signed by \`${signer}\`.\n` : ''
+      }`,
     };
   },
 });

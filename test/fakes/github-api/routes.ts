@@ -132,6 +132,11 @@ export function createHandlers(
       store.comments.splice(i, 1);
       return [204, undefined];
     },
+    'repos/create-attestation': (_m, b) => {
+      const id = store.id();
+      store.attestations.push({ id, bundle: b.bundle as Record<string, unknown> });
+      return [201, { id }];
+    },
     'repos/create-deployment': (_m, b) => {
       const ref = b.ref as string;
       const d = {

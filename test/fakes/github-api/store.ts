@@ -91,6 +91,8 @@ export class Store {
   deployments: FakeDeployment[] = [];
   deploymentStatuses: FakeDeploymentStatus[] = [];
   releases: FakeRelease[] = [];
+  /** Sigstore bundles stored through the attestations API (`gh attestation verify` reads these). */
+  attestations: { id: number; bundle: Record<string, unknown> }[] = [];
 
   id(): number {
     return ++this.next;

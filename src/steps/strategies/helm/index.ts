@@ -106,7 +106,8 @@ export const helmInputs = {
   context: contextInput,
   'rollout-timeout': rolloutTimeoutInput,
   'tls-verify': bool({
-    description: 'helm: `false` pulls an `oci://` chart over plain HTTP (`--plain-http`, local registries)',
+    description:
+      '`false`: plain HTTP to local registries — helm pulls an `oci://` chart with `--plain-http`; `verify-signature` reads the image and its signatures',
     default: 'true',
   }),
 };

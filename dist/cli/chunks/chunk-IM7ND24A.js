@@ -1,0 +1,3 @@
+#!/usr/bin/env node
+import{createRequire as __scCreateRequire}from'node:module';const require=__scCreateRequire(import.meta.url);
+var n="https://in-toto.io/Statement/v1",o="https://sigstore.dev/cosign/sign/v1",a="application/vnd.in-toto+json";function c(e){return{_type:n,subject:[{digest:{sha256:r(e)}}],predicateType:o,predicate:{}}}function r(e){let t=/^sha256:([0-9a-f]{64})$/.exec(e);if(!t?.[1])throw new Error(`not a sha256 digest: ${e}`);return t[1]}function p(e){try{let t=JSON.parse(new TextDecoder().decode(e));return t._type!==n||!Array.isArray(t.subject)||typeof t.predicateType!="string"?void 0:t}catch{return}}function d(e,t){let s=r(t);return e.subject.some(i=>i?.digest?.sha256===s)}export{n as a,o as b,a as c,c as d,r as e,p as f,d as g};

@@ -1,0 +1,3 @@
+#!/usr/bin/env node
+import{createRequire as __scCreateRequire}from'node:module';const require=__scCreateRequire(import.meta.url);
+import{b as o}from"./chunk-TI6JTVN3.js";import{c as i}from"./chunk-KXEFPWCK.js";import"./chunk-WOBWWIPW.js";import"./chunk-GEXPNIDP.js";import"./chunk-CWDMZYRQ.js";async function c(n,s,a){let d=await n.paginate(`${i(s)}/freeze_periods`),r=[];for(let e of d){let t=`${e.freeze_start} ${e.freeze_end} ${e.cron_timezone||"UTC"}`;try{r.push(o(t,`GitLab freeze period ${e.id}`))}catch(p){a(`GitLab freeze period ${e.id} ("${t}") is not understood and is ignored: ${p.message}`)}}return r}export{c as gitlabFreezeWindows};
