@@ -9,7 +9,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { type FakeKube, startFakeKube } from '../fakes/kube-apiserver/index.js';
-import type { Obj } from '../fakes/kube-apiserver/merge.js';
 import { json, startServer, type TestServer } from '../helpers/http.js';
 import { ROOT } from '../helpers/runner.js';
 import { runComposite, type WorkflowContext } from '../helpers/workflow.js';
