@@ -15,8 +15,13 @@ interface ActionInput {
 }
 
 // Inputs a sub-step gets from the promote path itself rather than from the user.
+const PAUSED =
+  "(steps.deploy.outputs.rollout-state == 'paused' || steps.deploy.outputs.rollout-state == 'canary')";
 const OVERRIDES: Record<string, Record<string, string>> = {
-  'smoke-test': { url: '${{ steps.deploy.outputs.url || inputs.url }}' },
+  // The promote path deploys; a paused rollout or canary is then promoted or rejected by the path.
+  'deploy-env': { action: 'deploy' },
+  // A paused ECS blue/green deployment is smoke-tested on its test listener.
+  'smoke-test': { url: '${{ steps.deploy.outputs.test-url || steps.deploy.outputs.url || inputs.url }}' },
   rollback: {
     environment: '${{ steps.deploy.outputs.environment }}',
     reason: "${{ format('smoke test of {0} failed', steps.deploy.outputs.image) }}",
@@ -37,6 +42,12 @@ const OVERRIDES: Record<string, Record<string, string>> = {
     'break-glass': '${{ steps.deploy.outputs.break-glass }}',
   },
 };
+// The same step run again on the promote path, with these inputs set by the path (by step id).
+const ID_OVERRIDES: Record<string, Record<string, string>> = {
+  finish: { action: 'promote' },
+  abandon: { action: 'reject' },
+};
+
 // Inputs of a sub-step that promote does not expose (they belong to other uses of the step).
 const HIDDEN: Record<string, string[]> = {
   rollback: ['to'],
@@ -83,10 +94,13 @@ const PATH: { id: string; step: string; if: string | undefined }[] = [
     step: 'smoke-test',
     if: "inputs.smoke == 'true' && steps.deploy.outputs.skipped != 'true'",
   },
+  // A canary or paused rollout that passed its smoke test goes to everyone; one that failed it is rejected.
+  { id: 'finish', step: 'deploy-env', if: `success() && ${PAUSED}` },
+  { id: 'abandon', step: 'deploy-env', if: `failure() && steps.smoke.outcome == 'failure' && ${PAUSED}` },
   {
     id: 'rollback',
     step: 'rollback',
-    if: "failure() && steps.smoke.outcome == 'failure' && inputs.rollback-on-failure == 'true'",
+    if: `failure() && steps.smoke.outcome == 'failure' && inputs.rollback-on-failure == 'true' && !${PAUSED}`,
   },
   {
     id: 'gate',
@@ -120,14 +134,18 @@ function promoteAction(steps: Step[]): string | undefined {
   Object.assign(inputs, OWN_INPUTS);
   const runSteps = PATH.map(({ id, step, if: cond }) => {
     const env: Record<string, string> = {};
+    const overrides = { ...OVERRIDES[step], ...ID_OVERRIDES[id] };
     for (const name of Object.keys(byName(step).inputs)) {
       if (HIDDEN[step]?.includes(name)) continue;
-      env[`INPUT_${name.toUpperCase()}`] = OVERRIDES[step]?.[name] ?? `\${{ inputs.${name} }}`;
+      env[`INPUT_${name.toUpperCase()}`] = overrides[name] ?? `\${{ inputs.${name} }}`;
     }
-    for (const [name, value] of Object.entries(OVERRIDES[step] ?? {}))
-      env[`INPUT_${name.toUpperCase()}`] = value;
+    for (const [name, value] of Object.entries(overrides)) env[`INPUT_${name.toUpperCase()}`] = value;
+    const titles: Record<string, string> = {
+      finish: 'Promote the canary or paused rollout',
+      abandon: 'Reject the canary or paused rollout',
+    };
     return {
-      name: `${byName(step).title}`,
+      name: titles[id] ?? `${byName(step).title}`,
       id,
       ...(cond ? { if: cond } : {}),
       shell: 'bash',
@@ -146,8 +164,14 @@ function promoteAction(steps: Step[]): string | undefined {
     ...out('deploy-env', 'deploy'),
     ...out('smoke-test', 'smoke'),
     'rolled-back': {
-      description: '`true` when the smoke test failed and the environment was rolled back',
-      value: "${{ steps.rollback.outcome == 'success' }}",
+      description:
+        '`true` when the smoke test failed and the environment was rolled back (or its canary rejected)',
+      value: "${{ steps.rollback.outcome == 'success' || steps.abandon.outcome == 'success' }}",
+    },
+    'promoted-state': {
+      description:
+        'The `rollout-state` after the promote path decided a canary or paused rollout: `promoted`, `rejected` or `rolled-back` (empty otherwise)',
+      value: '${{ steps.finish.outputs.rollout-state || steps.abandon.outputs.rollout-state }}',
     },
     'gate-state': {
       description: 'The commit status written by gate-merge',

@@ -156,7 +156,8 @@ export const deployEnv = defineStep({
     'previous-task-definition-arn': 'ecs: the revision the service ran before',
     'deployment-id': 'ecs: the ECS deployment id (`ecs-svc/…`)',
     'rollout-state':
-      'ecs: the rollout state of the deployment; helm: `healthy`, else `rolled-back` (`atomic` rolled the failed release back) or `failed`',
+      'ecs: the rollout state of the deployment; helm: `healthy`, else `rolled-back` (`atomic` rolled the failed release back) or `failed`; kubernetes and helm: `healthy`, `paused` (an Argo Rollout at a pause step), `canary`, `promoted` or `rejected` (`action`); ecs blue/green, linear, canary: `paused` (a PAUSE lifecycle hook), `promoted`, `rolled-back`',
+    'test-url': 'ecs: the `test-url` input, passed on for the smoke test of a paused blue/green deployment',
     'synced-revision': 'gitops `verify`: the revision the controller reports applied (Flux: `main@sha1:…`)',
     health: 'gitops `verify`: the health the controller reports (`Healthy` when verified)',
     'pull-request-number': 'gitops with `pull-request`: the number of the PR/MR (GitLab: its iid)',

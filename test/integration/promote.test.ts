@@ -88,6 +88,8 @@ describe('promote (root composite action)', () => {
     expect(run.steps.map((s) => [s.id, s.outcome])).toEqual([
       ['deploy', 'success'],
       ['smoke', 'success'],
+      ['finish', 'skipped'],
+      ['abandon', 'skipped'],
       ['rollback', 'skipped'],
       ['gate', 'success'],
       ['notify', 'success'],
@@ -113,6 +115,8 @@ describe('promote (root composite action)', () => {
     expect(run.steps.map((s) => [s.id, s.outcome])).toEqual([
       ['deploy', 'success'],
       ['smoke', 'failure'],
+      ['finish', 'skipped'],
+      ['abandon', 'skipped'],
       ['rollback', 'success'],
       ['gate', 'success'],
       ['notify', 'success'],

@@ -13,6 +13,7 @@ import { gitops, verifyInputs } from './gitops/index.js';
 import { gitopsInputs } from './gitops/inputs.js';
 import { helm, helmInputs } from './helm/index.js';
 import { kubernetes, kubernetesInputs } from './kubernetes/index.js';
+import { progressiveInputs } from './progressive-inputs.js';
 import type { DeployPlan, RollbackPlan, StopPlan, Strategy } from './strategy.js';
 import { terraform, terraformInputs } from './terraform/index.js';
 
@@ -38,8 +39,8 @@ export const targetInputs = {
   'dry-run': bool({ description: 'Print what would change and change nothing', default: 'false' }),
 };
 
-/** Inputs only deploy-env takes (gitops `verify`). */
-export const deployOnlyInputs = { ...verifyInputs };
+/** Inputs only deploy-env takes (gitops `verify`, progressive delivery). */
+export const deployOnlyInputs = { ...verifyInputs, ...progressiveInputs };
 
 function strategyOf(name: string): Strategy {
   const strategy = (strategies as Record<string, Strategy>)[name];
@@ -49,9 +50,17 @@ function strategyOf(name: string): Strategy {
 
 /** deploy-env's target: the named strategy's plan, every input checked. */
 export function planDeploy(
-  input: { strategy: string; image?: ParsedImage },
+  input: { strategy: string; image?: ParsedImage; action?: string; canary?: number },
   source: SettingsSource,
 ): DeployPlan {
+  if (input.action && input.action !== 'deploy' && !['kubernetes', 'helm', 'ecs'].includes(input.strategy))
+    throw new InputError('action', input.action, `\`deploy\` for strategy ${input.strategy}`);
+  if (input.canary !== undefined && input.strategy !== 'kubernetes')
+    throw new InputError(
+      'canary',
+      `${input.canary}%`,
+      `empty for strategy ${input.strategy} (a pod-ratio canary is kubernetes only)`,
+    );
   return strategyOf(input.strategy).planDeploy(input, input.image, source);
 }
 

@@ -49,6 +49,10 @@ export interface Service {
     deploymentCircuitBreaker: { enable: boolean; rollback: boolean };
     maximumPercent: number;
     minimumHealthyPercent: number;
+    /** ROLLING (default), BLUE_GREEN, LINEAR or CANARY (bluegreen.ts). */
+    strategy?: string;
+    bakeTimeInMinutes?: number;
+    lifecycleHooks?: LifecycleHook[];
   };
   deployments: Deployment[];
   events: ServiceEvent[];
@@ -108,6 +112,29 @@ export interface ServiceDeploymentRecord {
   statusReason?: string;
   targetServiceRevisionArn: string;
   sourceServiceRevisionArns: string[];
+  /** Blue/green, linear and canary deployments: the stage they are in (bluegreen.ts). */
+  lifecycleStage?: string;
+  lifecycleHookDetails?: LifecycleHookDetail[];
+  deploymentConfiguration?: Record<string, unknown>;
+  rollback?: { reason: string; startedAt: number; serviceRevisionArn: string };
+}
+
+export interface LifecycleHook {
+  hookTargetArn?: string;
+  roleArn?: string;
+  targetType?: 'AWS_LAMBDA' | 'PAUSE';
+  lifecycleStages: string[];
+  hookDetails?: unknown;
+  timeoutConfiguration?: { timeoutInMinutes?: number; timeoutAction?: string };
+}
+
+export interface LifecycleHookDetail {
+  hookId: string;
+  targetType: string;
+  targetArn?: string;
+  status: 'AWAITING_ACTION' | 'IN_PROGRESS' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT';
+  expiresAt?: number;
+  timeoutAction?: string;
 }
 
 /** How tasks of an image behave when the scheduler starts them. */

@@ -4,12 +4,15 @@
  * (pull error, essential container exit) until the deployment circuit breaker fails it and, when
  * `rollback` is on, starts a deployment of the last completed revision — as ECS does.
  */
+import { isProgressive, stepBlueGreen } from './bluegreen.js';
 import { now, type Service } from './model.js';
 import type { Store } from './store.js';
 
 export interface SchedulerOptions {
   /** Failed tasks after which the circuit breaker trips (ECS: max(3, min(200, desired/2))). */
   breakerThreshold: number;
+  /** How long a minute of a blue/green bake time lasts here. */
+  minuteMs: number;
 }
 
 const PULL_ERROR =
@@ -25,6 +28,8 @@ export function tick(store: Store, options: SchedulerOptions) {
 function step(store: Store, service: Service, options: SchedulerOptions) {
   const primary = service.deployments.find((d) => d.status === 'PRIMARY');
   if (primary?.rolloutState !== 'IN_PROGRESS') return;
+  if (isProgressive(service) && !primary.rollback && service.deployments.length > 1)
+    return stepBlueGreen(store, service, primary, options, complete);
   const name = service.serviceName;
   const behaviour = store.behaviourOf(primary.taskDefinition);
   primary.updatedAt = now();

@@ -9,6 +9,7 @@
  */
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { continueDeployment } from './bluegreen.js';
 import { type Behaviour, EcsError, type Service, type Task, type TaskDef } from './model.js';
 import { tick } from './scheduler.js';
 import { Store } from './store.js';
@@ -28,6 +29,8 @@ export interface FakeEcsOptions {
   region?: string;
   tickMs?: number;
   breakerThreshold?: number;
+  /** How long a minute of a blue/green `bakeTimeInMinutes` lasts (default 100 ms). */
+  minuteMs?: number;
 }
 
 export interface FakeEcs {
@@ -58,7 +61,10 @@ export async function startFakeEcs(options: FakeEcsOptions = {}): Promise<FakeEc
   const requests: SeenRequest[] = [];
   const violations: string[] = [];
   const faults: Array<{ operation: string; type: string; times: number; status: number }> = [];
-  const schedulerOptions = { breakerThreshold: options.breakerThreshold ?? 3 };
+  const schedulerOptions = {
+    breakerThreshold: options.breakerThreshold ?? 3,
+    minuteMs: options.minuteMs ?? 100,
+  };
   const tags = tagHandlers(store);
 
   const server = createServer(async (req, res) => {
@@ -184,7 +190,17 @@ export async function startFakeEcs(options: FakeEcsOptions = {}): Promise<FakeEc
       const briefs = store.history
         .filter((h) => h.serviceArn === service.serviceArn && (!statuses || statuses.includes(h.status)))
         .reverse()
-        .map(({ sourceServiceRevisionArns: _s, updatedAt: _u, ...brief }) => brief);
+        .map(
+          ({
+            sourceServiceRevisionArns: _s,
+            updatedAt: _u,
+            lifecycleStage: _l,
+            lifecycleHookDetails: _h,
+            deploymentConfiguration: _c,
+            rollback: _r,
+            ...brief
+          }) => brief,
+        );
       return paginate(briefs, b, 20, 'serviceDeployments');
     },
     DescribeServiceDeployments: (b) => {
@@ -204,6 +220,7 @@ export async function startFakeEcs(options: FakeEcsOptions = {}): Promise<FakeEc
         failures: arns.filter((_, i) => !found[i]).map((arn) => ({ arn, reason: 'MISSING' })),
       };
     },
+    ContinueServiceDeployment: (b) => continueDeployment(store, b),
     DescribeServiceRevisions: (b) => {
       const arns = b.serviceRevisionArns as string[];
       if (arns.length > 20)

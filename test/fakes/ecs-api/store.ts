@@ -3,6 +3,7 @@
  * methods already validated against the ECS model (./validate.ts); here ECS's own semantic rules
  * apply (names, ARNs, ACTIVE revisions) and answer with ECS's error types.
  */
+import { checkConfiguration } from './bluegreen.js';
 import {
   ACCOUNT,
   type Behaviour,
@@ -234,6 +235,11 @@ export class Store {
     if (!service) throw new EcsError('ServiceNotFoundException', 'Service not found.');
     if (service.status !== 'ACTIVE')
       throw new EcsError('ServiceNotActiveException', 'Service was not ACTIVE.');
+    const config = body.deploymentConfiguration as Record<string, unknown> | undefined;
+    if (config) {
+      checkConfiguration(config);
+      Object.assign(service.deploymentConfiguration, config);
+    }
     if (typeof body.desiredCount === 'number') {
       if (body.desiredCount < 0)
         throw new EcsError('InvalidParameterException', 'desiredCount must be >= 0.');

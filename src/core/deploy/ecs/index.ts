@@ -20,6 +20,7 @@ import { StepError } from '../../errors.js';
 import { parseImage } from '../../image-ref.js';
 import { table } from '../../markdown.js';
 import type { DeployContext, DeployResult, RollbackResult } from '../types.js';
+import { followOptions, followServiceDeployment, inProgress, PROGRESSIVE } from './bluegreen.js';
 import { createEcs, type Ecs } from './client.js';
 import { deploymentHistory, previousRevision } from './history.js';
 import { checkServiceHolds, liftServiceHolds, recordServiceHold } from './holds.js';
@@ -298,6 +299,25 @@ async function updateAndWait(
   if (!primary?.id) {
     throw new StepError(`ECS UpdateService of ${o.service} returned no PRIMARY deployment of ${targetArn}`);
   }
+  const strategy = out.service?.deploymentConfiguration?.strategy;
+  if (strategy && PROGRESSIVE.has(strategy)) {
+    // Blue/green, linear, canary: followed through its lifecycle stages (bluegreen.ts).
+    const arn = await inProgress(ecs, o.cluster, o.service);
+    if (arn) {
+      ctx.log.info(`Started ${strategy} deployment ${primary.id} of ${targetArn}`);
+      const followed = await followServiceDeployment(
+        ecs,
+        arn,
+        { ...followOptions(o), goal: 'forward' },
+        ctx.log,
+      );
+      return {
+        deploymentId: primary.id,
+        rolloutState: followed.rolloutState,
+        durationMs: followed.durationMs,
+      };
+    }
+  }
   const known = service.deployments?.some((d) => d.id === primary.id);
   ctx.log.info(
     `${known ? 'Service updated; waiting for its deployment' : 'Started deployment'} ${primary.id} of ${targetArn}`,
@@ -373,3 +393,5 @@ function summary(
   if (s.dryRun) rows.push(['Dry run', 'nothing was registered or updated']);
   return ['#### Amazon ECS', '', table(['', ''], rows)];
 }
+
+export { decideEcs } from './decide.js';

@@ -19,6 +19,8 @@ export interface EcsService {
   pollIntervalMs?: number;
   /** SDK attempts per request in standard retry mode (default 5). */
   maxAttempts?: number;
+  /** A blue/green deployment paused at a PAUSE hook: `succeed` (default) passes as `paused`, `wait` keeps waiting. */
+  rolloutPause?: 'succeed' | 'wait';
 }
 
 /**

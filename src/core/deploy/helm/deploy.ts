@@ -68,18 +68,20 @@ export async function deployHelm(options: HelmDeployOptions, ctx: DeployContext)
           timeoutMs: options.rolloutTimeoutMs,
           pollIntervalMs: options.pollIntervalMs ?? POLL_MS,
           log: ctx.log,
+          ...(options.rolloutPause ? { rolloutPause: options.rolloutPause } : {}),
         }),
     )
     .catch(async (err: unknown) => {
       throw await failed(helm, options, current?.revision, errorMessage(err), ctx);
     });
+  const paused = results.some((r) => r.paused);
   const changed = !current || installed.manifest !== current.manifest;
   return {
     image: options.image.text,
     ...(previous ? { previousImage: previous } : {}),
     revision: String(revision),
     changed: changed || lifted.length > 0,
-    extraOutputs: { 'rollout-state': 'healthy' },
+    extraOutputs: { 'rollout-state': paused ? 'paused' : 'healthy' },
     summary: [
       `Release \`${release}\` in namespace \`${namespace}\`: revision ${revision}${current ? ` (was ${current.revision})` : ' (first install)'}, chart \`${options.chart}\`.`,
       ...(lifted.length ? ['', ...lifted.map((l) => `- ${l}`)] : []),

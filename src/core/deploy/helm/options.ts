@@ -40,6 +40,8 @@ export interface HelmDeployOptions extends HelmTarget {
   image: ParsedImage;
   /** Deploy an image a rollback held on a workload of the release, and lift the hold. */
   force?: boolean;
+  /** A paused Argo Rollout of the release: `succeed` (default) passes with it paused, `wait` waits through timed pauses. */
+  rolloutPause?: 'succeed' | 'wait';
 }
 
 export interface HelmRollbackOptions extends Omit<HelmTarget, 'chart' | 'values' | 'set' | 'chartVersion'> {

@@ -5,6 +5,7 @@
  */
 import {
   AppsV1Api,
+  CustomObjectsApi,
   KubeConfig,
   type KubernetesObject,
   KubernetesObjectApi,
@@ -38,11 +39,27 @@ export interface KubeClient {
     ref: { apiVersion: string; kind: string; namespace: string; name: string },
     patch: object,
   ): Promise<KObject>;
+  /**
+   * JSON merge patch of a custom resource, or of its `status` subresource (as `kubectl argo
+   * rollouts promote` and `abort` send them; CRDs take no strategic merge patch).
+   */
+  mergePatchCustom(
+    ref: { apiVersion: string; kind: string; namespace: string; name: string },
+    patch: object,
+    subresource?: 'status',
+  ): Promise<KObject>;
+  /**
+   * Deletes an object (namespace '' for a cluster-scoped one); false when it was already gone.
+   * Dependents go in the background unless `Foreground` is asked for (its ReplicaSets and pods
+   * gone before the object is).
+   */
+  remove(
+    ref: { apiVersion: string; kind: string; namespace: string; name: string },
+    propagation?: 'Foreground' | 'Background',
+  ): Promise<boolean>;
   /** JSON patch of a Deployment, as `kubectl rollout undo` sends. */
   jsonPatchDeployment(namespace: string, name: string, ops: object[]): Promise<KObject>;
   isNamespaced(apiVersion: string, kind: string): Promise<boolean>;
-  /** Deletes an object (dependents in the background); false when it was already gone. */
-  remove(apiVersion: string, kind: string, namespace: string, name: string): Promise<boolean>;
 }
 
 export interface ClientOptions {
@@ -139,6 +156,23 @@ export function createClient(options: ClientOptions): KubeClient {
   const kc = loadKubeConfig(options.kubeconfig, options.context);
   const objects = KubernetesObjectApi.makeApiClient(kc);
   const apps = kc.makeApiClient(AppsV1Api);
+  const custom = kc.makeApiClient(CustomObjectsApi);
+  const plurals = new Map<string, string>();
+  const pluralOf = async (apiVersion: string, kind: string) => {
+    const key = `${apiVersion}/${kind}`;
+    if (!plurals.has(key)) {
+      const discovery = objects as unknown as {
+        resource(v: string, k: string): Promise<{ name: string } | undefined>;
+      };
+      const resource = await retry(`discover ${apiVersion} ${kind}`, () =>
+        discovery.resource(apiVersion, kind),
+      );
+      if (!resource)
+        throw new StepError(`The cluster does not serve ${kind} in ${apiVersion} (is its CRD installed?)`);
+      plurals.set(key, resource.name);
+    }
+    return plurals.get(key) as string;
+  };
   const retry = <T>(what: string, fn: () => Promise<T>) =>
     withRetry(what, fn, options.attempts, options.retryDelayMs);
   const namespace = kc.getContextObject(kc.getCurrentContext())?.namespace || 'default';
@@ -205,6 +239,38 @@ export function createClient(options: ClientOptions): KubeClient {
           PatchStrategy.StrategicMergePatch,
         ),
       ),
+    async mergePatchCustom(ref, patch, subresource) {
+      const [group, version] = ref.apiVersion.split('/') as [string, string];
+      const plural = await pluralOf(ref.apiVersion, ref.kind);
+      const request = { group, version, namespace: ref.namespace, plural, name: ref.name, body: patch };
+      const headers = setHeaderOptions('Content-Type', PatchStrategy.MergePatch);
+      return retry(
+        `patch ${ref.kind} ${ref.namespace}/${ref.name}${subresource ? ` (${subresource})` : ''}`,
+        () =>
+          (subresource === 'status'
+            ? custom.patchNamespacedCustomObjectStatus(request, headers)
+            : custom.patchNamespacedCustomObject(request, headers)) as Promise<KObject>,
+      );
+    },
+    async remove(ref, propagation = 'Background') {
+      const where = `${ref.namespace ? `${ref.namespace}/` : ''}${ref.name}`;
+      try {
+        await retry(`delete ${ref.kind} ${where}`, () =>
+          objects.delete(
+            header(ref.apiVersion, ref.kind, ref.namespace, ref.name),
+            undefined,
+            undefined,
+            undefined,
+            undefined,
+            propagation,
+          ),
+        );
+        return true;
+      } catch (err) {
+        if (/HTTP 404/.test((err as Error).message)) return false;
+        throw err;
+      }
+    },
     jsonPatchDeployment: (ns, name, ops) =>
       retry(
         `roll back Deployment ${ns}/${name}`,
@@ -214,24 +280,6 @@ export function createClient(options: ClientOptions): KubeClient {
             setHeaderOptions('Content-Type', PatchStrategy.JsonPatch),
           ) as Promise<KObject>,
       ),
-    async remove(apiVersion, kind, ns, name) {
-      try {
-        await retry(`delete ${kind} ${ns ? `${ns}/` : ''}${name}`, () =>
-          objects.delete(
-            header(apiVersion, kind, ns, name),
-            undefined,
-            undefined,
-            undefined,
-            undefined,
-            'Background',
-          ),
-        );
-        return true;
-      } catch (err) {
-        if (/HTTP 404/.test((err as Error).message)) return false;
-        throw err;
-      }
-    },
     async isNamespaced(apiVersion, kind) {
       // resource() is the library's own cached discovery lookup (protected in its typings).
       const discovery = objects as unknown as {

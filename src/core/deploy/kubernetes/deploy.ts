@@ -6,6 +6,7 @@
 import { InputError, StepError } from '../../errors.js';
 import { table } from '../../markdown.js';
 import type { DeployContext, DeployResult } from '../types.js';
+import { deployCanary } from './canary.js';
 import { createClient, type KObject, type KubeClient } from './client.js';
 import { checkWorkloadHolds, type HoldLift, liftWorkloadHolds } from './holds.js';
 import { ensureNamespace } from './namespace.js';
@@ -38,9 +39,10 @@ export async function deployKubernetes(
   if (rendered && options.namespace && options.namespaceLabels) {
     await ensureNamespace(client, options.namespace, options.namespaceLabels, ctx.dryRun, ctx.log);
   }
-  return rendered
-    ? applyManifests(client, options, ctx, await placeObjects(client, rendered, options.namespace))
-    : patchWorkloads(client, options, ctx);
+  const objects = rendered ? await placeObjects(client, rendered, options.namespace) : undefined;
+  if (options.canary !== undefined)
+    return deployCanary(client, { ...options, canary: options.canary }, ctx, objects);
+  return objects ? applyManifests(client, options, ctx, objects) : patchWorkloads(client, options, ctx);
 }
 
 async function applyManifests(
@@ -151,7 +153,9 @@ async function patchWorkloads(
         `${describe(ref)}: would set ${needed.map((c) => `${c.name}=${options.image.text} (was ${before[c.name]})`).join(', ')}`,
       );
     else {
-      await client.mergePatch(ref, patch);
+      if (ref.kind === 'Rollout')
+        await client.mergePatchCustom(ref, rolloutImagePatch(live, needed, options.image.text, recorded));
+      else await client.mergePatch(ref, patch);
       ctx.log.info(
         `${describe(ref)}: set ${needed.map((c) => `${c.name}=${options.image.text} (was ${before[c.name]})`).join(', ')}`,
       );
@@ -190,8 +194,10 @@ async function finish(
         timeoutMs: options.rolloutTimeoutMs,
         pollIntervalMs: options.pollIntervalMs ?? 1000,
         log: ctx.log,
+        ...(options.rolloutPause ? { rolloutPause: options.rolloutPause } : {}),
       }),
   );
+  const paused = results.filter((r) => r.paused);
   const deployment = results.find((r) => r.ref.kind === 'Deployment');
   const revision =
     revisionOf(deployment?.object) ??
@@ -201,8 +207,15 @@ async function finish(
     previousImage: previous,
     revision: revision || undefined,
     changed,
+    extraOutputs: { 'rollout-state': paused.length ? 'paused' : 'healthy' },
     summary: [
       ...summary,
+      ...(paused.length
+        ? [
+            '',
+            `Paused: ${paused.map((r) => describe(r.ref)).join(', ')}. Run deploy-env with \`action: promote\` to finish the rollout, or \`action: reject\` to abort it.`,
+          ]
+        : []),
       ...(lifted.length ? ['', ...lifted.map((l) => `- ${l}`)] : []),
       '',
       ...results.map(
@@ -243,4 +256,28 @@ function noContainer(options: KubernetesDeployOptions, objects: KObject[]): Erro
   return new StepError(
     `No container runs an image of the repository of ${options.image.text}; found ${found.join(', ') || 'no containers'}. Name the containers to update in \`containers\`.`,
   );
+}
+
+/** A Rollout (a CRD) takes a JSON merge patch, which replaces lists: the whole container lists, images set. */
+function rolloutImagePatch(
+  live: KObject,
+  needed: Array<{ name: string }>,
+  image: string,
+  recorded: string | undefined,
+): object {
+  const names = new Set(needed.map((c) => c.name));
+  const podSpec = live.spec?.template?.spec ?? {};
+  const set = (list: Array<{ name: string; image: string }> | undefined) =>
+    list?.map((c) => (names.has(c.name) ? { ...c, image } : c));
+  return {
+    ...(recorded ? { metadata: { annotations: { [PREVIOUS_IMAGE]: recorded } } } : {}),
+    spec: {
+      template: {
+        spec: {
+          containers: set(podSpec.containers),
+          ...(podSpec.initContainers ? { initContainers: set(podSpec.initContainers) } : {}),
+        },
+      },
+    },
+  };
 }

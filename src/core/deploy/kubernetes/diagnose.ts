@@ -79,6 +79,18 @@ async function newRevision(client: KubeClient, obj: KObject): Promise<{ owner?: 
     const pods = await client.list('v1', 'Pod', ns, selectorString(rs.spec?.selector));
     return { owner: rs, pods: pods.filter((p) => ownedBy(p, rs.metadata?.uid)) };
   }
+  if (obj.kind === 'Rollout') {
+    // Argo Rollouts labels the pods of each revision with its pod hash; they belong to its ReplicaSets.
+    const hash = obj.status?.currentPodHash;
+    if (!hash) return { pods: [] };
+    const pods = await client.list(
+      'v1',
+      'Pod',
+      ns,
+      [selector, `rollouts-pod-template-hash=${hash}`].join(','),
+    );
+    return { owner: obj, pods };
+  }
   const extra =
     obj.kind === 'StatefulSet'
       ? obj.status?.updateRevision && `controller-revision-hash=${obj.status.updateRevision}`
@@ -173,7 +185,8 @@ export async function diagnose(client: KubeClient, obj: KObject): Promise<Diagno
   const lines: string[] = [];
   let fatal = false;
   let fatalIfStalled = false;
-  const failure = (owner?.status?.conditions ?? []).find(
+  const conditions = owner?.status?.conditions;
+  const failure = (Array.isArray(conditions) ? conditions : []).find(
     (c: { type: string; status: string }) => c.type === 'ReplicaFailure' && c.status === 'True',
   );
   if (owner && failure) {

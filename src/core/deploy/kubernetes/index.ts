@@ -4,6 +4,12 @@
  */
 export { deployKubernetes } from './deploy.js';
 export { namespaceLabels } from './namespace.js';
-export type { KubernetesDeployOptions, KubernetesRollbackOptions, KubernetesTarget } from './options.js';
+export type {
+  KubernetesDecideOptions,
+  KubernetesDeployOptions,
+  KubernetesRollbackOptions,
+  KubernetesTarget,
+} from './options.js';
+export { decideKubernetes } from './progressive.js';
 export { rollbackKubernetes } from './rollback.js';
 export { stopKubernetes } from './stop.js';

@@ -4,6 +4,7 @@
  * arrive parsed.
  */
 import type { ParsedImage } from '../../image-ref.js';
+import type { RolloutPause } from './rollout.js';
 import type { WorkloadName } from './workloads.js';
 
 export interface KubernetesTarget {
@@ -28,6 +29,18 @@ export interface KubernetesTarget {
   workingDirectory: string;
   /** kubectl binary for `kubectl kustomize` (default `kubectl` on PATH). */
   kubectl?: string;
+  /** A paused Argo Rollout: `succeed` (default) passes with it paused, `wait` waits through timed pauses. */
+  rolloutPause?: RolloutPause;
+  /** Pod-ratio canary: the percentage of each Deployment's replicas the `<name>-canary` copy runs (canary.ts). */
+  canary?: number;
+}
+
+/** `action: promote|reject`: finish or abandon a paused Argo Rollout (same target inputs as its deploy). */
+export interface KubernetesDecideOptions extends KubernetesTarget {
+  action: 'promote' | 'reject';
+  /** With `canary`: promote sets this image on the stable Deployments. */
+  image?: ParsedImage;
+  force?: boolean;
 }
 
 export interface KubernetesDeployOptions extends KubernetesTarget {

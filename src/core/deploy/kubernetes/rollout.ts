@@ -7,6 +7,7 @@ import { formatDuration } from '../../duration.js';
 import { StepError } from '../../errors.js';
 import type { Log } from '../../log.js';
 import { sleep } from '../../retry.js';
+import { failedAnalysis, pauseIsTimed, rolloutHealth } from './argo-rollout.js';
 import type { KObject, KubeClient } from './client.js';
 import { type Diagnosis, diagnose } from './diagnose.js';
 import { describe, type WorkloadRef } from './workloads.js';
@@ -14,8 +15,32 @@ import { describe, type WorkloadRef } from './workloads.js';
 export interface RolloutState {
   done: boolean;
   message: string;
-  /** Set when the controller itself gave up (progress deadline exceeded). */
+  /** Set when the controller itself gave up (progress deadline exceeded, an aborted Rollout). */
   failed?: boolean;
+  /** An Argo Rollout paused (Argo CD: Suspended); `timed` when the pause ends by itself. */
+  suspended?: { timed: boolean };
+}
+
+/** What a paused Argo Rollout does to the wait: `succeed` stops with `paused`, `wait` waits through timed pauses. */
+export type RolloutPause = 'succeed' | 'wait';
+
+/** An Argo Rollout's state by Argo CD's health rules (argo-rollout.ts). */
+function argoRolloutState(obj: KObject, name: string): RolloutState {
+  const health = rolloutHealth(obj);
+  switch (health.status) {
+    case 'Healthy':
+      return { done: true, message: `${name} is healthy${health.message ? `: ${health.message}` : ''}` };
+    case 'Degraded':
+      return { done: false, failed: true, message: `${name} is degraded: ${health.message}` };
+    case 'Suspended':
+      return {
+        done: false,
+        suspended: { timed: pauseIsTimed(obj) },
+        message: `${name} is paused: ${health.message}`,
+      };
+    default:
+      return { done: false, message: `${name}: ${health.message || health.status}` };
+  }
 }
 
 const REVISION = 'deployment.kubernetes.io/revision';
@@ -31,6 +56,7 @@ export function rolloutState(obj: KObject): RolloutState {
   const status = obj.status ?? {};
   const generation = Number(obj.metadata?.generation ?? 0);
   const observed = Number(status.observedGeneration ?? 0);
+  if (obj.kind === 'Rollout') return argoRolloutState(obj, name);
   if (obj.kind === 'Deployment' && spec.paused === true)
     return {
       done: false,
@@ -101,6 +127,8 @@ export interface WaitOptions {
   log: Log;
   /** How long a possibly transient failure may last without progress before it is fatal (default 5 s). */
   stallMs?: number;
+  /** A paused Argo Rollout: `succeed` (default) ends the wait with it paused; `wait` waits through timed pauses. */
+  rolloutPause?: RolloutPause;
 }
 
 const STALL_MS = 5000;
@@ -109,6 +137,8 @@ export interface RolloutResult {
   ref: WorkloadRef;
   object: KObject;
   message: string;
+  /** An Argo Rollout left paused (rollout-pause `succeed`, or a pause only a promote ends). */
+  paused?: boolean;
 }
 
 /** Polls until every workload is rolled out; throws a StepError with a diagnosis on an unhealable pod or at the deadline. */
@@ -140,6 +170,12 @@ export async function waitForRollouts(
         options.log.info(`${describe(ref)}: ${state.message}`);
         continue;
       }
+      if (state.suspended && (options.rolloutPause !== 'wait' || !state.suspended.timed)) {
+        pending.delete(key);
+        results.push({ ref, object: obj, message: state.message, paused: true });
+        options.log.info(`${describe(ref)}: ${state.message}`);
+        continue;
+      }
       if (lastMessage.get(key) !== state.message) options.log.info(`${describe(ref)}: ${state.message}`);
       lastMessage.set(key, state.message);
       const signature = JSON.stringify([
@@ -148,10 +184,13 @@ export async function waitForRollouts(
         obj.status?.readyReplicas,
         obj.status?.availableReplicas,
         obj.status?.observedGeneration,
+        obj.status?.currentStepIndex,
       ]);
       if (progress.get(key)?.signature !== signature) progress.set(key, { signature, at: Date.now() });
       const diagnosis = await diagnose(client, obj);
       const stalled = Date.now() - (progress.get(key)?.at ?? Date.now()) >= (options.stallMs ?? STALL_MS);
+      if (state.failed && obj.kind === 'Rollout')
+        diagnosis.lines.unshift(...(await failedAnalysis(client, obj)));
       if (diagnosis.fatal || (diagnosis.fatalIfStalled && stalled) || state.failed) {
         throw new StepError(
           failureMessage(

@@ -23,7 +23,7 @@ export async function stopNamespace(
     ctx.log.info(`Would delete namespace ${namespace} (created by stagecraft for ${ctx.environment})`);
     return { stopped: true, summary: [`Would delete namespace \`${namespace}\`.`] };
   }
-  await client.remove('v1', 'Namespace', '', namespace);
+  await client.remove({ apiVersion: 'v1', kind: 'Namespace', namespace: '', name: namespace });
   ctx.log.info(`Namespace ${namespace} deleted; waiting until it is gone`);
   await gone(client, [{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } }], timeoutMs);
   return { stopped: true, summary: [`Namespace \`${namespace}\` (created by stagecraft) deleted.`] };
@@ -66,12 +66,12 @@ export async function stopKubernetes(options: KubernetesTarget, ctx: DeployConte
     return { stopped: true, summary: [`Would delete ${names.map((n) => `\`${n}\``).join(', ')}.`] };
   }
   for (const obj of [...present].reverse()) {
-    await client.remove(
-      obj.apiVersion as string,
-      obj.kind as string,
-      obj.metadata?.namespace ?? '',
-      obj.metadata?.name as string,
-    );
+    await client.remove({
+      apiVersion: obj.apiVersion as string,
+      kind: obj.kind as string,
+      namespace: obj.metadata?.namespace ?? '',
+      name: obj.metadata?.name as string,
+    });
     ctx.log.info(`${label(obj)} deleted`);
   }
   await gone(client, present, options.rolloutTimeoutMs);

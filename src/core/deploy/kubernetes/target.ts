@@ -4,7 +4,7 @@ import type { Env } from '../../process.js';
 import type { KObject, KubeClient } from './client.js';
 import type { KubernetesTarget } from './options.js';
 import { type RenderedObject, renderManifests } from './render.js';
-import { ROLLOUT_KINDS, type WorkloadRef } from './workloads.js';
+import { ARGO_ROLLOUT_API, ROLLOUT_KINDS, type WorkloadRef } from './workloads.js';
 
 /** Renders the manifests (a missing or broken one fails here, before the cluster is touched); none with workloads. */
 export async function loadTarget(
@@ -51,7 +51,11 @@ export async function placeObjects(
 
 export function rolloutRefs(objects: KObject[]): WorkloadRef[] {
   return objects
-    .filter((o) => ROLLOUT_KINDS.has(o.kind as string) && String(o.apiVersion).startsWith('apps/'))
+    .filter(
+      (o) =>
+        ROLLOUT_KINDS.has(o.kind as string) &&
+        (o.kind === 'Rollout' ? o.apiVersion === ARGO_ROLLOUT_API : String(o.apiVersion).startsWith('apps/')),
+    )
     .map((o) => ({
       apiVersion: o.apiVersion as string,
       kind: o.kind as string,

@@ -7,7 +7,10 @@ import { type ImageRef, type ParsedImage, parseImageRef, sameRepository, TAG } f
 import type { KObject } from './client.js';
 
 /** Kinds whose rollout the strategy waits for. */
-export const ROLLOUT_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet']);
+export const ROLLOUT_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'Rollout']);
+
+/** Argo Rollouts' workload (argoproj.io/v1alpha1). */
+export const ARGO_ROLLOUT_API = 'argoproj.io/v1alpha1';
 
 const ALIASES: Record<string, string> = {
   deployment: 'Deployment',
@@ -19,6 +22,9 @@ const ALIASES: Record<string, string> = {
   daemonset: 'DaemonSet',
   daemonsets: 'DaemonSet',
   ds: 'DaemonSet',
+  rollout: 'Rollout',
+  rollouts: 'Rollout',
+  ro: 'Rollout',
 };
 
 /** A workload as `workloads` names it (`deployment/web`), its namespace not yet known. */
@@ -34,18 +40,18 @@ export interface WorkloadRef extends WorkloadName {
 
 export const describe = (ref: { kind: string; name: string }) => `${ref.kind.toLowerCase()}/${ref.name}`;
 
-/** `deployment/web`, `deploy/web`, `statefulset.apps/db`, `ds/agent` (parsed once, at the edge). */
+/** `deployment/web`, `deploy/web`, `statefulset.apps/db`, `ds/agent`, `rollout/shop` (parsed once, at the edge). */
 export function parseWorkload(text: string): WorkloadName {
-  const match = /^([A-Za-z]+)(?:\.apps)?\/([a-z0-9]([-a-z0-9.]*[a-z0-9])?)$/.exec(text.trim());
+  const match = /^([A-Za-z]+)(?:\.apps|\.argoproj\.io)?\/([a-z0-9]([-a-z0-9.]*[a-z0-9])?)$/.exec(text.trim());
   const kind = match ? ALIASES[(match[1] as string).toLowerCase()] : undefined;
   if (!match || !kind) {
     throw new InputError(
       'workloads',
       text,
-      'one workload a line as KIND/NAME, KIND one of deployment, statefulset, daemonset (e.g. deployment/web)',
+      'one workload a line as KIND/NAME, KIND one of deployment, statefulset, daemonset, rollout (e.g. deployment/web)',
     );
   }
-  return { apiVersion: 'apps/v1', kind, name: match[2] as string };
+  return { apiVersion: kind === 'Rollout' ? ARGO_ROLLOUT_API : 'apps/v1', kind, name: match[2] as string };
 }
 
 // biome-ignore lint/suspicious/noExplicitAny: pod specs are read from arbitrary manifests
@@ -61,6 +67,7 @@ export function podSpecOf(obj: KObject): PodSpec | undefined {
     case 'StatefulSet':
     case 'DaemonSet':
     case 'ReplicaSet':
+    case 'Rollout':
     case 'Job':
       return obj.spec?.template?.spec;
     default:

@@ -6,8 +6,16 @@ import { bool, type Inputs, int, parsed, text } from '../../../platform/inputs.j
 import type { Tuning } from '../../../platform/runtime.js';
 import type { SettingsSource } from '../../../platform/step.js';
 import { parseHttpUrl } from '../../shared-inputs.js';
+import type { ProgressiveInput } from '../progressive-inputs.js';
 import { containersInput, rolloutTimeoutInput } from '../shared-inputs.js';
 import { defineStrategy, missingImage, withEnv } from '../strategy.js';
+
+/** deploy-env's progressive-delivery settings for ecs. */
+interface Progressive {
+  action: 'deploy' | 'promote' | 'reject';
+  rolloutPause: 'succeed' | 'wait';
+  testUrl?: string;
+}
 
 export const DEFAULT_ROLLOUT_TIMEOUT_MS = 30 * 60_000;
 
@@ -146,23 +154,52 @@ export const ecs = defineStrategy({
     return to;
   },
   deployTarget(
-    input: Inputs<typeof ecsInputs>,
+    input: Inputs<typeof ecsInputs> & Partial<ProgressiveInput>,
     image: ParsedImage | undefined,
     source: SettingsSource,
-  ): EcsDeployTarget {
+  ): EcsDeployTarget & Progressive {
+    const progressive: Progressive = {
+      action: input.action ?? 'deploy',
+      rolloutPause: input.rolloutPause ?? 'succeed',
+      ...(input.testUrl ? { testUrl: input.testUrl } : {}),
+    };
+    if (progressive.action !== 'deploy')
+      return {
+        ...ecsTarget(input, source, 'rollback'),
+        ...(image ? { image } : {}),
+        ...progressive,
+      } as EcsDeployTarget & Progressive;
     if (!image && !input.taskDefinitionArn) missingImageError();
     const target = ecsTarget(input, source, 'deploy');
-    if (target.taskDefinitionArn !== undefined) return { ...target, ...(image ? { image } : {}) };
-    if (image) return { ...target, image };
+    if (target.taskDefinitionArn !== undefined)
+      return { ...target, ...(image ? { image } : {}), ...progressive };
+    if (image) return { ...target, image, ...progressive };
     return missingImageError(); // ruled out above
   },
   requested: (target) => ({
     ...(target.image ? { image: target.image } : {}),
-    text: target.image?.text ?? target.taskDefinitionArn ?? '',
+    text:
+      target.action !== 'deploy'
+        ? `${target.action} ${target.service}`
+        : (target.image?.text ?? target.taskDefinitionArn ?? ''),
   }),
   async deploy(target, env, ctx, force) {
-    const { deployEcs } = await import('../../../core/deploy/ecs/index.js');
-    return deployEcs({ ...ecsDeployOptions(target, env.tuning, ctx.environment), force }, ctx);
+    const core = await import('../../../core/deploy/ecs/index.js');
+    const service = { ...ecsService(target, env.tuning), rolloutPause: target.rolloutPause };
+    const result =
+      target.action !== 'deploy'
+        ? await core.decideEcs(service, target.action, ctx)
+        : await core.deployEcs(
+            {
+              ...ecsDeployOptions(target, env.tuning, ctx.environment),
+              rolloutPause: target.rolloutPause,
+              force,
+            },
+            ctx,
+          );
+    return target.testUrl
+      ? { ...result, extraOutputs: { ...result.extraOutputs, 'test-url': target.testUrl } }
+      : result;
   },
   async rollback(target, req, env, ctx) {
     const { rollbackEcs } = await import('../../../core/deploy/ecs/index.js');

@@ -7,6 +7,7 @@ import { InputError } from '../../../core/errors.js';
 import type { ParsedImage } from '../../../core/image-ref.js';
 import { bool, type Inputs, list, parsed, text } from '../../../platform/inputs.js';
 import { parseKeyPath } from '../gitops/inputs.js';
+import type { ProgressiveInput } from '../progressive-inputs.js';
 import { contextInput, kubeconfigInput, namespaceInput, rolloutTimeoutInput } from '../shared-inputs.js';
 import { defineStrategy, missingImage, type StrategyEnv, withEnv } from '../strategy.js';
 
@@ -111,7 +112,7 @@ export const helmInputs = {
   }),
 };
 
-type HelmInput = Inputs<typeof helmInputs>;
+type HelmInput = Inputs<typeof helmInputs> & Partial<ProgressiveInput>;
 
 export interface HelmTarget {
   chart?: string;
@@ -172,13 +173,19 @@ export const helm = defineStrategy({
   inputs: helmInputs,
   target: (input, _source, image) => helmTarget(input, image),
   deployTarget(input: HelmInput, image: ParsedImage | undefined) {
+    if (input.action && input.action !== 'deploy')
+      throw new InputError(
+        'action',
+        input.action,
+        '`deploy` for strategy helm; promote or reject an Argo Rollout of the release with strategy kubernetes and `workloads: rollout/<name>`',
+      );
     if (!image) throw missingImage('helm');
     const target = helmTarget(input, image);
     if (!target.chart) throw new InputError('chart', '', 'it is required for strategy helm');
     if (target.chartVersion && !target.chart.startsWith('oci://')) {
       throw new InputError('chart-version', target.chartVersion, 'used only with an `oci://` chart');
     }
-    return { ...target, chart: target.chart, image };
+    return { ...target, chart: target.chart, image, rolloutPause: input.rolloutPause ?? 'succeed' };
   },
   requested: (target) => ({ image: target.image, text: target.image.text }),
   async deploy(target, env, ctx, force) {
@@ -193,6 +200,7 @@ export const helm = defineStrategy({
         set: target.set,
         image: target.image,
         force,
+        rolloutPause: target.rolloutPause,
       },
       ctx,
     );

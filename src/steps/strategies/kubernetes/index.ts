@@ -6,6 +6,7 @@ import { parseWorkload, type WorkloadName } from '../../../core/deploy/kubernete
 import { InputError } from '../../../core/errors.js';
 import type { ParsedImage } from '../../../core/image-ref.js';
 import { type Inputs, list } from '../../../platform/inputs.js';
+import type { ProgressiveInput } from '../progressive-inputs.js';
 import {
   containersInput,
   contextInput,
@@ -28,7 +29,7 @@ export const kubernetesInputs = {
   containers: containersInput,
   workloads: list({
     description:
-      'kubernetes: without `manifests`, only patch the image of these workloads, e.g. `deployment/app`',
+      'kubernetes: without `manifests`, only patch the image of these workloads, e.g. `deployment/app` or an Argo Rollout `rollout/shop`',
   }),
   'rollout-timeout': rolloutTimeoutInput,
 };
@@ -83,22 +84,56 @@ function kubernetesOptions(target: KubernetesTarget, env: StrategyEnv, environme
   };
 }
 
+type KubernetesDeployInput = Inputs<typeof kubernetesInputs> & ProgressiveInput;
+
+export type KubernetesDeployTarget = KubernetesTarget & {
+  /** Absent only for `action: promote|reject`, which finish what a deploy started. */
+  image?: ParsedImage;
+  action: 'deploy' | 'promote' | 'reject';
+  rolloutPause: 'succeed' | 'wait';
+  /** Pod-ratio canary percentage. */
+  canary?: number;
+};
+
 export const kubernetes = defineStrategy({
   name: 'kubernetes',
   inputs: kubernetesInputs,
   target: kubernetesTarget,
-  deployTarget(input: Inputs<typeof kubernetesInputs>, image: ParsedImage | undefined) {
-    if (!image) throw missingImage('kubernetes');
-    return { ...kubernetesTarget(input), image };
+  deployTarget(input: KubernetesDeployInput, image: ParsedImage | undefined): KubernetesDeployTarget {
+    const action = input.action ?? 'deploy';
+    if (!image && (action === 'deploy' || (action === 'promote' && input.canary !== undefined)))
+      throw missingImage('kubernetes');
+    return {
+      ...kubernetesTarget(input),
+      ...(image ? { image } : {}),
+      action,
+      rolloutPause: input.rolloutPause ?? 'succeed',
+      ...(input.canary !== undefined ? { canary: input.canary } : {}),
+    };
   },
-  requested: (target) => ({ image: target.image, text: target.image.text }),
+  requested: (target) =>
+    target.action === 'deploy' || target.image
+      ? { ...(target.image ? { image: target.image } : {}), text: target.image?.text ?? '' }
+      : {
+          text: `${target.action} ${[...target.manifests, ...target.workloads.map((w) => `${w.kind.toLowerCase()}/${w.name}`)].join(', ')}`,
+        },
   async deploy(target, env, ctx, force) {
-    const { deployKubernetes, namespaceLabels } = await import('../../../core/deploy/kubernetes/index.js');
-    return deployKubernetes(
+    const core = await import('../../../core/deploy/kubernetes/index.js');
+    const options = {
+      ...kubernetesOptions(target, env, ctx.environment),
+      rolloutPause: target.rolloutPause,
+      ...(target.canary !== undefined ? { canary: target.canary } : {}),
+    };
+    if (target.action !== 'deploy')
+      return core.decideKubernetes(
+        { ...options, action: target.action, ...(target.image ? { image: target.image } : {}), force },
+        ctx,
+      );
+    return core.deployKubernetes(
       {
-        ...kubernetesOptions(target, env, ctx.environment),
-        namespaceLabels: namespaceLabels(ctx.environment, env.ci.pullNumber),
-        image: target.image,
+        ...options,
+        namespaceLabels: core.namespaceLabels(ctx.environment, env.ci.pullNumber),
+        image: target.image as ParsedImage,
         force,
       },
       ctx,

@@ -1,2 +1,0 @@
-import{createRequire as __scCreateRequire}from'node:module';const require=__scCreateRequire(import.meta.url);
-import{c as a,d as b,e as c,f as d,g as e,h as f}from"./chunk-FZ3G5P4B.js";import"./chunk-VGNAAXKA.js";import"./chunk-URB4OWO2.js";import"./chunk-FN3ZBJBM.js";import"./chunk-JE7CAKMY.js";import"./chunk-4LUV3Z5J.js";export{a as FIELD_MANAGER,b as apiErrorMessage,f as createClient,e as loadKubeConfig,c as statusOf,d as withRetry};
