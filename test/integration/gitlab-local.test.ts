@@ -1,6 +1,6 @@
 /**
  * The self-managed GitLab path as docs/gitlab.md tells it, on the jest run's Docker engine:
- * - `npm run image -- --tag <registry>/stagecraft:<version> --push` from a fresh copy of the
+ * - `npm run image -- --tag <registry>/stagecraft:<version> --push` from a fresh clone of the
  *   project pushes the job image to a local registry with no variable but DOCKER_HOST (the buildx
  *   that setup installed is found by the script itself);
  * - the "Run it locally" section's commands, taken from the page, run a two-job pipeline with
@@ -25,22 +25,22 @@ let app: TestServer;
 let work: string;
 let clone: string;
 
-/** What a fresh clone holds: every file git tracks (or would), none that it ignores. */
-function freshCopy(dest: string) {
-  const files = execFileSync('git', ['ls-files', '--cached', '--others', '--exclude-standard', '-z'], {
-    cwd: ROOT,
-    encoding: 'utf8',
-  })
-    .split('\0')
-    .filter(Boolean);
-  for (const file of files) {
-    try {
-      mkdirSync(dirname(join(dest, file)), { recursive: true });
-      cpSync(join(ROOT, file), join(dest, file));
-    } catch (err) {
-      // a tracked file deleted in the working tree is not in the copy either
-      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-    }
+/**
+ * A fresh clone of this checkout (the same HEAD, so `npm run image` stamps the same revision as the
+ * run's own job image), with any uncommitted change of the working tree laid over it.
+ */
+function freshClone(dest: string) {
+  execFileSync('git', ['clone', '-q', '--no-hardlinks', ROOT, dest]);
+  const changed = (...args: string[]) =>
+    execFileSync('git', ['ls-files', '-z', ...args], { cwd: ROOT, encoding: 'utf8' })
+      .split('\0')
+      .filter(Boolean);
+  const deleted = new Set(changed('--deleted'));
+  for (const file of deleted) rmSync(join(dest, file), { force: true });
+  for (const file of changed('--modified', '--others', '--exclude-standard')) {
+    if (deleted.has(file)) continue;
+    mkdirSync(dirname(join(dest, file)), { recursive: true });
+    cpSync(join(ROOT, file), join(dest, file));
   }
   // What `bash scripts/setup.sh` and `npm ci` would install, shared with this run.
   symlinkSync(join(ROOT, 'node_modules'), join(dest, 'node_modules'));
@@ -89,7 +89,7 @@ function sectionCommands(page: string, heading: string): string {
 beforeAll(async () => {
   work = mkdtempSync(join(tmpdir(), 'stagecraft-gl-local-'));
   clone = join(work, 'stagecraft');
-  freshCopy(clone);
+  freshClone(clone);
   const started = await Promise.allSettled([
     startRegistry().then((r) => {
       registry = r;

@@ -160,7 +160,7 @@ describe('every bundle on Node 20, 22 and 24', () => {
         ? readdirSync(join(ROOT, 'dist', s, 'chunks')).filter((f) => f.endsWith('.js'))
         : [],
     );
-    expect(chunks.filter((c) => c.startsWith('kubernetes-'))).toHaveLength(3); // deploy-env, rollback, cli
+    expect(chunks.filter((c) => c.startsWith('kubernetes-'))).toHaveLength(4); // deploy-env, rollback, stop-env, cli
     const { stdout } = await promisify(execFile)(nodeBinary(), [join(ROOT, 'scripts/check-node-floor.mjs')], {
       cwd: ROOT,
     });
