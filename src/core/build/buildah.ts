@@ -237,6 +237,7 @@ async function buildPlatforms(
     };
   } finally {
     await runProcess([...BASE, 'manifest', 'rm', list], { env }).catch(() => undefined);
-    await runProcess([...BASE, 'rmi', ...platforms.map(tagOf)], { env }).catch(() => undefined);
+    // The per-platform images stay (tagged with this build's id): removing them from a shared
+    // storage pulls layers from under a concurrent build that took them from the layer cache.
   }
 }
