@@ -3,6 +3,8 @@
  * checked here, before helm runs: the chart is a path or `oci://…`, the release a Helm release
  * name (once `{environment}` is replaced), `set` lines `key=value`.
  */
+
+import type { HelmTarget as CoreHelmTarget } from '../../../core/deploy/helm/options.js';
 import { InputError } from '../../../core/errors.js';
 import type { ParsedImage } from '../../../core/image-ref.js';
 import { bool, type Inputs, list, parsed, text } from '../../../platform/inputs.js';
@@ -114,21 +116,16 @@ export const helmInputs = {
 
 type HelmInput = Inputs<typeof helmInputs> & Partial<ProgressiveInput>;
 
-export interface HelmTarget {
-  chart?: string;
-  chartVersion?: string;
-  /** `{environment}` not yet replaced; the image repository's last path part when not given. */
-  release: string;
-  namespace?: string;
-  values: string[];
-  set: Array<{ key: string; value: string }>;
-  imageKey: string;
-  atomic: boolean;
-  kubeconfig?: string;
-  context?: string;
-  rolloutTimeoutMs: number;
-  tlsVerify: boolean;
-}
+/**
+ * The strategy's target as parsed at the edge: core's HelmTarget before the run fills in what
+ * only the run knows (the working directory, the helm binary, a preview's namespace labels). The
+ * chart is absent for rollback; `release` still holds `{environment}` (the image repository's
+ * last path part when not given).
+ */
+export type HelmTarget = Omit<
+  CoreHelmTarget,
+  'chart' | 'namespaceLabels' | 'pollIntervalMs' | 'workingDirectory' | 'helm'
+> & { chart?: string };
 
 function helmTarget(input: HelmInput, image: ParsedImage | undefined): HelmTarget {
   return {
